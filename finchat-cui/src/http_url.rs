@@ -1,0 +1,168 @@
+//! `HttpUrl`: an absolute `http`/`https` URL, kept byte for byte as written.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::str::FromStr;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// Why a string is not an http(s) URL.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{input}` is not an http(s) URL: {problem}")]
+pub struct UrlError {
+    input: String,
+    problem: String,
+}
+
+/// An absolute `http://` or `https://` URL with a host, as link buttons and text cards need.
+///
+/// The text is kept exactly as given (no normalisation), so received content round-trips.
+///
+/// ```
+/// use finchat_cui::HttpUrl;
+/// let url: HttpUrl = "https://www.finogeeks.com/".parse()?;
+/// assert_eq!(url.as_str(), "https://www.finogeeks.com/");
+/// assert!("javascript:alert(1)".parse::<HttpUrl>().is_err());
+/// assert!("/relative/path".parse::<HttpUrl>().is_err());
+/// # Ok::<(), finchat_cui::UrlError>(())
+/// ```
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct HttpUrl(Box<str>);
+
+impl HttpUrl {
+    /// Parses and checks `input`.
+    pub fn parse(input: impl AsRef<str> + Into<String>) -> Result<Self, UrlError> {
+        let text = input.as_ref();
+        let error = |problem: String| UrlError {
+            input: text.to_owned(),
+            problem,
+        };
+        if text.trim() != text || text.chars().any(char::is_whitespace) {
+            return Err(error("it contains whitespace".into()));
+        }
+        let url = url::Url::parse(text).map_err(|e| error(e.to_string()))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(error(format!(
+                "the scheme is `{}`, not `http` or `https`",
+                url.scheme()
+            )));
+        }
+        if url.host_str().is_none_or(str::is_empty) {
+            return Err(error("it has no host".into()));
+        }
+        Ok(Self(input.into().into_boxed_str()))
+    }
+
+    /// The URL as written.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for HttpUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for HttpUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl FromStr for HttpUrl {
+    type Err = UrlError;
+    fn from_str(s: &str) -> Result<Self, UrlError> {
+        Self::parse(s)
+    }
+}
+
+impl TryFrom<&str> for HttpUrl {
+    type Error = UrlError;
+    fn try_from(s: &str) -> Result<Self, UrlError> {
+        Self::parse(s)
+    }
+}
+
+impl TryFrom<String> for HttpUrl {
+    type Error = UrlError;
+    fn try_from(s: String) -> Result<Self, UrlError> {
+        Self::parse(s)
+    }
+}
+
+impl AsRef<str> for HttpUrl {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Serialize for HttpUrl {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for HttpUrl {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Self::parse(String::deserialize(deserializer)?).map_err(serde::de::Error::custom)
+    }
+}
+
+impl JsonSchema for HttpUrl {
+    fn schema_name() -> Cow<'static, str> {
+        "HttpUrl".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "description": "An absolute http:// or https:// URL.",
+            "format": "uri",
+            "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://[^\\s/?#]+\\S*$",
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_absolute_http_urls_with_a_host_pass() {
+        for ok in [
+            "https://example.org/home",
+            "http://localhost:8008/x?y=1#z",
+            "HTTPS://EXAMPLE.ORG",
+        ] {
+            assert!(HttpUrl::parse(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "ftp://example.org",
+            "example.org",
+            "https://",
+            "mailto:a@b.c",
+            " https://example.org",
+            "https://exa mple.org",
+        ] {
+            assert!(HttpUrl::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_text_is_kept_as_written() {
+        let url = HttpUrl::parse("HTTPS://Example.org").unwrap();
+        assert_eq!(url.as_str(), "HTTPS://Example.org");
+    }
+
+    #[test]
+    fn errors_name_the_scheme() {
+        let err = HttpUrl::parse("ftp://example.org").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "`ftp://example.org` is not an http(s) URL: the scheme is `ftp`, not `http` or `https`"
+        );
+    }
+}

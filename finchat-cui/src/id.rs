@@ -1,0 +1,363 @@
+//! Validated identifiers: user ids (`@local:server`), room ids, event ids and `mxc://` media URIs.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::str::FromStr;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// Why a string is not a valid identifier.
+///
+/// The message quotes the input and says what the identifier should look like.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{what} `{input}` {problem}; expected {shape}")]
+pub struct IdError {
+    what: &'static str,
+    input: String,
+    problem: &'static str,
+    shape: &'static str,
+}
+
+impl IdError {
+    fn new(what: &'static str, shape: &'static str, input: &str, problem: &'static str) -> Self {
+        Self {
+            what,
+            input: input.to_owned(),
+            problem,
+            shape,
+        }
+    }
+
+    /// The rejected input.
+    pub fn input(&self) -> &str {
+        &self.input
+    }
+
+    /// What is wrong with it, e.g. ``"does not start with `@`"``.
+    pub fn problem(&self) -> &'static str {
+        self.problem
+    }
+}
+
+/// Checks a Matrix-style `<sigil><opaque>:<server>` id.
+fn check_sigil_id(input: &str, sigil: char) -> Result<(), &'static str> {
+    let Some(rest) = input.strip_prefix(sigil) else {
+        return Err(match sigil {
+            '@' => "does not start with `@`",
+            '!' => "does not start with `!`",
+            _ => "does not start with `$`",
+        });
+    };
+    let Some((local, server)) = rest.split_once(':') else {
+        return Err("has no `:server` part");
+    };
+    if local.is_empty() {
+        return Err("has an empty part before `:`");
+    }
+    check_server_name(server)
+}
+
+/// A server name is a host with an optional port; it cannot hold spaces, slashes or control characters.
+fn check_server_name(server: &str) -> Result<(), &'static str> {
+    if server.is_empty() {
+        return Err("has an empty server name");
+    }
+    if server
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '/' | '?' | '#' | '@'))
+    {
+        return Err("has a server name with a space, `/`, `?`, `#` or `@` in it");
+    }
+    Ok(())
+}
+
+fn check_mxc(input: &str) -> Result<usize, &'static str> {
+    let Some(rest) = input.strip_prefix("mxc://") else {
+        return Err("does not start with `mxc://`");
+    };
+    let Some((server, media)) = rest.split_once('/') else {
+        return Err("has no `/media-id` part");
+    };
+    check_server_name(server)?;
+    if media.is_empty() {
+        return Err("has an empty media id");
+    }
+    if !media
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    {
+        return Err("has a media id with characters other than `A-Z a-z 0-9 _ -`");
+    }
+    Ok("mxc://".len() + server.len())
+}
+
+macro_rules! string_id {
+    (
+        $(#[$meta:meta])*
+        $name:ident, what = $what:literal, shape = $shape:literal, pattern = $pattern:literal,
+        check = $check:expr
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name(Box<str>);
+
+        impl $name {
+            /// Parses and validates `input`.
+            pub fn parse(input: impl AsRef<str> + Into<String>) -> Result<Self, IdError> {
+                let check: fn(&str) -> Result<(), &'static str> = $check;
+                match check(input.as_ref()) {
+                    Ok(()) => Ok(Self(input.into().into_boxed_str())),
+                    Err(problem) => Err(IdError::new($what, $shape, input.as_ref(), problem)),
+                }
+            }
+
+            /// The id as it is written on the wire.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt::Debug::fmt(&*self.0, f)
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = IdError;
+            fn from_str(s: &str) -> Result<Self, IdError> {
+                Self::parse(s)
+            }
+        }
+
+        impl TryFrom<&str> for $name {
+            type Error = IdError;
+            fn try_from(s: &str) -> Result<Self, IdError> {
+                Self::parse(s)
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = IdError;
+            fn try_from(s: String) -> Result<Self, IdError> {
+                Self::parse(s)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(id: $name) -> String {
+                id.0.into()
+            }
+        }
+
+        impl PartialEq<str> for $name {
+            fn eq(&self, other: &str) -> bool {
+                &*self.0 == other
+            }
+        }
+
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                &*self.0 == *other
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(&self.0)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let s = String::deserialize(deserializer)?;
+                Self::parse(s).map_err(serde::de::Error::custom)
+            }
+        }
+
+        impl JsonSchema for $name {
+            fn schema_name() -> Cow<'static, str> {
+                stringify!($name).into()
+            }
+
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                schemars::json_schema!({
+                    "type": "string",
+                    "description": concat!("The ", $what, ": ", $shape, "."),
+                    "pattern": $pattern,
+                })
+            }
+        }
+    };
+}
+
+string_id! {
+    /// A FinChat user id (fcid), `@local:server`, e.g. `@alice:example.org`.
+    ///
+    /// ```
+    /// let alice: finchat_cui::Fcid = "@alice:example.org".parse()?;
+    /// assert_eq!(alice.server_name(), "example.org");
+    /// assert!("alice".parse::<finchat_cui::Fcid>().is_err());
+    /// # Ok::<(), finchat_cui::IdError>(())
+    /// ```
+    Fcid, what = "fcid", shape = "`@local:server`, e.g. `@alice:example.org`",
+    pattern = "^@[^:]+:[^\\s/?#@]+$",
+    check = |s| check_sigil_id(s, '@')
+}
+
+string_id! {
+    /// A room id, `!opaque:server`, e.g. `!jEsUZKDJdhlrceRyVU:example.org`.
+    ///
+    /// ```
+    /// let room: finchat_cui::RoomId = "!jEsUZKDJdhlrceRyVU:example.org".parse()?;
+    /// assert_eq!(room.server_name(), "example.org");
+    /// # Ok::<(), finchat_cui::IdError>(())
+    /// ```
+    RoomId, what = "room id", shape = "`!opaque:server`, e.g. `!abc123:example.org`",
+    pattern = "^![^:]+:[^\\s/?#@]+$",
+    check = |s| check_sigil_id(s, '!')
+}
+
+string_id! {
+    /// An event id, `$opaque:server`, e.g. `$143273582443PhrSn:example.org`.
+    ///
+    /// ```
+    /// let event: finchat_cui::EventId = "$143273582443PhrSn:example.org".parse()?;
+    /// assert_eq!(event.server_name(), "example.org");
+    /// # Ok::<(), finchat_cui::IdError>(())
+    /// ```
+    EventId, what = "event id", shape = "`$opaque:server`, e.g. `$abc123:example.org`",
+    pattern = "^\\$[^:]+:[^\\s/?#@]+$",
+    check = |s| check_sigil_id(s, '$')
+}
+
+string_id! {
+    /// A media URI, `mxc://server/media-id`, as returned by the media upload API.
+    ///
+    /// ```
+    /// let uri: finchat_cui::MxcUri = "mxc://example.org/AQwafuaFswefuhsfAFAgsw".parse()?;
+    /// assert_eq!(uri.server_name(), "example.org");
+    /// assert_eq!(uri.media_id(), "AQwafuaFswefuhsfAFAgsw");
+    /// # Ok::<(), finchat_cui::IdError>(())
+    /// ```
+    MxcUri, what = "media URI", shape = "`mxc://server/media-id`",
+    pattern = "^mxc://[^\\s/?#@]+/[A-Za-z0-9_-]+$",
+    check = |s| check_mxc(s).map(|_| ())
+}
+
+macro_rules! server_name_after_colon {
+    ($($name:ident),*) => {$(
+        impl $name {
+            /// The server part, after the first `:`.
+            pub fn server_name(&self) -> &str {
+                self.0.split_once(':').map_or("", |(_, server)| server)
+            }
+
+            /// The part between the sigil and the `:`.
+            pub fn localpart(&self) -> &str {
+                self.0[1..].split_once(':').map_or("", |(local, _)| local)
+            }
+        }
+    )*};
+}
+
+server_name_after_colon!(Fcid, RoomId, EventId);
+
+impl MxcUri {
+    /// The server that stores the media.
+    pub fn server_name(&self) -> &str {
+        let end = check_mxc(&self.0).unwrap_or("mxc://".len());
+        &self.0["mxc://".len()..end]
+    }
+
+    /// The media id, after the server name.
+    pub fn media_id(&self) -> &str {
+        let end = check_mxc(&self.0).unwrap_or(self.0.len());
+        self.0.get(end + 1..).unwrap_or("")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_accept_the_documented_samples() {
+        assert!(Fcid::parse("@test001:dev.finogeeks.club").is_ok());
+        assert!(RoomId::parse("!112321588723954859:example.org").is_ok());
+        assert!(EventId::parse("$22222222:dev.finogeeks.club").is_ok());
+        assert!(Fcid::parse("@alice:localhost:8008").is_ok());
+    }
+
+    #[test]
+    fn id_errors_say_what_is_wrong() {
+        let err = Fcid::parse("alice:example.org").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "fcid `alice:example.org` does not start with `@`; expected `@local:server`, e.g. `@alice:example.org`"
+        );
+        assert_eq!(
+            RoomId::parse("!abc").unwrap_err().problem(),
+            "has no `:server` part"
+        );
+        assert_eq!(
+            EventId::parse("$:x").unwrap_err().problem(),
+            "has an empty part before `:`"
+        );
+        assert_eq!(
+            Fcid::parse("@a:").unwrap_err().problem(),
+            "has an empty server name"
+        );
+        assert_eq!(
+            Fcid::parse("@bb.example.com").unwrap_err().problem(),
+            "has no `:server` part"
+        );
+    }
+
+    #[test]
+    fn mxc_uri_has_server_and_media_id() {
+        let uri = MxcUri::parse(
+            "mxc://dev.finogeeks.club/6465762e66696e6f6765656b732e636c75625e816df2881cef00012a43ed",
+        )
+        .unwrap();
+        assert_eq!(uri.server_name(), "dev.finogeeks.club");
+        assert_eq!(
+            uri.media_id(),
+            "6465762e66696e6f6765656b732e636c75625e816df2881cef00012a43ed"
+        );
+    }
+
+    #[test]
+    fn mxc_uri_errors_say_what_is_wrong() {
+        let problem = |s: &str| MxcUri::parse(s).unwrap_err().problem();
+        assert_eq!(problem("https://x/y"), "does not start with `mxc://`");
+        assert_eq!(problem("mxc://example.org"), "has no `/media-id` part");
+        assert_eq!(problem("mxc://example.org/"), "has an empty media id");
+        assert_eq!(problem("mxc:///abc"), "has an empty server name");
+        assert_eq!(
+            problem("mxc://example.org/a/b"),
+            "has a media id with characters other than `A-Z a-z 0-9 _ -`"
+        );
+    }
+
+    #[test]
+    fn ids_serialize_as_plain_strings_and_validate_on_deserialize() {
+        let id = Fcid::parse("@a:b").unwrap();
+        assert_eq!(serde_json::to_string(&id).unwrap(), r#""@a:b""#);
+        let err = serde_json::from_str::<Fcid>(r#""a:b""#).unwrap_err();
+        assert!(err.to_string().contains("does not start with `@`"), "{err}");
+    }
+}

@@ -1,0 +1,63 @@
+//! The typed wire model of FinChat message content: text, text cards, images, files and interactive
+//! CUI cards (`m.cui`), with builders, validation that reports every problem at once, plain-text and
+//! HTML rendering, JSON Schema, and typed access to what users submit.
+//!
+//! Receiving is forgiving: unknown msgtypes, element types and fields are kept and round-trip
+//! unchanged. Sending is strict: [`MessageContent::validate`] names every broken rule by its path.
+//!
+//! ```
+//! use finchat_cui::element::{Dropdown, Reply, TextInput};
+//! use finchat_cui::{Card, MessageContent, Status, Submission};
+//!
+//! // An approval form, without any macro.
+//! let card = Card::form()
+//!     .text("报销申请 #42")
+//!     .input(TextInput::new("amount").placeholder("金额").value("1200"))
+//!     .dropdown(Dropdown::new("dept").option("财务部", "fin").option("运营部", "ops").value("fin"))
+//!     .reply(Reply::new("decision", "同意"))
+//!     .reply(Reply::new("decision", "驳回"));
+//! let content = MessageContent::from(card.clone()).validated()?;
+//! let json = serde_json::to_string(&content)?;
+//! assert!(json.starts_with(r#"{"msgtype":"m.cui","version":"0.1.0","body":"[交互卡片]","info":{"type":"form""#));
+//!
+//! // What comes back when a user presses 同意.
+//! let submission: Submission =
+//!     serde_json::from_str(r#"{"action":"submit","info":{"amount":"1200","dept":"fin","decision":"同意"}}"#)?;
+//! assert_eq!(submission.get::<u32>("amount")?, 1200);
+//!
+//! // The update that closes the card.
+//! let closed = MessageContent::from(card.with_status(Status::Disable));
+//! assert_eq!(closed.card().unwrap().status, Status::Disable);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod card;
+mod card_serde;
+mod color;
+pub mod content;
+mod content_serde;
+pub mod element;
+mod element_serde;
+mod fields_serde;
+mod http_url;
+mod id;
+mod problem;
+pub mod render;
+pub mod schema;
+mod submission;
+mod validate;
+mod vocabulary;
+
+pub use card::Card;
+pub use color::{Color, ColorError};
+pub use content::{
+    CuiContent, FileContent, FileInfo, ImageContent, ImageInfo, MessageContent, OtherContent,
+    TextCardContent, TextCardInfo, TextContent,
+};
+pub use element::Element;
+pub use http_url::{HttpUrl, UrlError};
+pub use id::{EventId, Fcid, IdError, MxcUri, RoomId};
+pub use problem::{Path, Problem, ProblemKind, Problems, Segment};
+pub use submission::{FromSubmitted, Submission, SubmissionError, SubmissionErrorKind};
+pub use validate::SENDABLE_MSGTYPES;
+pub use vocabulary::{Action, CardType, OpenType, Status, Version};

@@ -1,0 +1,269 @@
+//! What a user sends back: the `content` of a `finstore.room.interactcui` event, with typed access to
+//! each submitted value by its key.
+
+use std::fmt;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::Action;
+
+/// The `content` of a `finstore.room.interactcui` event: which action was taken and, in `info`, the
+/// value of each input (and of the pressed reply button) under its key.
+///
+/// ```
+/// use finchat_cui::Submission;
+///
+/// let submission: Submission = serde_json::from_str(
+///     r#"{"action": "submit", "info": {"amount": "1200", "dept": "fin", "urgent": "true"}}"#,
+/// )?;
+/// let amount: u32 = submission.get("amount")?;
+/// let note: Option<String> = submission.get("note")?;
+/// assert_eq!((amount, note), (1200, None));
+/// assert_eq!(
+///     submission.get::<u8>("amount").unwrap_err().to_string(),
+///     r#"info.amount: expected an integer from 0 to 255, found "1200""#,
+/// );
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
+pub struct Submission {
+    /// What the user did; `submit` is the only published action.
+    pub action: Action,
+    /// Each submitted value under the key of its input or reply button. Values are strings.
+    #[serde(default)]
+    #[schemars(with = "std::collections::BTreeMap<String, String>")]
+    pub info: Map<String, Value>,
+    #[serde(flatten)]
+    #[schemars(skip)]
+    extra: Map<String, Value>,
+}
+
+impl Submission {
+    /// A `submit` with no values yet; add them with [`Submission::with`]. Useful in tests and sandboxes.
+    pub fn new() -> Self {
+        Self {
+            action: Action::Submit,
+            info: Map::new(),
+            extra: Map::new(),
+        }
+    }
+
+    /// Adds the value `value` under `key`.
+    pub fn with(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.info.insert(key.into(), Value::String(value.into()));
+        self
+    }
+
+    /// The value under `key`, read as `T`. The error names the key and says what was expected.
+    pub fn get<T: FromSubmitted>(&self, key: &str) -> Result<T, SubmissionError> {
+        T::from_submitted(self.info.get(key)).map_err(|kind| SubmissionError {
+            key: key.to_owned(),
+            kind,
+        })
+    }
+
+    /// The raw value under `key`.
+    pub fn raw(&self, key: &str) -> Option<&Value> {
+        self.info.get(key)
+    }
+
+    /// Fields the format does not define, kept from received JSON.
+    pub fn extra(&self) -> &Map<String, Value> {
+        &self.extra
+    }
+}
+
+impl Default for Submission {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Why a submitted value could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SubmissionErrorKind {
+    /// Nothing was submitted under the key.
+    Missing,
+    /// The value is not what was expected.
+    Invalid {
+        /// What was expected, e.g. `an integer from 0 to 255`.
+        expected: &'static str,
+        /// The value as it came, in JSON.
+        found: String,
+    },
+}
+
+/// A submitted value that could not be read: the key and the reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubmissionError {
+    /// The key, as in the card.
+    pub key: String,
+    /// What is wrong.
+    pub kind: SubmissionErrorKind,
+}
+
+impl fmt::Display for SubmissionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            SubmissionErrorKind::Missing => write!(
+                f,
+                "info.{}: missing; nothing was submitted under this key",
+                self.key
+            ),
+            SubmissionErrorKind::Invalid { expected, found } => {
+                write!(f, "info.{}: expected {expected}, found {found}", self.key)
+            }
+        }
+    }
+}
+
+impl std::error::Error for SubmissionError {}
+
+/// A type a submitted value can be read as: strings, numbers, booleans, and `Option`s of them (absent
+/// or `""` is `None`).
+pub trait FromSubmitted: Sized {
+    /// Reads the value under a key; `None` when nothing was submitted under it.
+    fn from_submitted(value: Option<&Value>) -> Result<Self, SubmissionErrorKind>;
+}
+
+fn invalid(expected: &'static str, value: &Value) -> SubmissionErrorKind {
+    SubmissionErrorKind::Invalid {
+        expected,
+        found: value.to_string(),
+    }
+}
+
+impl FromSubmitted for String {
+    fn from_submitted(value: Option<&Value>) -> Result<Self, SubmissionErrorKind> {
+        match value {
+            None => Err(SubmissionErrorKind::Missing),
+            Some(Value::String(s)) => Ok(s.clone()),
+            Some(other) => Err(invalid("a string", other)),
+        }
+    }
+}
+
+impl FromSubmitted for bool {
+    fn from_submitted(value: Option<&Value>) -> Result<Self, SubmissionErrorKind> {
+        const EXPECTED: &str = "\"true\" or \"false\"";
+        match value {
+            None => Err(SubmissionErrorKind::Missing),
+            Some(Value::Bool(b)) => Ok(*b),
+            Some(Value::String(s)) => match s.trim() {
+                "true" => Ok(true),
+                "false" => Ok(false),
+                _ => Err(invalid(EXPECTED, &Value::String(s.clone()))),
+            },
+            Some(other) => Err(invalid(EXPECTED, other)),
+        }
+    }
+}
+
+impl<T: FromSubmitted> FromSubmitted for Option<T> {
+    fn from_submitted(value: Option<&Value>) -> Result<Self, SubmissionErrorKind> {
+        match value {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) if s.is_empty() => Ok(None),
+            Some(value) => T::from_submitted(Some(value)).map(Some),
+        }
+    }
+}
+
+fn number<T: std::str::FromStr>(
+    value: Option<&Value>,
+    expected: &'static str,
+    accept: fn(&T) -> bool,
+) -> Result<T, SubmissionErrorKind> {
+    let value = value.ok_or(SubmissionErrorKind::Missing)?;
+    let parsed = match value {
+        Value::String(s) => s.trim().parse::<T>().ok(),
+        Value::Number(n) => n.to_string().parse::<T>().ok(),
+        _ => None,
+    };
+    parsed
+        .filter(accept)
+        .ok_or_else(|| invalid(expected, value))
+}
+
+macro_rules! numbers {
+    ($($ty:ty => $expected:literal, $accept:expr;)*) => {$(
+        impl FromSubmitted for $ty {
+            fn from_submitted(value: Option<&Value>) -> Result<Self, SubmissionErrorKind> {
+                number(value, $expected, $accept)
+            }
+        }
+    )*};
+}
+
+numbers! {
+    u8 => "an integer from 0 to 255", |_| true;
+    u16 => "an integer from 0 to 65535", |_| true;
+    u32 => "an integer from 0 to 4294967295", |_| true;
+    u64 => "a non-negative integer", |_| true;
+    u128 => "a non-negative integer", |_| true;
+    usize => "a non-negative integer", |_| true;
+    i8 => "an integer from -128 to 127", |_| true;
+    i16 => "an integer from -32768 to 32767", |_| true;
+    i32 => "a 32-bit integer", |_| true;
+    i64 => "an integer", |_| true;
+    i128 => "an integer", |_| true;
+    isize => "an integer", |_| true;
+    f32 => "a number", |n: &f32| n.is_finite();
+    f64 => "a number", |n: &f64| n.is_finite();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn submission() -> Submission {
+        Submission::new()
+            .with("amount", " 42 ")
+            .with("price", "12.5")
+            .with("urgent", "true")
+            .with("note", "")
+            .with("name", "alice")
+    }
+
+    #[test]
+    fn values_are_read_as_the_type_asked_for() {
+        let s = submission();
+        assert_eq!(s.get::<i64>("amount"), Ok(42));
+        assert_eq!(s.get::<f64>("price"), Ok(12.5));
+        assert_eq!(s.get::<bool>("urgent"), Ok(true));
+        assert_eq!(s.get::<Option<String>>("note"), Ok(None));
+        assert_eq!(s.get::<Option<u8>>("absent"), Ok(None));
+        assert_eq!(s.get::<String>("name").as_deref(), Ok("alice"));
+    }
+
+    #[test]
+    fn errors_name_the_key_and_what_was_expected() {
+        let s = submission();
+        assert_eq!(
+            s.get::<String>("absent").unwrap_err().to_string(),
+            "info.absent: missing; nothing was submitted under this key"
+        );
+        assert_eq!(
+            s.get::<u32>("name").unwrap_err().to_string(),
+            r#"info.name: expected an integer from 0 to 4294967295, found "alice""#
+        );
+        assert_eq!(
+            s.get::<bool>("amount").unwrap_err().to_string(),
+            r#"info.amount: expected "true" or "false", found " 42 ""#
+        );
+        assert!(s.get::<f64>("name").is_err());
+        assert!(Submission::new().with("x", "NaN").get::<f64>("x").is_err());
+    }
+
+    #[test]
+    fn the_documented_sample_parses_and_round_trips() {
+        let raw =
+            serde_json::json!({"action": "submit", "info": {"key1": "value1", "key2": "value2"}});
+        let s: Submission = serde_json::from_value(raw.clone()).unwrap();
+        assert_eq!(s.action, Action::Submit);
+        assert_eq!(serde_json::to_value(&s).unwrap(), raw);
+    }
+}

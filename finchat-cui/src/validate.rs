@@ -1,0 +1,331 @@
+//! The rules content must meet before it is sent, checked all at once: each broken rule is a
+//! [`Problem`] with the path of the offending field.
+//!
+//! What the types already rule out (a malformed `mxc://` URI, a non-http link, a height that is not a
+//! number) can only arrive in received content, which is kept as an `Other` variant; the rules below
+//! explain those too.
+
+use std::collections::HashMap;
+
+use serde_json::{Map, Value};
+
+use crate::content::{CuiContent, MessageContent, OtherContent};
+use crate::element::{Dropdown, Element, OtherElement};
+use crate::element_serde::{KNOWN_PAIRS, why_not_typed as why_element_is_not_typed};
+use crate::problem::{Path, ProblemKind, Problems};
+use crate::{Card, Status};
+
+/// The msgtypes the send APIs accept.
+pub const SENDABLE_MSGTYPES: &[&str] = &["m.text", "m.textcard", "m.image", "m.file", "m.cui"];
+
+impl MessageContent {
+    /// Checks every rule that content must meet before it is sent and reports every broken one.
+    ///
+    /// ```
+    /// use finchat_cui::element::TextInput;
+    /// use finchat_cui::{Card, MessageContent, ProblemKind};
+    ///
+    /// let content = MessageContent::from(
+    ///     Card::form().input(TextInput::new("amount")).input(TextInput::new("amount")).submit("提交"),
+    /// );
+    /// let problems = content.validate().unwrap_err();
+    /// assert_eq!(problems.to_string(), r#"info.elements[1].key: duplicate key "amount" (also used by info.elements[0])"#);
+    /// assert_eq!(problems.iter().next().unwrap().kind, ProblemKind::DuplicateKey);
+    /// ```
+    pub fn validate(&self) -> Result<(), Problems> {
+        let mut problems = Problems::new();
+        let root = Path::root();
+        match self {
+            Self::Text(text) => require_body(&mut problems, &text.body, "a text message"),
+            Self::Alert(_) => problems.add(
+                root.field("msgtype"),
+                ProblemKind::ReceiveOnlyMsgtype,
+                "m.alert is what apps receive for @-mentions; send m.text instead",
+            ),
+            Self::TextCard(card) => {
+                if let Some(opentype) = &card.info.opentype {
+                    if !opentype.is_known() {
+                        problems.add(
+                            root.field("info").field("opentype"),
+                            ProblemKind::UnknownOpentype,
+                            format!(
+                                "unknown opentype {:?}; write \"inapp\" or \"inbrowser\"",
+                                opentype.as_str()
+                            ),
+                        );
+                    }
+                }
+            }
+            Self::Image(image) => require_body(
+                &mut problems,
+                &image.body,
+                "an image message (its file name)",
+            ),
+            Self::File(file) => {
+                require_body(&mut problems, &file.body, "a file message (its file name)")
+            }
+            Self::Cui(cui) => cui_rules(&mut problems, cui),
+            Self::Other(other) => other_content_rules(&mut problems, other),
+        }
+        problems.into_result()
+    }
+
+    /// This content, if it is valid.
+    pub fn validated(self) -> Result<Self, Problems> {
+        self.validate().map(|()| self)
+    }
+}
+
+impl CuiContent {
+    /// Checks the card message; see [`MessageContent::validate`].
+    pub fn validate(&self) -> Result<(), Problems> {
+        let mut problems = Problems::new();
+        cui_rules(&mut problems, self);
+        problems.into_result()
+    }
+}
+
+impl Card {
+    /// Checks the card; paths start at `info`, as in a message. See [`MessageContent::validate`].
+    pub fn validate(&self) -> Result<(), Problems> {
+        let mut problems = Problems::new();
+        card_rules(&mut problems, &Path::root().field("info"), self);
+        problems.into_result()
+    }
+}
+
+fn require_body(problems: &mut Problems, body: &str, what: &str) {
+    if body.is_empty() {
+        problems.add(
+            Path::root().field("body"),
+            ProblemKind::EmptyBody,
+            format!("empty body; {what} needs one"),
+        );
+    }
+}
+
+fn cui_rules(problems: &mut Problems, cui: &CuiContent) {
+    require_body(
+        problems,
+        &cui.body,
+        "a card shows it where it cannot be drawn (notifications, old clients); the samples use \"[交互卡片]\"",
+    );
+    if !cui.version.is_known() {
+        problems.add(
+            Path::root().field("version"),
+            ProblemKind::UnknownVersion,
+            format!(
+                "unknown version {:?}; the only published one is \"0.1.0\"",
+                cui.version.as_str()
+            ),
+        );
+    }
+    card_rules(problems, &Path::root().field("info"), &cui.info);
+}
+
+fn other_content_rules(problems: &mut Problems, other: &OtherContent) {
+    let root = Path::root();
+    if let Some(why) = crate::content_serde::why_not_typed(other.raw()) {
+        problems.push(why.into_problem(&root));
+        if other.msgtype() == "m.cui" {
+            raw_elements_rules(problems, other.raw());
+        }
+        return;
+    }
+    let message = match other.raw().get("msgtype") {
+        None => "missing field `msgtype`".to_owned(),
+        Some(Value::String(msgtype)) => format!(
+            "unknown msgtype {msgtype:?}; the send APIs accept {}",
+            SENDABLE_MSGTYPES.join(", ")
+        ),
+        Some(_) => "msgtype must be a string".to_owned(),
+    };
+    let kind = match other.raw().get("msgtype") {
+        Some(Value::String(_)) => ProblemKind::UnknownMsgtype,
+        None => ProblemKind::MissingField,
+        Some(_) => ProblemKind::WrongType,
+    };
+    problems.add(root.field("msgtype"), kind, message);
+}
+
+/// A card that did not fit the format still gets its elements checked, so one pass shows everything.
+fn raw_elements_rules(problems: &mut Problems, raw: &Map<String, Value>) {
+    let Some(Value::Array(items)) = raw.get("info").and_then(|info| info.get("elements")) else {
+        return;
+    };
+    let Ok(elements) = items
+        .iter()
+        .map(|item| serde_json::from_value::<Element>(item.clone()))
+        .collect::<Result<Vec<_>, _>>()
+    else {
+        return;
+    };
+    elements_rules(
+        problems,
+        &Path::root().field("info").field("elements"),
+        &elements,
+    );
+}
+
+fn card_rules(problems: &mut Problems, base: &Path, card: &Card) {
+    if !card.card_type.is_known() {
+        problems.add(
+            base.field("type"),
+            ProblemKind::UnknownCardType,
+            format!(
+                "unknown card type {:?}; the only published one is \"form\"",
+                card.card_type.as_str()
+            ),
+        );
+    }
+    status_rule(problems, base.field("status"), &card.status);
+    let elements = base.field("elements");
+    if card.elements.is_empty() {
+        problems.add(
+            elements.clone(),
+            ProblemKind::NoElements,
+            "a card needs at least one element",
+        );
+    }
+    elements_rules(problems, &elements, &card.elements);
+}
+
+fn status_rule(problems: &mut Problems, path: Path, status: &Status) {
+    if !status.is_known() {
+        problems.add(
+            path,
+            ProblemKind::UnknownStatus,
+            format!(
+                "unknown status {:?}; write \"input\", \"loading\" or \"disable\"",
+                status.as_str()
+            ),
+        );
+    }
+}
+
+fn elements_rules(problems: &mut Problems, base: &Path, elements: &[Element]) {
+    // key -> (index of first use, whether that use was a reply button)
+    let mut keys: HashMap<&str, (usize, bool)> = HashMap::new();
+    for (index, element) in elements.iter().enumerate() {
+        let path = base.index(index);
+        match element {
+            Element::TextInput(input) => {
+                key_rule(problems, base, index, &mut keys, &input.key, false)
+            }
+            Element::Dropdown(dropdown) => {
+                key_rule(problems, base, index, &mut keys, &dropdown.key, false);
+                dropdown_rules(problems, &path, dropdown);
+            }
+            Element::Reply(reply) => {
+                key_rule(problems, base, index, &mut keys, &reply.key, true);
+                if let Some(status) = &reply.status {
+                    status_rule(problems, path.field("status"), status);
+                }
+            }
+            Element::Other(other) => other_element_rule(problems, &path, other),
+            _ => {}
+        }
+    }
+}
+
+/// Inputs need a key of their own. Reply buttons may share one (the choices of one question), but not
+/// with an input, since both would land under the same name in the submission.
+fn key_rule<'a>(
+    problems: &mut Problems,
+    elements: &Path,
+    index: usize,
+    keys: &mut HashMap<&'a str, (usize, bool)>,
+    key: &'a str,
+    is_reply: bool,
+) {
+    let path = elements.index(index).field("key");
+    if key.is_empty() {
+        problems.add(
+            path,
+            ProblemKind::MissingKey,
+            "empty key: inputs and reply buttons need the name their value is submitted under",
+        );
+        return;
+    }
+    match keys.get(key) {
+        None => {
+            keys.insert(key, (index, is_reply));
+        }
+        Some(&(_, true)) if is_reply => {}
+        Some(&(first, _)) => problems.add(
+            path,
+            ProblemKind::DuplicateKey,
+            format!(
+                "duplicate key {key:?} (also used by {})",
+                elements.index(first)
+            ),
+        ),
+    }
+}
+
+fn dropdown_rules(problems: &mut Problems, path: &Path, dropdown: &Dropdown) {
+    if dropdown.options.is_empty() {
+        problems.add(
+            path.field("options"),
+            ProblemKind::NoOptions,
+            "a dropdown needs at least one option",
+        );
+    }
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for (index, option) in dropdown.options.iter().enumerate() {
+        if let Some(first) = seen.insert(&option.value, index) {
+            seen.insert(&option.value, first);
+            problems.add(
+                path.field("options").index(index).field("value"),
+                ProblemKind::DuplicateOption,
+                format!(
+                    "duplicate option value {:?} (also used by {})",
+                    option.value,
+                    path.field("options").index(first)
+                ),
+            );
+        }
+    }
+    if !dropdown.value.is_empty() && !seen.contains_key(dropdown.value.as_str()) {
+        let values: Vec<_> = dropdown
+            .options
+            .iter()
+            .map(|o| format!("{:?}", o.value))
+            .collect();
+        problems.add(
+            path.field("value"),
+            ProblemKind::ValueNotAnOption,
+            format!(
+                "value {:?} is not one of the options ({}); use \"\" for none",
+                dropdown.value,
+                if values.is_empty() {
+                    "there are none".to_owned()
+                } else {
+                    values.join(", ")
+                }
+            ),
+        );
+    }
+}
+
+fn other_element_rule(problems: &mut Problems, path: &Path, other: &OtherElement) {
+    if let Some(why) = why_element_is_not_typed(other.raw()) {
+        problems.push(why.into_problem(path));
+        return;
+    }
+    let message = match (other.element_type(), other.subtype()) {
+        (Some(ty), Some(subtype)) => format!(
+            "unknown element {ty:?}/{subtype:?}; the published format has {}",
+            KNOWN_PAIRS
+                .iter()
+                .map(|(t, s)| format!("{t}/{s}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        _ if !other.raw().is_object() => {
+            "an element must be an object with `type` and `subtype`".to_owned()
+        }
+        _ => "an element needs a string `type` and `subtype`".to_owned(),
+    };
+    problems.add(path.clone(), ProblemKind::UnknownElement, message);
+}
