@@ -38,7 +38,8 @@ pub struct Card {
     pub shared: bool,
     /// For an exclusive card, the users whose copy an update changes. Absent on the wire when `None`.
     pub fcids: Option<Vec<Fcid>>,
-    /// The card's content, drawn top to bottom.
+    /// The card's content, drawn top to bottom; at least one element.
+    #[schemars(length(min = 1))]
     pub elements: Vec<Element>,
     #[schemars(skip)]
     pub(crate) extra: Map<String, Value>,

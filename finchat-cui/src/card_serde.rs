@@ -8,7 +8,8 @@ use serde_json::Value;
 use crate::card::Card;
 use crate::element::Element;
 use crate::fields_serde::{
-    FieldError, Fields, LenientVisitor, MapWriter, ObjectOrRaw, SlotKey, SlotKeySeed, json_type,
+    FieldError, FieldErrors, Fields, LenientVisitor, MapWriter, ObjectOrRaw, SlotKey, SlotKeySeed,
+    all_checks, json_type,
 };
 use crate::problem::{Path, ProblemKind};
 use crate::{CardType, Fcid, Status};
@@ -46,10 +47,10 @@ impl<'de> Deserialize<'de> for Elements {
     }
 }
 
-/// A received `info`: a card, or the JSON as it came when it is not one (with the reason).
+/// A received `info`: a card, or the JSON as it came when it is not one (with every reason).
 pub(crate) enum CardOrRaw {
     Card(Card),
-    Raw(Value, FieldError),
+    Raw(Value, FieldErrors),
 }
 
 impl ObjectOrRaw for CardOrRaw {
@@ -59,7 +60,7 @@ impl ObjectOrRaw for CardOrRaw {
             ProblemKind::WrongType,
             format!("expected the card object, found {}", json_type(&value)),
         );
-        CardOrRaw::Raw(value, why)
+        CardOrRaw::Raw(value, vec![why])
     }
 
     fn from_object<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -91,43 +92,28 @@ fn from_parts(mut fields: Fields<5>, elements: Option<Elements>) -> CardOrRaw {
         }
         None => None,
     };
-    let why = match envelope(&fields) {
-        Ok((card_type, status, shared, fcids)) => match list {
-            Some(elements) => {
-                for index in [TYPE, STATUS, SHARED, FCIDS] {
-                    fields.discard(index);
-                }
-                return CardOrRaw::Card(Card {
-                    card_type,
-                    status,
-                    shared,
-                    fcids,
-                    elements,
-                    extra: fields.take_rest(),
-                });
+    match envelope(&fields, list.is_some()) {
+        Ok((card_type, status, shared, fcids)) => {
+            for index in [TYPE, STATUS, SHARED, FCIDS] {
+                fields.discard(index);
             }
-            None => match fields.get(ELEMENTS) {
-                Some(other) => FieldError::at(
-                    "elements",
-                    ProblemKind::WrongType,
-                    format!("expected an array of elements, found {}", json_type(other)),
-                ),
-                None => FieldError::at(
-                    "elements",
-                    ProblemKind::MissingField,
-                    "missing field `elements`",
-                ),
-            },
-        },
+            CardOrRaw::Card(Card {
+                card_type,
+                status,
+                shared,
+                fcids,
+                elements: list.unwrap_or_default(),
+                extra: fields.take_rest(),
+            })
+        }
         Err(why) => {
             if let Some(list) = list {
                 // Elements serialise to JSON objects with string keys: this cannot fail.
                 fields.set(ELEMENTS, serde_json::to_value(list).unwrap_or_default());
             }
-            why
+            CardOrRaw::Raw(Value::Object(fields.into_map()), why)
         }
-    };
-    CardOrRaw::Raw(Value::Object(fields.into_map()), why)
+    }
 }
 
 impl<'de> Deserialize<'de> for Card {
@@ -136,7 +122,12 @@ impl<'de> Deserialize<'de> for Card {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match CardOrRaw::deserialize(deserializer)? {
             CardOrRaw::Card(card) => Ok(card),
-            CardOrRaw::Raw(_, why) => Err(de::Error::custom(format_args!("info.{why}"))),
+            CardOrRaw::Raw(_, why) => Err(de::Error::custom(
+                why.iter()
+                    .map(|e| format!("info.{e}"))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            )),
         }
     }
 }
@@ -156,39 +147,73 @@ impl Serialize for Card {
 
 type Envelope = (CardType, Status, bool, Option<Vec<Fcid>>);
 
-fn envelope(fields: &Fields<5>) -> Result<Envelope, FieldError> {
-    let card_type = CardType::from_wire(fields.req_str(TYPE)?);
-    let status = Status::from_wire(fields.req_str(STATUS)?);
-    let shared = fields.req_bool(SHARED)?;
-    let fcids = match fields.get(FCIDS) {
-        None => None,
-        Some(Value::Array(items)) => Some(
-            items
-                .iter()
-                .enumerate()
-                .map(|(index, item)| fcid(item, index))
-                .collect::<Result<Vec<_>, _>>()?,
-        ),
-        Some(other) => {
-            return Err(FieldError::at(
-                "fcids",
-                ProblemKind::WrongType,
-                format!("expected an array of fcids, found {}", json_type(other)),
-            ));
-        }
-    };
+/// Checks the envelope; `has_elements`: `elements` was read as an array.
+fn envelope(fields: &Fields<5>, has_elements: bool) -> Result<Envelope, FieldErrors> {
+    if fields.is_empty() && !has_elements {
+        return Err(vec![FieldError::new(
+            Path::root(),
+            ProblemKind::MissingField,
+            "empty card `{}`: the API samples show `{}` as a placeholder; a card needs `type`, `status`, \
+             `shared` and `elements`",
+        )]);
+    }
+    all_checks! {
+        card_type = fields.req_str(TYPE).map(CardType::from_wire);
+        status = fields.req_str(STATUS).map(Status::from_wire);
+        shared = fields.req_bool(SHARED);
+        fcids = fcids(fields.get(FCIDS));
+        _elements = elements_present(fields.get(ELEMENTS), has_elements);
+    }
     Ok((card_type, status, shared, fcids))
 }
 
-fn fcid(item: &Value, index: usize) -> Result<Fcid, FieldError> {
-    let path = Path::root().field("fcids").index(index);
-    match item {
-        Value::String(s) => Fcid::parse(s.as_str())
-            .map_err(|e| FieldError::new(path, ProblemKind::InvalidId, e.to_string())),
-        other => Err(FieldError::new(
-            path,
+fn elements_present(raw: Option<&Value>, has_elements: bool) -> Result<(), FieldError> {
+    match raw {
+        _ if has_elements => Ok(()),
+        Some(other) => Err(FieldError::at(
+            "elements",
             ProblemKind::WrongType,
-            format!("expected an fcid string, found {}", json_type(other)),
+            format!("expected an array of elements, found {}", json_type(other)),
         )),
+        None => Err(FieldError::at(
+            "elements",
+            ProblemKind::MissingField,
+            "missing field `elements`",
+        )),
+    }
+}
+
+fn fcids(raw: Option<&Value>) -> Result<Option<Vec<Fcid>>, FieldErrors> {
+    let items = match raw {
+        None => return Ok(None),
+        Some(Value::Array(items)) => items,
+        Some(other) => {
+            return Err(vec![FieldError::at(
+                "fcids",
+                ProblemKind::WrongType,
+                format!("expected an array of fcids, found {}", json_type(other)),
+            )]);
+        }
+    };
+    let mut fcids = Vec::with_capacity(items.len());
+    let mut errors = Vec::new();
+    for (index, item) in items.iter().enumerate() {
+        let path = Path::root().field("fcids").index(index);
+        match item {
+            Value::String(s) => match Fcid::parse(s.as_str()) {
+                Ok(fcid) => fcids.push(fcid),
+                Err(e) => errors.push(FieldError::new(path, ProblemKind::InvalidId, e.to_string())),
+            },
+            other => errors.push(FieldError::new(
+                path,
+                ProblemKind::WrongType,
+                format!("expected an fcid string, found {}", json_type(other)),
+            )),
+        }
+    }
+    if errors.is_empty() {
+        Ok(Some(fcids))
+    } else {
+        Err(errors)
     }
 }

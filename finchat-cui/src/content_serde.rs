@@ -10,7 +10,9 @@ use crate::content::{
     CuiContent, FileContent, FileInfo, ImageContent, ImageInfo, MessageContent, OtherContent,
     TextCardContent, TextCardInfo, TextContent,
 };
-use crate::fields_serde::{FieldError, Fields, MapWriter, SlotKey, SlotKeySeed, json_type};
+use crate::fields_serde::{
+    FieldError, FieldErrors, Fields, MapWriter, SlotKey, SlotKeySeed, all_checks, json_type,
+};
 use crate::problem::{Path, ProblemKind};
 use crate::{Card, HttpUrl, MxcUri, OpenType, Version};
 
@@ -27,7 +29,7 @@ type ContentFields = Fields<5>;
 struct Parts {
     fields: ContentFields,
     card: Option<Card>,
-    card_error: Option<FieldError>,
+    card_errors: FieldErrors,
 }
 
 impl Parts {
@@ -36,7 +38,8 @@ impl Parts {
             CardOrRaw::Card(card) => self.card = Some(card),
             CardOrRaw::Raw(value, why) => {
                 self.fields.set(INFO, value);
-                self.card_error = Some(why.within(&Path::root().field("info")));
+                let info = Path::root().field("info");
+                self.card_errors = why.into_iter().map(|e| e.within(&info)).collect();
             }
         }
     }
@@ -47,17 +50,17 @@ impl Parts {
 
     /// Reads `info` as a card if it is still raw JSON and the content is `m.cui`.
     fn finish(mut self) -> Self {
-        if self.is_cui() && self.card.is_none() && self.card_error.is_none() {
+        if self.is_cui() && self.card.is_none() && self.card_errors.is_empty() {
             if let Some(value) = self.fields.take_value(INFO) {
                 // The lenient card reader accepts every JSON value.
                 match CardOrRaw::deserialize(value) {
                     Ok(info) => self.set_info(info),
                     Err(e) => {
-                        self.card_error = Some(FieldError::at(
+                        self.card_errors = vec![FieldError::at(
                             "info",
                             ProblemKind::WrongType,
                             e.to_string(),
-                        ))
+                        )]
                     }
                 }
             }
@@ -84,23 +87,33 @@ impl Parts {
     }
 }
 
-/// Reads the parts as the typed content of their `msgtype`. On error nothing has been taken out.
-fn typed(parts: &mut Parts) -> Result<MessageContent, FieldError> {
+/// Reads the parts as the typed content of their `msgtype`. On error nothing has been taken out, and
+/// every field that does not fit is reported.
+fn typed(parts: &mut Parts) -> Result<MessageContent, FieldErrors> {
     let fields = &mut parts.fields;
-    let msgtype = match fields.opt_str(MSGTYPE) {
-        Ok(Some(t)) => t,
-        _ => {
-            return Err(FieldError::at(
+    let msgtype = match fields.get(MSGTYPE) {
+        Some(Value::String(t)) => t.as_str(),
+        Some(other) => {
+            return Err(vec![FieldError::at(
+                "msgtype",
+                ProblemKind::WrongType,
+                format!("expected a string, found {}", json_type(other)),
+            )]);
+        }
+        None => {
+            return Err(vec![FieldError::at(
                 "msgtype",
                 ProblemKind::MissingField,
                 "missing field `msgtype`",
-            ));
+            )]);
         }
     };
     let content = match msgtype {
         "m.text" | "m.alert" => {
             let alert = msgtype == "m.alert";
-            fields.req_str(BODY)?;
+            all_checks! {
+                _body = fields.req_str(BODY);
+            }
             let text = TextContent {
                 body: take(fields, BODY),
                 extra: rest(fields),
@@ -112,10 +125,14 @@ fn typed(parts: &mut Parts) -> Result<MessageContent, FieldError> {
             }
         }
         "m.textcard" => {
-            fields.req_str(BODY)?;
-            let o_url =
-                fields.parse_opt_str(O_URL, ProblemKind::InvalidMxcUri, |s| MxcUri::parse(s))?;
-            let info = sub_object(fields, INFO, TEXTCARD_NAMES, textcard_info)?;
+            all_checks! {
+                _body = fields.req_str(BODY).map(drop);
+                info = sub_object(fields, INFO, TEXTCARD_NAMES, textcard_info);
+                o_url = fields.parse_opt_str(O_URL, ProblemKind::InvalidMxcUri, |s| MxcUri::parse(s));
+            }
+            let Some(info) = info else {
+                return Err(vec![missing(INFO)]);
+            };
             fields.discard(O_URL);
             MessageContent::TextCard(TextCardContent {
                 body: take(fields, BODY),
@@ -125,10 +142,11 @@ fn typed(parts: &mut Parts) -> Result<MessageContent, FieldError> {
             })
         }
         "m.image" => {
-            fields.req_str(BODY)?;
-            let o_url =
-                fields.parse_str(O_URL, ProblemKind::InvalidMxcUri, |s| MxcUri::parse(s))?;
-            let info = optional_sub_object(fields, INFO, IMAGE_NAMES, image_info)?;
+            all_checks! {
+                _body = fields.req_str(BODY).map(drop);
+                info = sub_object(fields, INFO, IMAGE_NAMES, image_info);
+                o_url = fields.parse_str(O_URL, ProblemKind::InvalidMxcUri, |s| MxcUri::parse(s));
+            }
             fields.discard(O_URL);
             MessageContent::Image(ImageContent {
                 body: take(fields, BODY),
@@ -138,10 +156,11 @@ fn typed(parts: &mut Parts) -> Result<MessageContent, FieldError> {
             })
         }
         "m.file" => {
-            fields.req_str(BODY)?;
-            let o_url =
-                fields.parse_str(O_URL, ProblemKind::InvalidMxcUri, |s| MxcUri::parse(s))?;
-            let info = optional_sub_object(fields, INFO, FILE_NAMES, file_info)?;
+            all_checks! {
+                _body = fields.req_str(BODY).map(drop);
+                info = sub_object(fields, INFO, FILE_NAMES, file_info);
+                o_url = fields.parse_str(O_URL, ProblemKind::InvalidMxcUri, |s| MxcUri::parse(s));
+            }
             fields.discard(O_URL);
             MessageContent::File(FileContent {
                 body: take(fields, BODY),
@@ -151,17 +170,15 @@ fn typed(parts: &mut Parts) -> Result<MessageContent, FieldError> {
             })
         }
         "m.cui" => {
-            fields.req_str(BODY)?;
-            let version = Version::from_wire(fields.req_str(VERSION)?);
-            if let Some(why) = &parts.card_error {
-                return Err(why.clone());
+            let card_errors = &parts.card_errors;
+            let has_card = parts.card.is_some();
+            all_checks! {
+                _body = fields.req_str(BODY);
+                version = fields.req_str(VERSION).map(Version::from_wire);
+                _info = card_present(card_errors, has_card);
             }
             let Some(info) = parts.card.take() else {
-                return Err(FieldError::at(
-                    "info",
-                    ProblemKind::MissingField,
-                    "missing field `info`",
-                ));
+                return Err(vec![missing(INFO)]);
             };
             fields.discard(VERSION);
             MessageContent::Cui(CuiContent {
@@ -172,14 +189,32 @@ fn typed(parts: &mut Parts) -> Result<MessageContent, FieldError> {
             })
         }
         _ => {
-            return Err(FieldError::at(
+            return Err(vec![FieldError::at(
                 "msgtype",
                 ProblemKind::UnknownMsgtype,
                 format!("unknown msgtype {msgtype:?}"),
-            ));
+            )]);
         }
     };
     Ok(content)
+}
+
+fn missing(index: usize) -> FieldError {
+    FieldError::at(
+        NAMES[index],
+        ProblemKind::MissingField,
+        format!("missing field `{}`", NAMES[index]),
+    )
+}
+
+fn card_present(card_errors: &FieldErrors, has_card: bool) -> Result<(), FieldErrors> {
+    if has_card {
+        Ok(())
+    } else if card_errors.is_empty() {
+        Err(vec![missing(INFO)])
+    } else {
+        Err(card_errors.clone())
+    }
 }
 
 fn take(fields: &mut ContentFields, index: usize) -> String {
@@ -191,29 +226,15 @@ fn rest(fields: &mut ContentFields) -> Map<String, Value> {
     fields.take_rest()
 }
 
-/// Converts the object in slot `index` with `convert`; on error the slot is left as it was.
+/// Converts the object in slot `index` with `convert` (`None` when absent); on error the slot is left
+/// as it was.
 fn sub_object<T, const N: usize>(
     fields: &mut ContentFields,
     index: usize,
     names: &'static [&'static str; N],
-    convert: fn(&mut Fields<N>) -> Result<T, FieldError>,
-) -> Result<T, FieldError> {
-    optional_sub_object(fields, index, names, convert)?.ok_or_else(|| {
-        FieldError::at(
-            NAMES[index],
-            ProblemKind::MissingField,
-            format!("missing field `{}`", NAMES[index]),
-        )
-    })
-}
-
-fn optional_sub_object<T, const N: usize>(
-    fields: &mut ContentFields,
-    index: usize,
-    names: &'static [&'static str; N],
-    convert: fn(&mut Fields<N>) -> Result<T, FieldError>,
-) -> Result<Option<T>, FieldError> {
-    let field = NAMES[index];
+    convert: fn(&mut Fields<N>) -> Result<T, FieldErrors>,
+) -> Result<Option<T>, FieldErrors> {
+    let at = Path::root().field(NAMES[index]);
     match fields.take_value(index) {
         None => Ok(None),
         Some(Value::Object(map)) => {
@@ -222,30 +243,32 @@ fn optional_sub_object<T, const N: usize>(
                 Ok(value) => Ok(Some(value)),
                 Err(why) => {
                     fields.set(index, Value::Object(sub.into_map()));
-                    Err(why.within(&Path::root().field(field)))
+                    Err(why.into_iter().map(|e| e.within(&at)).collect())
                 }
             }
         }
         Some(other) => {
-            let why = FieldError::at(
-                field,
+            let why = FieldError::new(
+                at,
                 ProblemKind::WrongType,
                 format!("expected an object, found {}", json_type(&other)),
             );
             fields.set(index, other);
-            Err(why)
+            Err(vec![why])
         }
     }
 }
 
 const TEXTCARD_NAMES: &[&str; 5] = &["title", "description", "url", "btntext", "opentype"];
 
-fn textcard_info(f: &mut Fields<5>) -> Result<TextCardInfo, FieldError> {
-    f.req_str(0)?;
-    f.req_str(1)?;
-    let url = f.parse_str(2, ProblemKind::InvalidUrl, |s| HttpUrl::parse(s))?;
-    f.req_str(3)?;
-    let opentype = f.opt_str(4)?.map(OpenType::from_wire);
+fn textcard_info(f: &mut Fields<5>) -> Result<TextCardInfo, FieldErrors> {
+    all_checks! {
+        _title = f.req_str(0);
+        _description = f.req_str(1);
+        url = f.parse_str(2, ProblemKind::InvalidUrl, |s| HttpUrl::parse(s));
+        _btntext = f.req_str(3);
+        opentype = f.opt_str(4).map(|s| s.map(OpenType::from_wire));
+    }
     f.discard(2);
     f.discard(4);
     Ok(TextCardInfo {
@@ -260,11 +283,13 @@ fn textcard_info(f: &mut Fields<5>) -> Result<TextCardInfo, FieldError> {
 
 const IMAGE_NAMES: &[&str; 4] = &["mimetype", "size", "h", "w"];
 
-fn image_info(f: &mut Fields<4>) -> Result<ImageInfo, FieldError> {
-    f.opt_str(0)?;
-    let size = f.opt_u64(1)?;
-    let h = pixels(f, 2)?;
-    let w = pixels(f, 3)?;
+fn image_info(f: &mut Fields<4>) -> Result<ImageInfo, FieldErrors> {
+    all_checks! {
+        _mimetype = f.opt_str(0);
+        size = f.opt_u64(1);
+        h = pixels(f, 2);
+        w = pixels(f, 3);
+    }
     for index in 1..4 {
         f.discard(index);
     }
@@ -293,9 +318,11 @@ fn pixels(f: &Fields<4>, index: usize) -> Result<Option<u32>, FieldError> {
 
 const FILE_NAMES: &[&str; 2] = &["mimetype", "size"];
 
-fn file_info(f: &mut Fields<2>) -> Result<FileInfo, FieldError> {
-    f.opt_str(0)?;
-    let size = f.opt_u64(1)?;
+fn file_info(f: &mut Fields<2>) -> Result<FileInfo, FieldErrors> {
+    all_checks! {
+        _mimetype = f.opt_str(0);
+        size = f.opt_u64(1);
+    }
     f.discard(1);
     Ok(FileInfo {
         mimetype: f.take_string(0),
@@ -304,22 +331,18 @@ fn file_info(f: &mut Fields<2>) -> Result<FileInfo, FieldError> {
     })
 }
 
-/// Why received content could not be read as the typed content of its `msgtype`; `None` when it can
-/// (or when the `msgtype` is not a known one).
-pub(crate) fn why_not_typed(raw: &Map<String, Value>) -> Option<FieldError> {
+/// Why received content could not be read as the typed content of its `msgtype`; empty when it can,
+/// or when the `msgtype` is missing or not a known one.
+pub(crate) fn why_not_typed(raw: &Map<String, Value>) -> FieldErrors {
     let mut parts = Parts {
         fields: Fields::from_map(NAMES, raw.clone()),
         card: None,
-        card_error: None,
+        card_errors: Vec::new(),
     }
     .finish();
     match typed(&mut parts) {
-        Err(why)
-            if why.kind != ProblemKind::UnknownMsgtype && why.path.to_string() != "msgtype" =>
-        {
-            Some(why)
-        }
-        _ => None,
+        Err(why) if why.iter().all(|e| e.path.to_string() != "msgtype") => why,
+        _ => Vec::new(),
     }
 }
 
@@ -336,7 +359,7 @@ impl<'de> Visitor<'de> for ContentVisitor {
         let mut parts = Parts {
             fields: Fields::empty(NAMES),
             card: None,
-            card_error: None,
+            card_errors: Vec::new(),
         };
         while let Some(key) = map.next_key_seed(SlotKeySeed(NAMES))? {
             match key {
@@ -363,10 +386,14 @@ macro_rules! deserialize_as_variant {
             fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 match MessageContent::deserialize(deserializer)? {
                     $(MessageContent::$variant(content))|+ => Ok(content),
-                    MessageContent::Other(other) => Err(de::Error::custom(match why_not_typed(other.raw()) {
-                        Some(why) => why.to_string(),
-                        None => format!("expected {} content, found msgtype {:?}", $what, other.msgtype()),
-                    })),
+                    MessageContent::Other(other) => {
+                        let why = why_not_typed(other.raw());
+                        Err(de::Error::custom(if why.is_empty() {
+                            format!("expected {} content, found msgtype {:?}", $what, other.msgtype())
+                        } else {
+                            why.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+                        }))
+                    }
                     content => Err(de::Error::custom(format_args!(
                         "expected {} content, found msgtype {:?}", $what, content.msgtype()
                     ))),

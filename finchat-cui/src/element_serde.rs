@@ -9,7 +9,9 @@ use crate::element::{
     Divider, Dropdown, DropdownOption, Element, Image, OpenUrl, OtherElement, Reply, Submit, Text,
     TextInput,
 };
-use crate::fields_serde::{FieldError, Fields, LenientVisitor, MapWriter, ObjectOrRaw, json_type};
+use crate::fields_serde::{
+    FieldError, FieldErrors, Fields, LenientVisitor, MapWriter, ObjectOrRaw, all_checks, json_type,
+};
 use crate::problem::{Path, ProblemKind};
 use crate::{Color, HttpUrl, MxcUri, Status};
 
@@ -54,23 +56,27 @@ pub(crate) const KNOWN_PAIRS: &[(&str, &str)] = &[
 ];
 
 /// Reads an element's fields as its typed variant. `Ok(None)`: the type/subtype pair is not a known
-/// one. `Err`: it is known, but a field does not fit; `fields` is then left untouched.
-fn typed(fields: &mut ElementFields) -> Result<Option<Element>, FieldError> {
+/// one. `Err`: it is known, but fields do not fit (all of them are reported); `fields` is then left
+/// untouched.
+fn typed(fields: &mut ElementFields) -> Result<Option<Element>, FieldErrors> {
     let (Ok(Some(ty)), Ok(Some(subtype))) = (fields.opt_str(TYPE), fields.opt_str(SUBTYPE)) else {
         return Ok(None);
     };
     let element = match (ty, subtype) {
         ("context", "text") => {
-            fields.req_str(VALUE)?;
+            all_checks! {
+                _value = fields.req_str(VALUE);
+            }
             Element::Text(Text {
                 value: take(fields, VALUE),
                 extra: rest(fields),
             })
         }
         ("divider", "divider") => {
-            let height = fields.parse_opt_str(HEIGHT, ProblemKind::InvalidHeight, parse_height)?;
-            let background =
-                fields.parse_opt_str(BACKGROUND, ProblemKind::InvalidColor, |s| Color::parse(s))?;
+            all_checks! {
+                height = fields.parse_opt_str(HEIGHT, ProblemKind::InvalidHeight, parse_height);
+                background = fields.parse_opt_str(BACKGROUND, ProblemKind::InvalidColor, |s| Color::parse(s));
+            }
             fields.discard(HEIGHT);
             fields.discard(BACKGROUND);
             Element::Divider(Divider {
@@ -80,8 +86,9 @@ fn typed(fields: &mut ElementFields) -> Result<Option<Element>, FieldError> {
             })
         }
         ("image", "image") => {
-            let o_url =
-                fields.parse_str(O_URL, ProblemKind::InvalidMxcUri, |s| MxcUri::parse(s))?;
+            all_checks! {
+                o_url = fields.parse_str(O_URL, ProblemKind::InvalidMxcUri, |s| MxcUri::parse(s));
+            }
             fields.discard(O_URL);
             Element::Image(Image {
                 o_url,
@@ -89,9 +96,11 @@ fn typed(fields: &mut ElementFields) -> Result<Option<Element>, FieldError> {
             })
         }
         ("input", "text-input") => {
-            require_key(fields)?;
-            fields.opt_str(PLACEHOLDER)?;
-            fields.opt_str(VALUE)?;
+            all_checks! {
+                _key = require_key(fields);
+                _placeholder = fields.opt_str(PLACEHOLDER);
+                _value = fields.opt_str(VALUE);
+            }
             Element::TextInput(TextInput {
                 key: take(fields, KEY),
                 placeholder: fields.take_string(PLACEHOLDER),
@@ -100,10 +109,12 @@ fn typed(fields: &mut ElementFields) -> Result<Option<Element>, FieldError> {
             })
         }
         ("input", "dropdown-input") => {
-            require_key(fields)?;
-            fields.opt_str(PLACEHOLDER)?;
-            fields.req_str(VALUE)?;
-            let options = dropdown_options(fields.get(OPTIONS))?;
+            all_checks! {
+                _key = require_key(fields);
+                _placeholder = fields.opt_str(PLACEHOLDER);
+                _value = fields.req_str(VALUE);
+                options = dropdown_options(fields.get(OPTIONS));
+            }
             fields.discard(OPTIONS);
             Element::Dropdown(Dropdown {
                 key: take(fields, KEY),
@@ -114,14 +125,9 @@ fn typed(fields: &mut ElementFields) -> Result<Option<Element>, FieldError> {
             })
         }
         ("button", "submit") => {
-            fields.req_str(VALUE)?;
-            let action = fields.req_str(ACTION)?;
-            if action != "submit" {
-                return Err(FieldError::at(
-                    "action",
-                    ProblemKind::WrongSubmitAction,
-                    format!("a submit button's action must be \"submit\", not {action:?}"),
-                ));
+            all_checks! {
+                _value = fields.req_str(VALUE);
+                _action = submit_action(fields);
             }
             fields.discard(ACTION);
             Element::Submit(Submit {
@@ -130,11 +136,11 @@ fn typed(fields: &mut ElementFields) -> Result<Option<Element>, FieldError> {
             })
         }
         ("button", "reply") => {
-            require_key(fields)?;
-            fields.req_str(VALUE)?;
-            let status = fields.parse_opt_str(STATUS, ProblemKind::WrongType, |s| {
-                Ok::<_, std::convert::Infallible>(Status::from_wire(s))
-            })?;
+            all_checks! {
+                _key = require_key(fields);
+                _value = fields.req_str(VALUE);
+                status = fields.opt_str(STATUS).map(|s| s.map(Status::from_wire));
+            }
             fields.discard(STATUS);
             Element::Reply(Reply {
                 key: take(fields, KEY),
@@ -144,9 +150,10 @@ fn typed(fields: &mut ElementFields) -> Result<Option<Element>, FieldError> {
             })
         }
         ("button", "openurl") => {
-            fields.req_str(VALUE)?;
-            let action =
-                fields.parse_str(ACTION, ProblemKind::InvalidUrl, |s| HttpUrl::parse(s))?;
+            all_checks! {
+                _value = fields.req_str(VALUE);
+                action = fields.parse_str(ACTION, ProblemKind::InvalidUrl, |s| HttpUrl::parse(s));
+            }
             fields.discard(ACTION);
             Element::OpenUrl(OpenUrl {
                 value: take(fields, VALUE),
@@ -157,6 +164,19 @@ fn typed(fields: &mut ElementFields) -> Result<Option<Element>, FieldError> {
         _ => return Ok(None),
     };
     Ok(Some(element))
+}
+
+fn submit_action(fields: &ElementFields) -> Result<(), FieldError> {
+    let action = fields.req_str(ACTION)?;
+    if action == "submit" {
+        Ok(())
+    } else {
+        Err(FieldError::at(
+            "action",
+            ProblemKind::WrongSubmitAction,
+            format!("a submit button's action must be \"submit\", not {action:?}"),
+        ))
+    }
 }
 
 fn take(fields: &mut ElementFields, index: usize) -> String {
@@ -191,49 +211,58 @@ fn parse_height(s: &str) -> Result<u32, String> {
     }
 }
 
-fn dropdown_options(value: Option<&Value>) -> Result<Vec<DropdownOption>, FieldError> {
+fn dropdown_options(value: Option<&Value>) -> Result<Vec<DropdownOption>, FieldErrors> {
     let Some(value) = value else {
-        return Err(FieldError::at(
+        return Err(vec![FieldError::at(
             "options",
             ProblemKind::MissingField,
             "missing field `options`",
-        ));
+        )]);
     };
     let Value::Array(items) = value else {
-        return Err(FieldError::at(
+        return Err(vec![FieldError::at(
             "options",
             ProblemKind::WrongType,
             format!(
                 "expected an array of {{label, value}}, found {}",
                 json_type(value)
             ),
-        ));
+        )]);
     };
-    items
-        .iter()
-        .enumerate()
-        .map(|(index, item)| {
-            dropdown_option(item).map_err(|e| e.within(&Path::root().field("options").index(index)))
-        })
-        .collect()
+    let mut options = Vec::with_capacity(items.len());
+    let mut errors = Vec::new();
+    for (index, item) in items.iter().enumerate() {
+        let at = Path::root().field("options").index(index);
+        match dropdown_option(item) {
+            Ok(option) => options.push(option),
+            Err(found) => errors.extend(found.into_iter().map(|e| e.within(&at))),
+        }
+    }
+    if errors.is_empty() {
+        Ok(options)
+    } else {
+        Err(errors)
+    }
 }
 
 const OPTION_NAMES: &[&str; 2] = &["label", "value"];
 
-fn dropdown_option(item: &Value) -> Result<DropdownOption, FieldError> {
+fn dropdown_option(item: &Value) -> Result<DropdownOption, FieldErrors> {
     let Value::Object(map) = item else {
-        return Err(FieldError::new(
+        return Err(vec![FieldError::new(
             Path::root(),
             ProblemKind::WrongType,
             format!(
                 "expected an object {{label, value}}, found {}",
                 json_type(item)
             ),
-        ));
+        )]);
     };
     let mut fields = Fields::from_map(OPTION_NAMES, map.clone());
-    fields.req_str(0)?;
-    fields.req_str(1)?;
+    all_checks! {
+        _label = fields.req_str(0);
+        _value = fields.req_str(1);
+    }
     Ok(DropdownOption {
         label: fields.take_string(0).unwrap_or_default(),
         value: fields.take_string(1).unwrap_or_default(),
@@ -250,14 +279,14 @@ fn from_fields(mut fields: ElementFields) -> Element {
     }
 }
 
-/// Why a received element with a known `type`/`subtype` could not be read as its variant; `None` when
+/// Why a received element with a known `type`/`subtype` could not be read as its variant; empty when
 /// the pair is not a known one (or the element is not an object).
-pub(crate) fn why_not_typed(raw: &Value) -> Option<FieldError> {
+pub(crate) fn why_not_typed(raw: &Value) -> FieldErrors {
     let Value::Object(map) = raw else {
-        return None;
+        return Vec::new();
     };
     let mut fields = Fields::from_map(NAMES, map.clone());
-    typed(&mut fields).err()
+    typed(&mut fields).err().unwrap_or_default()
 }
 
 impl ObjectOrRaw for Element {
@@ -316,16 +345,12 @@ impl Divider {
     fn write<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = tagged(serializer, "divider", "divider")?;
         if let Some(height) = self.height {
-            map.field("height", &itoa_u32(height))?;
+            map.field("height", &height.to_string())?;
         }
         map.opt("background", &self.background)?;
         map.extra(&self.extra)?;
         map.end()
     }
-}
-
-fn itoa_u32(n: u32) -> String {
-    n.to_string()
 }
 
 impl Image {
@@ -432,9 +457,10 @@ mod tests {
         let element = read(raw.clone());
         assert!(matches!(element, Element::Other(_)));
         assert_eq!(serde_json::to_value(&element).unwrap(), raw);
-        let why = why_not_typed(&raw).unwrap();
-        assert_eq!(why.path.to_string(), "o_url");
-        assert_eq!(why.kind, ProblemKind::InvalidMxcUri);
+        let why = why_not_typed(&raw);
+        assert_eq!(why.len(), 1);
+        assert_eq!(why[0].path.to_string(), "o_url");
+        assert_eq!(why[0].kind, ProblemKind::InvalidMxcUri);
     }
 
     #[test]
@@ -468,8 +494,29 @@ mod tests {
     fn option_errors_point_inside_the_options_array() {
         let raw = json!({"type": "input", "subtype": "dropdown-input", "key": "k", "value": "",
             "options": [{"label": "a", "value": "1"}, {"label": "b"}]});
-        let why = why_not_typed(&raw).unwrap();
-        assert_eq!(why.path.to_string(), "options[1].value");
-        assert_eq!(why.kind, ProblemKind::MissingField);
+        let why = why_not_typed(&raw);
+        assert_eq!(why.len(), 1);
+        assert_eq!(why[0].path.to_string(), "options[1].value");
+        assert_eq!(why[0].kind, ProblemKind::MissingField);
+    }
+
+    #[test]
+    fn every_field_that_does_not_fit_is_reported() {
+        let raw = json!({"type": "input", "subtype": "dropdown-input", "placeholder": 3,
+            "options": [{"label": 1, "value": "1"}, "x"]});
+        let why: Vec<String> = why_not_typed(&raw)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            why,
+            [
+                "key: missing `key`: inputs and reply buttons need the name their value is submitted under",
+                "placeholder: expected a string, found a number",
+                "value: missing field `value`",
+                "options[0].label: expected a string, found a number",
+                "options[1]: expected an object {label, value}, found a string",
+            ]
+        );
     }
 }

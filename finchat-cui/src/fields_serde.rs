@@ -48,6 +48,49 @@ impl fmt::Display for FieldError {
     }
 }
 
+/// Every error found in one object, in field order.
+pub(crate) type FieldErrors = Vec<FieldError>;
+
+/// One error or several, so checks of either kind can be run together by [`all_checks!`].
+pub(crate) trait IntoFieldErrors {
+    fn into_field_errors(self) -> FieldErrors;
+}
+
+impl IntoFieldErrors for FieldError {
+    fn into_field_errors(self) -> FieldErrors {
+        vec![self]
+    }
+}
+
+impl IntoFieldErrors for FieldErrors {
+    fn into_field_errors(self) -> FieldErrors {
+        self
+    }
+}
+
+/// Runs every check, then returns all their errors at once, or binds each name to its checked value.
+/// Names starting with `_` only check (their borrow ends at once).
+macro_rules! all_checks {
+    ($($name:ident = $check:expr;)+) => {
+        $( let $name = $check; )+
+        let mut errors: $crate::fields_serde::FieldErrors = Vec::new();
+        $(
+            if let Err(error) = &$name {
+                errors.extend($crate::fields_serde::IntoFieldErrors::into_field_errors(error.clone()));
+            }
+        )+
+        $(
+            #[allow(unused_variables)]
+            let $name = match $name {
+                Ok(value) => value,
+                Err(_) => return Err(errors),
+            };
+        )+
+    };
+}
+
+pub(crate) use all_checks;
+
 /// The JSON type of a value, for messages.
 pub(crate) fn json_type(value: &Value) -> &'static str {
     match value {
@@ -165,6 +208,11 @@ impl<const N: usize> Fields<N> {
             }
         }
         map
+    }
+
+    /// Whether the object had no fields at all.
+    pub fn is_empty(&self) -> bool {
+        self.extra.is_empty() && self.slots.iter().all(Option::is_none)
     }
 
     pub fn get(&self, index: usize) -> Option<&Value> {

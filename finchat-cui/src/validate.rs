@@ -36,7 +36,9 @@ impl MessageContent {
         let mut problems = Problems::new();
         let root = Path::root();
         match self {
-            Self::Text(text) => require_body(&mut problems, &text.body, "a text message"),
+            Self::Text(text) => {
+                require_body(&mut problems, &text.body, "a text message needs text")
+            }
             Self::Alert(_) => problems.add(
                 root.field("msgtype"),
                 ProblemKind::ReceiveOnlyMsgtype,
@@ -61,9 +63,11 @@ impl MessageContent {
                 &image.body,
                 "an image message (its file name)",
             ),
-            Self::File(file) => {
-                require_body(&mut problems, &file.body, "a file message (its file name)")
-            }
+            Self::File(file) => require_body(
+                &mut problems,
+                &file.body,
+                "a file message carries its file name here",
+            ),
             Self::Cui(cui) => cui_rules(&mut problems, cui),
             Self::Other(other) => other_content_rules(&mut problems, other),
         }
@@ -94,12 +98,12 @@ impl Card {
     }
 }
 
-fn require_body(problems: &mut Problems, body: &str, what: &str) {
+fn require_body(problems: &mut Problems, body: &str, why: &str) {
     if body.is_empty() {
         problems.add(
             Path::root().field("body"),
             ProblemKind::EmptyBody,
-            format!("empty body; {what} needs one"),
+            format!("empty body: {why}"),
         );
     }
 }
@@ -108,7 +112,7 @@ fn cui_rules(problems: &mut Problems, cui: &CuiContent) {
     require_body(
         problems,
         &cui.body,
-        "a card shows it where it cannot be drawn (notifications, old clients); the samples use \"[交互卡片]\"",
+        "a card's body is shown where the card cannot be drawn (notifications, old clients); the samples use \"[交互卡片]\"",
     );
     if !cui.version.is_known() {
         problems.add(
@@ -125,8 +129,11 @@ fn cui_rules(problems: &mut Problems, cui: &CuiContent) {
 
 fn other_content_rules(problems: &mut Problems, other: &OtherContent) {
     let root = Path::root();
-    if let Some(why) = crate::content_serde::why_not_typed(other.raw()) {
-        problems.push(why.into_problem(&root));
+    let why = crate::content_serde::why_not_typed(other.raw());
+    if !why.is_empty() {
+        for error in why {
+            problems.push(error.into_problem(&root));
+        }
         if other.msgtype() == "m.cui" {
             raw_elements_rules(problems, other.raw());
         }
@@ -309,8 +316,11 @@ fn dropdown_rules(problems: &mut Problems, path: &Path, dropdown: &Dropdown) {
 }
 
 fn other_element_rule(problems: &mut Problems, path: &Path, other: &OtherElement) {
-    if let Some(why) = why_element_is_not_typed(other.raw()) {
-        problems.push(why.into_problem(path));
+    let why = why_element_is_not_typed(other.raw());
+    if !why.is_empty() {
+        for error in why {
+            problems.push(error.into_problem(path));
+        }
         return;
     }
     let message = match (other.element_type(), other.subtype()) {
