@@ -1,11 +1,6 @@
 //! `Color`: a divider's line colour, limited to forms that are safe to put in a style sheet.
 
-use std::borrow::Cow;
-use std::fmt;
-use std::str::FromStr;
-
-use schemars::JsonSchema;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use crate::checked_string::checked_string;
 
 /// Why a string is not a colour this library accepts.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -41,57 +36,13 @@ impl Color {
             Err(ColorError(s.to_owned()))
         }
     }
-
-    /// The colour as written.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-impl fmt::Display for Color {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl fmt::Debug for Color {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&*self.0, f)
-    }
-}
-
-impl FromStr for Color {
-    type Err = ColorError;
-    fn from_str(s: &str) -> Result<Self, ColorError> {
-        Self::parse(s)
-    }
-}
-
-impl Serialize for Color {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for Color {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Self::parse(String::deserialize(deserializer)?).map_err(serde::de::Error::custom)
-    }
-}
-
-impl JsonSchema for Color {
-    fn schema_name() -> Cow<'static, str> {
-        "Color".into()
-    }
-
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({
-            "type": "string",
-            "description": "A CSS colour: #rgb, #rgba, #rrggbb, #rrggbbaa or a colour name.",
-            "pattern": "^(#([0-9A-Fa-f]{3,4}|[0-9A-Fa-f]{6}|[0-9A-Fa-f]{8})|[A-Za-z]{1,32})$",
-        })
-    }
-}
+checked_string!(Color, error = ColorError, schema = {
+    "type": "string",
+    "description": "A CSS colour: #rgb, #rgba, #rrggbb, #rrggbbaa or a colour name.",
+    "pattern": "^(#([0-9A-Fa-f]{3,4}|[0-9A-Fa-f]{6}|[0-9A-Fa-f]{8})|[A-Za-z]{1,32})$",
+});
 
 #[cfg(test)]
 mod tests {

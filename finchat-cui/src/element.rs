@@ -40,7 +40,7 @@ pub enum Element {
     /// `button`/`openurl`: a link button.
     OpenUrl(OpenUrl),
     /// An element this library cannot read as one of the above: an unknown `type`/`subtype`, or a known
-    /// one whose fields do not fit the format. Kept whole so it round-trips; [`crate::validate`] says
+    /// one whose fields do not fit the format. Kept whole so it round-trips; [`crate::MessageContent::validate`] says
     /// what is wrong with it.
     Other(OtherElement),
 }

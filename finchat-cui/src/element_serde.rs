@@ -10,9 +10,11 @@ use crate::element::{
     TextInput,
 };
 use crate::fields_serde::{
-    FieldError, FieldErrors, Fields, LenientVisitor, MapWriter, ObjectOrRaw, all_checks, json_type,
+    FieldError, FieldErrors, Fields, LenientVisitor, MapWriter, ObjectOrRaw, SlotKey, SlotKeySeed,
+    all_checks,
 };
-use crate::problem::{Path, ProblemKind};
+use crate::options_serde::{Options, dropdown_options};
+use crate::problem::ProblemKind;
 use crate::{Color, HttpUrl, MxcUri, Status};
 
 const TYPE: usize = 0;
@@ -58,7 +60,10 @@ pub(crate) const KNOWN_PAIRS: &[(&str, &str)] = &[
 /// Reads an element's fields as its typed variant. `Ok(None)`: the type/subtype pair is not a known
 /// one. `Err`: it is known, but fields do not fit (all of them are reported); `fields` is then left
 /// untouched.
-fn typed(fields: &mut ElementFields) -> Result<Option<Element>, FieldErrors> {
+fn typed(
+    fields: &mut ElementFields,
+    list: &mut Option<Vec<DropdownOption>>,
+) -> Result<Option<Element>, FieldErrors> {
     let (Ok(Some(ty)), Ok(Some(subtype))) = (fields.opt_str(TYPE), fields.opt_str(SUBTYPE)) else {
         return Ok(None);
     };
@@ -113,8 +118,12 @@ fn typed(fields: &mut ElementFields) -> Result<Option<Element>, FieldErrors> {
                 _key = require_key(fields);
                 _placeholder = fields.opt_str(PLACEHOLDER);
                 _value = fields.req_str(VALUE);
-                options = dropdown_options(fields.get(OPTIONS));
+                options = match list {
+                    Some(_) => Ok(None),
+                    None => dropdown_options(fields.get(OPTIONS)).map(Some),
+                };
             }
+            let options = options.or_else(|| list.take()).unwrap_or_default();
             fields.discard(OPTIONS);
             Element::Dropdown(Dropdown {
                 key: take(fields, KEY),
@@ -211,71 +220,28 @@ fn parse_height(s: &str) -> Result<u32, String> {
     }
 }
 
-fn dropdown_options(value: Option<&Value>) -> Result<Vec<DropdownOption>, FieldErrors> {
-    let Some(value) = value else {
-        return Err(vec![FieldError::at(
-            "options",
-            ProblemKind::MissingField,
-            "missing field `options`",
-        )]);
-    };
-    let Value::Array(items) = value else {
-        return Err(vec![FieldError::at(
-            "options",
-            ProblemKind::WrongType,
-            format!(
-                "expected an array of {{label, value}}, found {}",
-                json_type(value)
-            ),
-        )]);
-    };
-    let mut options = Vec::with_capacity(items.len());
-    let mut errors = Vec::new();
-    for (index, item) in items.iter().enumerate() {
-        let at = Path::root().field("options").index(index);
-        match dropdown_option(item) {
-            Ok(option) => options.push(option),
-            Err(found) => errors.extend(found.into_iter().map(|e| e.within(&at))),
-        }
-    }
-    if errors.is_empty() {
-        Ok(options)
-    } else {
-        Err(errors)
-    }
+fn is_dropdown(fields: &ElementFields) -> bool {
+    fields.opt_str(TYPE) == Ok(Some("input"))
+        && fields.opt_str(SUBTYPE) == Ok(Some("dropdown-input"))
 }
 
-const OPTION_NAMES: &[&str; 2] = &["label", "value"];
-
-fn dropdown_option(item: &Value) -> Result<DropdownOption, FieldErrors> {
-    let Value::Object(map) = item else {
-        return Err(vec![FieldError::new(
-            Path::root(),
-            ProblemKind::WrongType,
-            format!(
-                "expected an object {{label, value}}, found {}",
-                json_type(item)
-            ),
-        )]);
-    };
-    let mut fields = Fields::from_map(OPTION_NAMES, map.clone());
-    all_checks! {
-        _label = fields.req_str(0);
-        _value = fields.req_str(1);
+fn from_parts(mut fields: ElementFields, options: Option<Options>) -> Element {
+    let mut list = None;
+    match options {
+        Some(Options::List(options)) if is_dropdown(&fields) => list = Some(options),
+        Some(other) => fields.set(OPTIONS, other.into_value()),
+        None => {}
     }
-    Ok(DropdownOption {
-        label: fields.take_string(0).unwrap_or_default(),
-        value: fields.take_string(1).unwrap_or_default(),
-        extra: fields.take_rest(),
-    })
-}
-
-fn from_fields(mut fields: ElementFields) -> Element {
-    match typed(&mut fields) {
+    match typed(&mut fields, &mut list) {
         Ok(Some(element)) => element,
-        Ok(None) | Err(_) => Element::Other(OtherElement {
-            raw: Value::Object(fields.into_map()),
-        }),
+        Ok(None) | Err(_) => {
+            if let Some(list) = list {
+                fields.set(OPTIONS, Options::List(list).into_value());
+            }
+            Element::Other(OtherElement {
+                raw: Value::Object(fields.into_map()),
+            })
+        }
     }
 }
 
@@ -286,12 +252,21 @@ pub(crate) fn why_not_typed(raw: &Value) -> FieldErrors {
         return Vec::new();
     };
     let mut fields = Fields::from_map(NAMES, map.clone());
-    typed(&mut fields).err().unwrap_or_default()
+    typed(&mut fields, &mut None).err().unwrap_or_default()
 }
 
 impl ObjectOrRaw for Element {
-    fn from_object<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        Ok(from_fields(Fields::read(NAMES, map)?))
+    fn from_object<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut fields = Fields::empty(NAMES);
+        let mut options = None;
+        while let Some(key) = map.next_key_seed(SlotKeySeed(NAMES))? {
+            match key {
+                SlotKey::Slot(OPTIONS) => options = Some(map.next_value::<Options>()?),
+                SlotKey::Slot(index) => fields.set(index, map.next_value()?),
+                SlotKey::Extra(name) => fields.insert_extra(name, map.next_value()?),
+            }
+        }
+        Ok(from_parts(fields, options))
     }
 
     fn from_raw(value: Value) -> Self {
@@ -380,16 +355,6 @@ impl Dropdown {
         map.opt("placeholder", &self.placeholder)?;
         map.field("value", &self.value)?;
         map.field("options", &self.options)?;
-        map.extra(&self.extra)?;
-        map.end()
-    }
-}
-
-impl Serialize for DropdownOption {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = MapWriter(serializer.serialize_map(None)?);
-        map.field("label", &self.label)?;
-        map.field("value", &self.value)?;
         map.extra(&self.extra)?;
         map.end()
     }
@@ -498,6 +463,29 @@ mod tests {
         assert_eq!(why.len(), 1);
         assert_eq!(why[0].path.to_string(), "options[1].value");
         assert_eq!(why[0].kind, ProblemKind::MissingField);
+    }
+
+    #[test]
+    fn options_that_do_not_fit_keep_the_dropdown_whole_as_other() {
+        for options in [
+            json!([{"label": "a", "value": "1", "icon": "x"}, {"label": 2, "value": "2"}, {"label": "c", "value": "3"}]),
+            json!([{"label": "a"}, "b"]),
+            json!({"label": "a", "value": "1"}),
+            json!("a,b"),
+        ] {
+            let raw = json!({"type": "input", "subtype": "dropdown-input", "key": "k", "value": "", "options": options});
+            let element: Element = serde_json::from_str(&raw.to_string()).unwrap();
+            assert!(matches!(element, Element::Other(_)), "{raw}");
+            assert_eq!(serde_json::to_value(&element).unwrap(), raw);
+        }
+    }
+
+    #[test]
+    fn options_on_an_element_that_has_none_are_kept_as_extra() {
+        let raw = json!({"type": "input", "subtype": "text-input", "key": "k", "options": [{"label": "a", "value": "1"}]});
+        let element: Element = serde_json::from_str(&raw.to_string()).unwrap();
+        assert!(matches!(element, Element::TextInput(_)));
+        assert_eq!(serde_json::to_value(&element).unwrap(), raw);
     }
 
     #[test]

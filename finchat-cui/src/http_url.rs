@@ -1,11 +1,6 @@
 //! `HttpUrl`: an absolute `http`/`https` URL, kept byte for byte as written.
 
-use std::borrow::Cow;
-use std::fmt;
-use std::str::FromStr;
-
-use schemars::JsonSchema;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use crate::checked_string::checked_string;
 
 /// Why a string is not an http(s) URL.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -53,78 +48,14 @@ impl HttpUrl {
         }
         Ok(Self(input.into().into_boxed_str()))
     }
-
-    /// The URL as written.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-impl fmt::Display for HttpUrl {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl fmt::Debug for HttpUrl {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&*self.0, f)
-    }
-}
-
-impl FromStr for HttpUrl {
-    type Err = UrlError;
-    fn from_str(s: &str) -> Result<Self, UrlError> {
-        Self::parse(s)
-    }
-}
-
-impl TryFrom<&str> for HttpUrl {
-    type Error = UrlError;
-    fn try_from(s: &str) -> Result<Self, UrlError> {
-        Self::parse(s)
-    }
-}
-
-impl TryFrom<String> for HttpUrl {
-    type Error = UrlError;
-    fn try_from(s: String) -> Result<Self, UrlError> {
-        Self::parse(s)
-    }
-}
-
-impl AsRef<str> for HttpUrl {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl Serialize for HttpUrl {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for HttpUrl {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Self::parse(String::deserialize(deserializer)?).map_err(serde::de::Error::custom)
-    }
-}
-
-impl JsonSchema for HttpUrl {
-    fn schema_name() -> Cow<'static, str> {
-        "HttpUrl".into()
-    }
-
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({
-            "type": "string",
-            "description": "An absolute http:// or https:// URL.",
-            "format": "uri",
-            "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://[^\\s/?#]+\\S*$",
-        })
-    }
-}
+checked_string!(HttpUrl, error = UrlError, schema = {
+    "type": "string",
+    "description": "An absolute http:// or https:// URL.",
+    "format": "uri",
+    "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://[^\\s/?#]+\\S*$",
+});
 
 #[cfg(test)]
 mod tests {

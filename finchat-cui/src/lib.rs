@@ -33,6 +33,7 @@
 
 mod card;
 mod card_serde;
+mod checked_string;
 mod color;
 pub mod content;
 mod content_serde;
@@ -41,6 +42,7 @@ mod element_serde;
 mod fields_serde;
 mod http_url;
 mod id;
+mod options_serde;
 mod problem;
 pub mod render;
 pub mod schema;

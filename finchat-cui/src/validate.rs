@@ -5,8 +5,6 @@
 //! number) can only arrive in received content, which is kept as an `Other` variant; the rules below
 //! explain those too.
 
-use std::collections::HashMap;
-
 use serde_json::{Map, Value};
 
 use crate::content::{CuiContent, MessageContent, OtherContent};
@@ -185,7 +183,7 @@ fn card_rules(problems: &mut Problems, base: &Path, card: &Card) {
             ),
         );
     }
-    status_rule(problems, base.field("status"), &card.status);
+    status_rule(problems, || base.field("status"), &card.status);
     let elements = base.field("elements");
     if card.elements.is_empty() {
         problems.add(
@@ -197,10 +195,10 @@ fn card_rules(problems: &mut Problems, base: &Path, card: &Card) {
     elements_rules(problems, &elements, &card.elements);
 }
 
-fn status_rule(problems: &mut Problems, path: Path, status: &Status) {
+fn status_rule(problems: &mut Problems, path: impl FnOnce() -> Path, status: &Status) {
     if !status.is_known() {
         problems.add(
-            path,
+            path(),
             ProblemKind::UnknownStatus,
             format!(
                 "unknown status {:?}; write \"input\", \"loading\" or \"disable\"",
@@ -211,25 +209,25 @@ fn status_rule(problems: &mut Problems, path: Path, status: &Status) {
 }
 
 fn elements_rules(problems: &mut Problems, base: &Path, elements: &[Element]) {
-    // key -> (index of first use, whether that use was a reply button)
-    let mut keys: HashMap<&str, (usize, bool)> = HashMap::new();
+    // (key, index of its first use, whether that use was a reply button). Cards hold a few dozen
+    // elements, so a scan beats hashing; paths are only built for what is reported.
+    let mut keys: Vec<(&str, usize, bool)> = Vec::new();
     for (index, element) in elements.iter().enumerate() {
-        let path = base.index(index);
         match element {
             Element::TextInput(input) => {
                 key_rule(problems, base, index, &mut keys, &input.key, false)
             }
             Element::Dropdown(dropdown) => {
                 key_rule(problems, base, index, &mut keys, &dropdown.key, false);
-                dropdown_rules(problems, &path, dropdown);
+                dropdown_rules(problems, || base.index(index), dropdown);
             }
             Element::Reply(reply) => {
                 key_rule(problems, base, index, &mut keys, &reply.key, true);
                 if let Some(status) = &reply.status {
-                    status_rule(problems, path.field("status"), status);
+                    status_rule(problems, || base.index(index).field("status"), status);
                 }
             }
-            Element::Other(other) => other_element_rule(problems, &path, other),
+            Element::Other(other) => other_element_rule(problems, &base.index(index), other),
             _ => {}
         }
     }
@@ -241,26 +239,23 @@ fn key_rule<'a>(
     problems: &mut Problems,
     elements: &Path,
     index: usize,
-    keys: &mut HashMap<&'a str, (usize, bool)>,
+    keys: &mut Vec<(&'a str, usize, bool)>,
     key: &'a str,
     is_reply: bool,
 ) {
-    let path = elements.index(index).field("key");
     if key.is_empty() {
         problems.add(
-            path,
+            elements.index(index).field("key"),
             ProblemKind::MissingKey,
             "empty key: inputs and reply buttons need the name their value is submitted under",
         );
         return;
     }
-    match keys.get(key) {
-        None => {
-            keys.insert(key, (index, is_reply));
-        }
-        Some(&(_, true)) if is_reply => {}
-        Some(&(first, _)) => problems.add(
-            path,
+    match keys.iter().find(|(used, _, _)| *used == key) {
+        None => keys.push((key, index, is_reply)),
+        Some(&(_, _, true)) if is_reply => {}
+        Some(&(_, first, _)) => problems.add(
+            elements.index(index).field("key"),
             ProblemKind::DuplicateKey,
             format!(
                 "duplicate key {key:?} (also used by {})",
@@ -270,41 +265,43 @@ fn key_rule<'a>(
     }
 }
 
-fn dropdown_rules(problems: &mut Problems, path: &Path, dropdown: &Dropdown) {
+fn dropdown_rules(problems: &mut Problems, path: impl Fn() -> Path, dropdown: &Dropdown) {
     if dropdown.options.is_empty() {
         problems.add(
-            path.field("options"),
+            path().field("options"),
             ProblemKind::NoOptions,
             "a dropdown needs at least one option",
         );
     }
-    let mut seen: HashMap<&str, usize> = HashMap::new();
     for (index, option) in dropdown.options.iter().enumerate() {
-        if let Some(first) = seen.insert(&option.value, index) {
-            seen.insert(&option.value, first);
+        let first = dropdown.options[..index]
+            .iter()
+            .position(|o| o.value == option.value);
+        if let Some(first) = first {
+            let options = path().field("options");
             problems.add(
-                path.field("options").index(index).field("value"),
+                options.index(index).field("value"),
                 ProblemKind::DuplicateOption,
                 format!(
                     "duplicate option value {:?} (also used by {})",
                     option.value,
-                    path.field("options").index(first)
+                    options.index(first)
                 ),
             );
         }
     }
-    if !dropdown.value.is_empty() && !seen.contains_key(dropdown.value.as_str()) {
+    let chosen = &dropdown.value;
+    if !chosen.is_empty() && !dropdown.options.iter().any(|o| &o.value == chosen) {
         let values: Vec<_> = dropdown
             .options
             .iter()
             .map(|o| format!("{:?}", o.value))
             .collect();
         problems.add(
-            path.field("value"),
+            path().field("value"),
             ProblemKind::ValueNotAnOption,
             format!(
-                "value {:?} is not one of the options ({}); use \"\" for none",
-                dropdown.value,
+                "value {chosen:?} is not one of the options ({}); use \"\" for none",
                 if values.is_empty() {
                     "there are none".to_owned()
                 } else {

@@ -156,24 +156,6 @@ word_list! {
     }
 }
 
-impl Default for Status {
-    fn default() -> Self {
-        Self::Input
-    }
-}
-
-impl Default for Version {
-    fn default() -> Self {
-        Self::V0_1_0
-    }
-}
-
-impl Default for CardType {
-    fn default() -> Self {
-        Self::Form
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -195,7 +177,7 @@ mod tests {
             assert_eq!(status.as_str(), *word);
         }
         assert_eq!(OpenType::from_wire("inbrowser"), OpenType::InBrowser);
-        assert_eq!(Version::default().as_str(), "0.1.0");
+        assert_eq!(Version::V0_1_0.as_str(), "0.1.0");
     }
 
     #[test]

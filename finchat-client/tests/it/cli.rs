@@ -1,0 +1,198 @@
+//! `finchat schema`, `finchat validate` and `finchat render`, run as a user runs them.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+fn fixture(path: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../finchat-cui/tests/fixtures")
+        .join(path)
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn finchat(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_finchat"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("finchat starts");
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(stdin.unwrap_or("").as_bytes()).unwrap();
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+fn temp_file(name: &str, text: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("finchat-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+#[test]
+fn schema_prints_each_draft_2020_12_schema() {
+    for which in ["content", "cui", "card", "submission"] {
+        let output = finchat(&["schema", which], None);
+        assert!(output.status.success(), "{which}: {}", stderr(&output));
+        let schema: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+        assert_eq!(
+            schema["$schema"], "https://json-schema.org/draft/2020-12/schema",
+            "{which}"
+        );
+    }
+    let default = finchat(&["schema"], None);
+    assert_eq!(
+        stdout(&default),
+        stdout(&finchat(&["schema", "content"], None))
+    );
+}
+
+#[test]
+fn validate_accepts_valid_content_and_requests_silently() {
+    let output = finchat(
+        &[
+            "validate",
+            &fixture("content/001-send-textcard.json"),
+            &fixture("requests/000-send-image.json"),
+        ],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    assert_eq!(stdout(&output), "");
+}
+
+#[test]
+fn validate_prints_one_line_per_problem_with_file_and_path() {
+    let card = r#"{"msgtype": "m.cui", "version": "0.1.0", "body": "",
+        "info": {"type": "form", "status": "done", "shared": true,
+                 "elements": [{"type": "input", "subtype": "text-input", "key": "a"},
+                              {"type": "input", "subtype": "text-input", "key": "a"}]}}"#;
+    let file = temp_file("broken.json", card);
+    let output = finchat(&["validate", &file], None);
+    assert_eq!(output.status.code(), Some(1));
+    let lines: Vec<String> = stdout(&output).lines().map(str::to_owned).collect();
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    assert!(
+        lines[0].starts_with(&format!("{file}: body: empty body")),
+        "{}",
+        lines[0]
+    );
+    assert_eq!(
+        lines[1],
+        format!(
+            r#"{file}: info.status: unknown status "done"; write "input", "loading" or "disable""#
+        )
+    );
+    assert_eq!(
+        lines[2],
+        format!(
+            r#"{file}: info.elements[1].key: duplicate key "a" (also used by info.elements[0])"#
+        )
+    );
+}
+
+#[test]
+fn validate_reads_requests_and_prefixes_paths_with_content() {
+    let output = finchat(
+        &["validate", &fixture("requests/001-update-cui.json")],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let out = stdout(&output);
+    assert!(
+        out.starts_with(&format!(
+            "{}: content.info: empty card `{{}}`",
+            fixture("requests/001-update-cui.json")
+        )),
+        "{out}"
+    );
+}
+
+#[test]
+fn validate_reads_stdin() {
+    let output = finchat(
+        &["validate", "-"],
+        Some(r#"{"msgtype": "m.text", "body": ""}"#),
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stdout(&output),
+        "<stdin>: body: empty body: a text message needs text\n"
+    );
+}
+
+#[test]
+fn validate_exits_2_on_input_that_is_not_json_or_cannot_be_read() {
+    let output = finchat(&["validate", "-"], Some("{not json"));
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).starts_with("<stdin>: not JSON: "),
+        "{}",
+        stderr(&output)
+    );
+    let output = finchat(&["validate", "/no/such/file.json"], None);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).starts_with("/no/such/file.json: cannot read: "),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn validate_reports_json_that_is_not_a_content_object() {
+    let output = finchat(&["validate", "-"], Some("[1, 2]"));
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).starts_with("<stdin>: (content): "),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn render_prints_the_fallback_text() {
+    let output = finchat(
+        &[
+            "render",
+            "--text",
+            &fixture("content/000-send-textcard.json"),
+        ],
+        None,
+    );
+    assert!(output.status.success());
+    assert_eq!(
+        stdout(&output),
+        "测试卡片\n测试卡片的内容\n发送: https://example.org/home\n"
+    );
+}
+
+#[test]
+fn render_prints_an_html_page() {
+    let output = finchat(
+        &["render", "--html", "-"],
+        Some(r#"{"msgtype": "m.text", "body": "<hi>"}"#),
+    );
+    assert!(output.status.success());
+    let html = stdout(&output);
+    assert!(html.starts_with("<!doctype html>"), "{html}");
+    assert!(html.contains("&lt;hi&gt;"));
+}
+
+#[test]
+fn render_needs_exactly_one_mode() {
+    assert_eq!(finchat(&["render"], None).status.code(), Some(2));
+}

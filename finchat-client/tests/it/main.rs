@@ -1,0 +1,3 @@
+//! Integration tests of finchat-client: the `finchat` command-line tool, run as a process.
+
+mod cli;

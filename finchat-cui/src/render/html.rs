@@ -1,0 +1,495 @@
+//! The HTML preview of a card: a plain `<form>` (no JavaScript), and the helpers pages share.
+
+use std::fmt::{self, Write};
+
+use super::text::{field_label, selected_option_index};
+use crate::element::{Divider, Dropdown, OtherElement, Reply, TextInput};
+use crate::{Card, Element, MxcUri, Status};
+
+/// How [`html_card`] and [`html_page`](super::html_page) link media and where the form posts.
+///
+/// ```
+/// use finchat_cui::render::HtmlOptions;
+/// let options = HtmlOptions::new()
+///     .media_base_url("https://media.example.org/download")
+///     .form_action("/cui/submit");
+/// assert_eq!(options.form_action.as_deref(), Some("/cui/submit"));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct HtmlOptions {
+    /// Where media is downloaded: an `mxc://server/id` URI becomes `{media_base_url}/server/id`.
+    /// `None`: images and files are drawn as placeholders showing their `mxc://` URI.
+    pub media_base_url: Option<String>,
+    /// The form's `action` (it always posts). `None`: no `action`, so it posts to the page itself.
+    pub form_action: Option<String>,
+}
+
+impl HtmlOptions {
+    /// No media links and no form action.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Links media under `url`, e.g. `https://example.org/_matrix/media/r0/download`.
+    pub fn media_base_url(mut self, url: impl Into<String>) -> Self {
+        self.media_base_url = Some(url.into());
+        self
+    }
+
+    /// Sets the URL the card's form posts to.
+    pub fn form_action(mut self, url: impl Into<String>) -> Self {
+        self.form_action = Some(url.into());
+        self
+    }
+
+    /// Where `uri` is downloaded, or `None` without a media base URL.
+    pub(super) fn media_url(&self, uri: &MxcUri) -> Option<String> {
+        let base = self.media_base_url.as_deref()?.trim_end_matches('/');
+        Some(format!("{base}/{}/{}", uri.server_name(), uri.media_id()))
+    }
+}
+
+/// A card as an HTML fragment: one `<form class="cui-card">` with one `<fieldset>`.
+///
+/// Inputs keep their keys as field names, a reply button submits `key=value`, the submit button
+/// `action=submit`. A `loading` or `disable` card has its fieldset disabled; its state shows as a
+/// badge. Every piece of text from the card is escaped. Style it with
+/// [`STYLESHEET`](super::STYLESHEET).
+///
+/// ```
+/// use finchat_cui::render::{html_card, HtmlOptions};
+/// use finchat_cui::Card;
+/// let html = html_card(&Card::form().text("<b>hi</b>"), &HtmlOptions::new());
+/// assert!(html.contains(r#"<p class="cui-text">&lt;b&gt;hi&lt;/b&gt;</p>"#));
+/// ```
+pub fn html_card(card: &Card, options: &HtmlOptions) -> String {
+    let mut out = String::new();
+    // Writing into a String never fails (its `fmt::Write` always returns `Ok`), so there is no
+    // error to handle.
+    let _ = write_card(&mut out, card, options);
+    out
+}
+
+/// The `<form>` of [`html_card`], appended to `out`.
+pub(super) fn write_card(out: &mut String, card: &Card, options: &HtmlOptions) -> fmt::Result {
+    write!(
+        out,
+        "<form class=\"cui-card\" data-status=\"{}\" method=\"post\"",
+        esc(card.status.as_str())
+    )?;
+    if let Some(action) = &options.form_action {
+        write!(out, " action=\"{}\"", esc(action))?;
+    }
+    if card.status == Status::Loading {
+        out.push_str(" aria-busy=\"true\"");
+    }
+    out.push_str(">\n");
+    write_header(out, card)?;
+    out.push_str(if is_read_only(Some(&card.status)) {
+        "<fieldset disabled>\n"
+    } else {
+        "<fieldset>\n"
+    });
+    write_elements(out, &card.elements, options)?;
+    out.push_str("</fieldset>\n</form>\n");
+    Ok(())
+}
+
+/// Whether a card or a reply button in this state takes no input.
+fn is_read_only(status: Option<&Status>) -> bool {
+    matches!(status, Some(Status::Loading | Status::Disable))
+}
+
+/// The status badge, and who the card belongs to when it is exclusive.
+fn write_header(out: &mut String, card: &Card) -> fmt::Result {
+    out.push_str("<div class=\"cui-header\">");
+    match &card.status {
+        Status::Input => out.push_str("<span class=\"cui-badge\">输入中</span>"),
+        Status::Loading => out.push_str(
+            "<span class=\"cui-badge\" role=\"status\">\
+             <span class=\"cui-spinner\" aria-hidden=\"true\"></span>处理中…</span>",
+        ),
+        Status::Disable => out.push_str("<span class=\"cui-badge\">已处理</span>"),
+        unknown => write!(
+            out,
+            "<span class=\"cui-badge\">状态 {}</span>",
+            esc(unknown.as_str())
+        )?,
+    }
+    if !card.shared {
+        let fcids: Vec<&str> = card.fcids.iter().flatten().map(|f| f.as_str()).collect();
+        out.push_str("<span class=\"cui-audience\" title=\"专属卡片：每位用户各自一份，更新只改列出用户的那一份\">");
+        if fcids.is_empty() {
+            out.push_str("专属卡片");
+        } else {
+            write!(out, "专属卡片 · {}", esc(&fcids.join("、")))?;
+        }
+        out.push_str("</span>");
+    }
+    out.push_str("</div>\n");
+    Ok(())
+}
+
+/// The elements top to bottom; consecutive buttons share one row.
+fn write_elements(out: &mut String, elements: &[Element], options: &HtmlOptions) -> fmt::Result {
+    let mut in_row = false;
+    for element in elements {
+        let is_button = matches!(
+            element,
+            Element::Submit(_) | Element::Reply(_) | Element::OpenUrl(_)
+        );
+        if is_button && !in_row {
+            out.push_str("<div class=\"cui-actions\">\n");
+        } else if !is_button && in_row {
+            out.push_str("</div>\n");
+        }
+        in_row = is_button;
+        write_element(out, element, options)?;
+    }
+    if in_row {
+        out.push_str("</div>\n");
+    }
+    Ok(())
+}
+
+fn write_element(out: &mut String, element: &Element, options: &HtmlOptions) -> fmt::Result {
+    match element {
+        Element::Text(text) => writeln!(out, "<p class=\"cui-text\">{}</p>", esc(&text.value)),
+        Element::Divider(divider) => write_divider(out, divider),
+        Element::Image(image) => write_figure(out, &image.o_url, "图片", options, None),
+        Element::TextInput(input) => write_text_input(out, input),
+        Element::Dropdown(dropdown) => write_dropdown(out, dropdown),
+        Element::Submit(submit) => writeln!(
+            out,
+            "<button type=\"submit\" class=\"cui-button cui-primary\" name=\"action\" \
+             value=\"submit\">{}</button>",
+            esc(&submit.value)
+        ),
+        Element::Reply(reply) => write_reply(out, reply),
+        Element::OpenUrl(link) => writeln!(
+            out,
+            "<a class=\"cui-button cui-link\" href=\"{}\" target=\"_blank\" \
+             rel=\"noopener noreferrer\">{}</a>",
+            esc(link.action.as_str()),
+            esc(&link.value)
+        ),
+        Element::Other(other) => write_unsupported_element(out, other),
+    }
+}
+
+fn write_divider(out: &mut String, divider: &Divider) -> fmt::Result {
+    // Only the typed fields reach the style: a u32 and a checked `Color`, so no CSS can be injected.
+    let mut style = String::new();
+    if let Some(height) = divider.height {
+        write!(style, "height:{height}px;")?;
+    }
+    if let Some(color) = &divider.background {
+        write!(style, "background:{color};")?;
+    }
+    if style.is_empty() {
+        out.push_str("<hr>\n");
+        Ok(())
+    } else {
+        writeln!(out, "<hr style=\"{}\">", esc(&style))
+    }
+}
+
+/// A picture, or without a media base URL a placeholder naming its `mxc://` URI.
+pub(super) fn write_figure(
+    out: &mut String,
+    uri: &MxcUri,
+    alt: &str,
+    options: &HtmlOptions,
+    caption: Option<&str>,
+) -> fmt::Result {
+    let src = options.media_url(uri);
+    match &src {
+        Some(src) => write!(
+            out,
+            "<figure class=\"cui-image\"><img src=\"{}\" alt=\"{}\" loading=\"lazy\">",
+            esc(src),
+            esc(alt)
+        )?,
+        None => write!(
+            out,
+            "<figure class=\"cui-image cui-placeholder\">\
+             <div class=\"cui-placeholder-box\" role=\"img\" aria-label=\"{}\">图片</div>",
+            esc(alt)
+        )?,
+    }
+    // A figure has at most one caption: the given one, then the URI the placeholder stands for.
+    if caption.is_some() || src.is_none() {
+        out.push_str("<figcaption>");
+        if let Some(caption) = caption {
+            write!(out, "<span>{}</span>", esc(caption))?;
+        }
+        if src.is_none() {
+            write!(out, "<code>{}</code>", esc(uri.as_str()))?;
+        }
+        out.push_str("</figcaption>");
+    }
+    out.push_str("</figure>\n");
+    Ok(())
+}
+
+fn write_text_input(out: &mut String, input: &TextInput) -> fmt::Result {
+    write!(
+        out,
+        "<label class=\"cui-field\"><span class=\"cui-label\">{}</span>\
+         <input type=\"text\" name=\"{}\"",
+        esc(field_label(input.placeholder.as_deref(), &input.key)),
+        esc(&input.key)
+    )?;
+    if let Some(placeholder) = &input.placeholder {
+        write!(out, " placeholder=\"{}\"", esc(placeholder))?;
+    }
+    if let Some(value) = &input.value {
+        write!(out, " value=\"{}\"", esc(value))?;
+    }
+    out.push_str("></label>\n");
+    Ok(())
+}
+
+fn write_dropdown(out: &mut String, dropdown: &Dropdown) -> fmt::Result {
+    let label = field_label(dropdown.placeholder.as_deref(), &dropdown.key);
+    writeln!(
+        out,
+        "<label class=\"cui-field\"><span class=\"cui-label\">{}</span><select name=\"{}\">",
+        esc(label),
+        esc(&dropdown.key)
+    )?;
+    let selected = selected_option_index(dropdown);
+    if selected.is_none() {
+        let prompt = dropdown
+            .placeholder
+            .as_deref()
+            .filter(|p| !p.trim().is_empty())
+            .unwrap_or("请选择");
+        writeln!(out, "<option value=\"\" selected>{}</option>", esc(prompt))?;
+    }
+    for (i, option) in dropdown.options.iter().enumerate() {
+        writeln!(
+            out,
+            "<option value=\"{}\"{}>{}</option>",
+            esc(&option.value),
+            if selected == Some(i) { " selected" } else { "" },
+            esc(&option.label)
+        )?;
+    }
+    out.push_str("</select></label>\n");
+    Ok(())
+}
+
+fn write_reply(out: &mut String, reply: &Reply) -> fmt::Result {
+    writeln!(
+        out,
+        "<button type=\"submit\" class=\"cui-button\" name=\"{}\" value=\"{}\"{}>{}</button>",
+        esc(&reply.key),
+        esc(&reply.value),
+        if is_read_only(reply.status.as_ref()) {
+            " disabled"
+        } else {
+            ""
+        },
+        esc(&reply.value)
+    )
+}
+
+fn write_unsupported_element(out: &mut String, other: &OtherElement) -> fmt::Result {
+    writeln!(
+        out,
+        "<div class=\"cui-unsupported\" role=\"note\">暂不支持的元素 <code>{}/{}</code></div>",
+        esc(other.element_type().unwrap_or("?")),
+        esc(other.subtype().unwrap_or("?"))
+    )
+}
+
+/// Text made safe for HTML text and quoted attribute values.
+pub(super) struct Escaped<'a>(&'a str);
+
+pub(super) fn esc(text: &str) -> Escaped<'_> {
+    Escaped(text)
+}
+
+impl fmt::Display for Escaped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut rest = self.0;
+        while let Some(i) = rest.find(['&', '<', '>', '"', '\'']) {
+            f.write_str(&rest[..i])?;
+            f.write_str(match rest.as_bytes()[i] {
+                b'&' => "&amp;",
+                b'<' => "&lt;",
+                b'>' => "&gt;",
+                b'"' => "&quot;",
+                _ => "&#39;",
+            })?;
+            rest = &rest[i + 1..];
+        }
+        f.write_str(rest)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::element::Text;
+    use crate::render::fixtures::approval_card;
+
+    fn card_html(card: &Card) -> String {
+        html_card(card, &HtmlOptions::new())
+    }
+
+    #[test]
+    fn escape_covers_the_five_special_characters() {
+        assert_eq!(
+            esc(r#"<a href="x" title='y'>&amp;</a>"#).to_string(),
+            "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;amp;&lt;/a&gt;"
+        );
+        assert_eq!(esc("报销 #42").to_string(), "报销 #42");
+    }
+
+    #[test]
+    fn script_in_a_text_element_is_escaped() {
+        let html = card_html(&Card::form().text("<script>alert('x')</script>"));
+        assert!(!html.contains("<script>"), "{html}");
+        assert!(
+            html.contains(
+                "<p class=\"cui-text\">&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;</p>"
+            ),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn script_in_an_attribute_is_escaped() {
+        let card = Card::form()
+            .input(TextInput::new("a\"><script>x</script>").value("\" onfocus=\"alert(1)"))
+            .reply(Reply::new("k", "'><script>y</script>"));
+        let html = card_html(&card);
+        assert!(!html.contains("<script>"), "{html}");
+        assert!(
+            html.contains("name=\"a&quot;&gt;&lt;script&gt;x&lt;/script&gt;\""),
+            "{html}"
+        );
+        assert!(
+            html.contains("value=\"&quot; onfocus=&quot;alert(1)\""),
+            "{html}"
+        );
+        assert!(
+            html.contains("value=\"&#39;&gt;&lt;script&gt;y&lt;/script&gt;\""),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn loading_and_disabled_cards_have_a_disabled_fieldset() {
+        let card = approval_card();
+        let input = card_html(&card);
+        assert!(
+            input.starts_with("<form class=\"cui-card\" data-status=\"input\" method=\"post\">")
+        );
+        assert!(input.contains("<fieldset>\n") && input.contains("输入中"));
+
+        let loading = card_html(&card.with_status(Status::Loading));
+        assert!(loading.contains("data-status=\"loading\""));
+        assert!(loading.contains("aria-busy=\"true\""));
+        assert!(loading.contains("<fieldset disabled>") && loading.contains("处理中…"));
+        assert!(loading.contains("cui-spinner"));
+
+        let disabled = card_html(&card.with_status(Status::Disable));
+        assert!(disabled.contains("data-status=\"disable\""));
+        assert!(!disabled.contains("aria-busy"));
+        assert!(disabled.contains("<fieldset disabled>") && disabled.contains("已处理"));
+    }
+
+    #[test]
+    fn the_chosen_option_is_selected() {
+        let html = card_html(&approval_card());
+        assert!(html.contains("<select name=\"dept\">"), "{html}");
+        assert!(html.contains("<option value=\"fin\">财务部</option>"));
+        assert!(html.contains("<option value=\"ops\" selected>运营部</option>"));
+        assert!(!html.contains("<option value=\"\""), "{html}");
+    }
+
+    #[test]
+    fn nothing_chosen_selects_the_placeholder_option() {
+        let dropdown = Dropdown::new("size").placeholder("尺码").option("大", "l");
+        let html = card_html(&Card::form().dropdown(dropdown));
+        assert!(html.contains(
+            "<option value=\"\" selected>尺码</option>\n<option value=\"l\">大</option>"
+        ));
+    }
+
+    #[test]
+    fn reply_buttons_submit_their_key_and_value() {
+        let html = card_html(&approval_card());
+        assert!(html.contains(
+            "<button type=\"submit\" class=\"cui-button\" name=\"decision\" value=\"同意\">同意</button>"
+        ));
+        let handled = Reply::new("decision", "驳回").status(Status::Disable);
+        let html = card_html(&Card::form().reply(handled).submit("提交"));
+        assert!(
+            html.contains("name=\"decision\" value=\"驳回\" disabled>"),
+            "{html}"
+        );
+        assert!(html.contains("name=\"action\" value=\"submit\">提交</button>"));
+    }
+
+    #[test]
+    fn consecutive_buttons_share_one_row() {
+        let html = card_html(&approval_card());
+        assert_eq!(html.matches("<div class=\"cui-actions\">").count(), 1);
+        assert!(html.contains(
+            "href=\"https://oa.example.org/expense/42\" target=\"_blank\" rel=\"noopener noreferrer\">查看详情</a>"
+        ));
+    }
+
+    #[test]
+    fn unsupported_elements_are_shown() {
+        let card: Card = serde_json::from_value(serde_json::json!({
+            "type": "form", "status": "input", "shared": true, "fcids": [],
+            "elements": [{ "type": "chart", "subtype": "<pie>" }],
+        }))
+        .unwrap();
+        assert!(
+            card_html(&card).contains(
+                "<div class=\"cui-unsupported\" role=\"note\">暂不支持的元素 <code>chart/&lt;pie&gt;</code></div>"
+            )
+        );
+    }
+
+    #[test]
+    fn exclusive_cards_name_their_users_and_shared_ones_say_nothing() {
+        let html = card_html(&approval_card());
+        assert!(
+            html.contains("专属卡片 · @manager:example.org</span>"),
+            "{html}"
+        );
+        assert!(!card_html(&Card::form().text("x")).contains("专属卡片"));
+    }
+
+    #[test]
+    fn dividers_carry_only_their_typed_style() {
+        let html = card_html(&approval_card().element(Text::new("x")).divider());
+        assert!(html.contains("<hr style=\"height:1px;background:#e5e6eb;\">"));
+        assert!(html.contains("<hr>\n"));
+    }
+
+    #[test]
+    fn media_links_under_the_base_url_or_show_the_mxc_uri() {
+        let card = approval_card();
+        let placeholder = card_html(&card);
+        assert!(placeholder.contains("<code>mxc://example.org/Receipt42</code>"));
+        assert!(!placeholder.contains("<img"));
+
+        let options = HtmlOptions::new()
+            .media_base_url("https://media.example.org/download/")
+            .form_action("/cui?card=42&x=1");
+        let linked = html_card(&card, &options);
+        assert!(linked.contains(
+            "<img src=\"https://media.example.org/download/example.org/Receipt42\" alt=\"图片\""
+        ));
+        assert!(linked.contains("method=\"post\" action=\"/cui?card=42&amp;x=1\""));
+    }
+}
