@@ -62,4 +62,4 @@ pub use id::{EventId, Fcid, IdError, MxcUri, RoomId};
 pub use problem::{Path, Problem, ProblemKind, Problems, Segment};
 pub use submission::{FromSubmitted, Submission, SubmissionError, SubmissionErrorKind};
 pub use validate::SENDABLE_MSGTYPES;
-pub use vocabulary::{Action, CardType, OpenType, Status, Version};
+pub use vocabulary::{Action, CardType, OpenType, Status, UnknownWordError, Version};

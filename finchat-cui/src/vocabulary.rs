@@ -19,6 +19,15 @@ impl fmt::Debug for UnknownWord {
     }
 }
 
+/// A word that is not one of the documented values of a list.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {what} `{input}`; expected one of: {}", known.join(", "))]
+pub struct UnknownWordError {
+    what: &'static str,
+    input: String,
+    known: &'static [&'static str],
+}
+
 macro_rules! word_list {
     (
         $(#[doc = $doc:literal])*
@@ -53,8 +62,8 @@ macro_rules! word_list {
                 !matches!(self, Self::_Unknown(_))
             }
 
-            /// Reads a wire value; an undocumented one is kept as it is.
-            pub fn from_wire(s: &str) -> Self {
+            /// Reads a received value; an undocumented one is kept as it is.
+            pub(crate) fn from_wire(s: &str) -> Self {
                 match s {
                     $( $wire => Self::$variant, )+
                     other => Self::_Unknown(UnknownWord(other.into())),
@@ -76,6 +85,22 @@ macro_rules! word_list {
                         $( Self::$variant => stringify!($variant), )+
                         Self::_Unknown(_) => unreachable!(),
                     }),
+                }
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = UnknownWordError;
+
+            /// Accepts only the documented values, so content built in Rust cannot hold another.
+            fn from_str(s: &str) -> Result<Self, UnknownWordError> {
+                match Self::from_wire(s) {
+                    Self::_Unknown(_) => Err(UnknownWordError {
+                        what: stringify!($name),
+                        input: s.to_owned(),
+                        known: Self::KNOWN,
+                    }),
+                    known => Ok(known),
                 }
             }
         }
@@ -178,6 +203,16 @@ mod tests {
         }
         assert_eq!(OpenType::from_wire("inbrowser"), OpenType::InBrowser);
         assert_eq!(Version::V0_1_0.as_str(), "0.1.0");
+    }
+
+    #[test]
+    fn parsing_accepts_only_documented_words() {
+        assert_eq!("disable".parse::<Status>(), Ok(Status::Disable));
+        let err = "xxx".parse::<Status>().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "unknown Status `xxx`; expected one of: input, loading, disable"
+        );
     }
 
     #[test]
