@@ -1,1 +1,32 @@
-//! placeholder
+//! Procedural macros of finchat-cui: the `cui!` card DSL and `#[derive(CuiForm)]`.
+//!
+//! Use them through `finchat_cui` (`finchat_cui::cui!`, `finchat_cui::CuiForm`); the generated code
+//! refers to `::finchat_cui`.
+
+mod cui;
+mod suggest;
+
+use proc_macro::TokenStream;
+
+/// Writes a FinChat message like the card it shows. See the `finchat_cui` crate docs for the grammar.
+#[proc_macro]
+pub fn cui(input: TokenStream) -> TokenStream {
+    cui::expand(input.into()).into()
+}
+
+mod choice;
+mod form;
+
+/// `#[derive(CuiForm)]` is defined in `finchat-cui-macros`; use it through `finchat_cui`, since the
+/// generated code refers to `::finchat_cui`.
+#[proc_macro_derive(CuiForm, attributes(cui))]
+pub fn derive_cui_form(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
+    form::derive(input.into()).into()
+}
+
+/// `#[derive(CuiChoice)]` is defined in `finchat-cui-macros`; use it through `finchat_cui`, since the
+/// generated code refers to `::finchat_cui`.
+#[proc_macro_derive(CuiChoice, attributes(cui))]
+pub fn derive_cui_choice(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
+    choice::derive(input.into()).into()
+}

@@ -70,6 +70,12 @@ impl Card {
         self
     }
 
+    /// Sets `fcids`: for an exclusive card, the users whose copy an update changes.
+    pub fn fcids(mut self, fcids: impl IntoIterator<Item = Fcid>) -> Self {
+        self.fcids = Some(fcids.into_iter().collect());
+        self
+    }
+
     /// Makes the card exclusive to `fcids`: an update changes only their copies.
     pub fn exclusive_to(mut self, fcids: impl IntoIterator<Item = Fcid>) -> Self {
         self.shared = false;

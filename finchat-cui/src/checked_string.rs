@@ -7,6 +7,12 @@
 macro_rules! checked_string {
     ($name:ident, error = $error:ty, schema = { $($schema:tt)* }) => {
         impl $name {
+            /// A literal the `cui!` macro has checked with the same rules at compile time.
+            #[allow(dead_code)] // only the types `cui!` takes literals of use it
+            pub(crate) fn from_checked(literal: &'static str) -> Self {
+                Self(literal.into())
+            }
+
             /// The text as written on the wire.
             pub fn as_str(&self) -> &str {
                 &self.0

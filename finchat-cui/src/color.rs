@@ -23,17 +23,10 @@ pub struct Color(Box<str>);
 impl Color {
     /// Parses and checks `input`.
     pub fn parse(input: impl AsRef<str> + Into<String>) -> Result<Self, ColorError> {
-        let s = input.as_ref();
-        let ok = match s.strip_prefix('#') {
-            Some(hex) => {
-                matches!(hex.len(), 3 | 4 | 6 | 8) && hex.bytes().all(|b| b.is_ascii_hexdigit())
-            }
-            None => !s.is_empty() && s.len() <= 32 && s.bytes().all(|b| b.is_ascii_alphabetic()),
-        };
-        if ok {
+        if finchat_cui_rules::check_color(input.as_ref()) {
             Ok(Self(input.into().into_boxed_str()))
         } else {
-            Err(ColorError(s.to_owned()))
+            Err(ColorError(input.as_ref().to_owned()))
         }
     }
 }

@@ -303,6 +303,13 @@ pub struct DropdownOption {
     pub(crate) extra: Map<String, Value>,
 }
 
+impl<L: Into<String>, V: Into<String>> From<(L, V)> for DropdownOption {
+    /// A `(label, value)` pair.
+    fn from((label, value): (L, V)) -> Self {
+        Self::new(label, value)
+    }
+}
+
 impl DropdownOption {
     /// A choice showing `label` and submitting `value`.
     pub fn new(label: impl Into<String>, value: impl Into<String>) -> Self {

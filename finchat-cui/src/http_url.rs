@@ -28,25 +28,13 @@ pub struct HttpUrl(Box<str>);
 impl HttpUrl {
     /// Parses and checks `input`.
     pub fn parse(input: impl AsRef<str> + Into<String>) -> Result<Self, UrlError> {
-        let text = input.as_ref();
-        let error = |problem: String| UrlError {
-            input: text.to_owned(),
-            problem,
-        };
-        if text.trim() != text || text.chars().any(char::is_whitespace) {
-            return Err(error("it contains whitespace".into()));
+        match finchat_cui_rules::check_http_url(input.as_ref()) {
+            Ok(()) => Ok(Self(input.into().into_boxed_str())),
+            Err(problem) => Err(UrlError {
+                input: input.as_ref().to_owned(),
+                problem,
+            }),
         }
-        let url = url::Url::parse(text).map_err(|e| error(e.to_string()))?;
-        if !matches!(url.scheme(), "http" | "https") {
-            return Err(error(format!(
-                "the scheme is `{}`, not `http` or `https`",
-                url.scheme()
-            )));
-        }
-        if url.host_str().is_none_or(str::is_empty) {
-            return Err(error("it has no host".into()));
-        }
-        Ok(Self(input.into().into_boxed_str()))
     }
 }
 

@@ -1,5 +1,7 @@
 //! Validated identifiers: user ids (`@local:server`), room ids, event ids and `mxc://` media URIs.
 
+use finchat_cui_rules::{check_mxc, check_sigil_id};
+
 use crate::checked_string::checked_string;
 
 /// Why a string is not a valid identifier.
@@ -33,58 +35,6 @@ impl IdError {
     pub fn problem(&self) -> &'static str {
         self.problem
     }
-}
-
-/// Checks a Matrix-style `<sigil><opaque>:<server>` id.
-fn check_sigil_id(input: &str, sigil: char) -> Result<(), &'static str> {
-    let Some(rest) = input.strip_prefix(sigil) else {
-        return Err(match sigil {
-            '@' => "does not start with `@`",
-            '!' => "does not start with `!`",
-            _ => "does not start with `$`",
-        });
-    };
-    let Some((local, server)) = rest.split_once(':') else {
-        return Err("has no `:server` part");
-    };
-    if local.is_empty() {
-        return Err("has an empty part before `:`");
-    }
-    check_server_name(server)
-}
-
-/// A server name is a host with an optional port; it cannot hold spaces, slashes or control characters.
-fn check_server_name(server: &str) -> Result<(), &'static str> {
-    if server.is_empty() {
-        return Err("has an empty server name");
-    }
-    if server
-        .chars()
-        .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '/' | '?' | '#' | '@'))
-    {
-        return Err("has a server name with a space, `/`, `?`, `#` or `@` in it");
-    }
-    Ok(())
-}
-
-fn check_mxc(input: &str) -> Result<usize, &'static str> {
-    let Some(rest) = input.strip_prefix("mxc://") else {
-        return Err("does not start with `mxc://`");
-    };
-    let Some((server, media)) = rest.split_once('/') else {
-        return Err("has no `/media-id` part");
-    };
-    check_server_name(server)?;
-    if media.is_empty() {
-        return Err("has an empty media id");
-    }
-    if !media
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-    {
-        return Err("has a media id with characters other than `A-Z a-z 0-9 _ -`");
-    }
-    Ok("mxc://".len() + server.len())
 }
 
 macro_rules! string_id {

@@ -36,14 +36,24 @@ mod card_serde;
 mod checked_string;
 mod color;
 pub mod content;
+#[doc = include_str!("dsl.md")]
+pub mod dsl {}
 mod content_serde;
 pub mod element;
 mod element_serde;
 mod fields_serde;
+mod form;
 mod http_url;
 mod id;
 mod options_serde;
 mod problem;
+#[doc(hidden)]
+pub mod __private {
+    //! Used by the code `cui!` and `#[derive(CuiForm)]` generate; not a public API.
+    pub use crate::form::support as form;
+    pub use crate::private::*;
+}
+mod private;
 pub mod render;
 pub mod schema;
 mod submission;
@@ -57,6 +67,13 @@ pub use content::{
     TextCardContent, TextCardInfo, TextContent,
 };
 pub use element::Element;
+#[doc = include_str!("form/cui_choice.md")]
+pub use finchat_cui_macros::CuiChoice;
+#[doc = include_str!("form/cui_form.md")]
+pub use finchat_cui_macros::CuiForm;
+/// Writes a FinChat message like the card it shows; see [`dsl`] for the grammar and the return type.
+pub use finchat_cui_macros::cui;
+pub use form::{CuiChoice, CuiForm, FormErrors};
 pub use http_url::{HttpUrl, UrlError};
 pub use id::{EventId, Fcid, IdError, MxcUri, RoomId};
 pub use problem::{Path, Problem, ProblemKind, Problems, Segment};

@@ -7,7 +7,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::Action;
+use crate::element::Element;
+use crate::{Action, Card};
 
 /// The `content` of a `finstore.room.interactcui` event: which action was taken and, in `info`, the
 /// value of each input (and of the pressed reply button) under its key.
@@ -49,6 +50,43 @@ impl Submission {
             info: Map::new(),
             extra: Map::new(),
         }
+    }
+
+    /// What a user sends who presses submit without changing anything: every text input's pre-filled
+    /// `value` (`""` when it has none) and every dropdown's `value`, under their keys. Reply buttons
+    /// are not included: pressing one is a different answer.
+    ///
+    /// ```
+    /// use finchat_cui::element::{Dropdown, Reply, TextInput};
+    /// use finchat_cui::{Card, Submission};
+    ///
+    /// let card = Card::form()
+    ///     .input(TextInput::new("amount").value("1200"))
+    ///     .input(TextInput::new("note"))
+    ///     .dropdown(Dropdown::new("dept").option("财务部", "fin").value("fin"))
+    ///     .reply(Reply::new("decision", "同意"));
+    /// let submission = Submission::prefilled(&card);
+    /// assert_eq!(
+    ///     serde_json::to_value(&submission)?,
+    ///     serde_json::json!({"action": "submit", "info": {"amount": "1200", "note": "", "dept": "fin"}}),
+    /// );
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    pub fn prefilled(card: &Card) -> Self {
+        let mut submission = Self::new();
+        for element in &card.elements {
+            match element {
+                Element::TextInput(input) => {
+                    let value = input.value.clone().unwrap_or_default();
+                    submission = submission.with(input.key.clone(), value);
+                }
+                Element::Dropdown(dropdown) => {
+                    submission = submission.with(dropdown.key.clone(), dropdown.value.clone());
+                }
+                _ => {}
+            }
+        }
+        submission
     }
 
     /// Adds the value `value` under `key`.
@@ -94,6 +132,13 @@ pub enum SubmissionErrorKind {
         /// The value as it came, in JSON.
         found: String,
     },
+    /// The value is not one of a dropdown's options.
+    NotAnOption {
+        /// The value as it came, in JSON.
+        found: String,
+        /// The option values that are accepted, in order.
+        options: Vec<String>,
+    },
 }
 
 /// A submitted value that could not be read: the key and the reason.
@@ -115,6 +160,19 @@ impl fmt::Display for SubmissionError {
             ),
             SubmissionErrorKind::Invalid { expected, found } => {
                 write!(f, "info.{}: expected {expected}, found {found}", self.key)
+            }
+            SubmissionErrorKind::NotAnOption { found, options } if options.is_empty() => write!(
+                f,
+                "info.{}: there are no options to choose from, found {found}",
+                self.key
+            ),
+            SubmissionErrorKind::NotAnOption { found, options } => {
+                write!(f, "info.{}: expected one of ", self.key)?;
+                for (i, option) in options.iter().enumerate() {
+                    let separator = if i == 0 { "" } else { ", " };
+                    write!(f, "{separator}{option:?}")?;
+                }
+                write!(f, ", found {found}")
             }
         }
     }
@@ -256,6 +314,39 @@ mod tests {
         );
         assert!(s.get::<f64>("name").is_err());
         assert!(Submission::new().with("x", "NaN").get::<f64>("x").is_err());
+    }
+
+    #[test]
+    fn a_value_that_is_not_an_option_names_the_options() {
+        let error = SubmissionError {
+            key: "dept".to_owned(),
+            kind: SubmissionErrorKind::NotAnOption {
+                found: r#""hr""#.to_owned(),
+                options: vec!["fin".to_owned(), "ops".to_owned()],
+            },
+        };
+        assert_eq!(
+            error.to_string(),
+            r#"info.dept: expected one of "fin", "ops", found "hr""#
+        );
+    }
+
+    #[test]
+    fn a_prefilled_submission_has_every_input_and_dropdown_but_no_reply() {
+        use crate::element::{Dropdown, Reply, TextInput};
+        let card = Card::form()
+            .text("title")
+            .input(TextInput::new("a").value("1"))
+            .input(TextInput::new("b"))
+            .dropdown(Dropdown::new("c").option("x", "x"))
+            .reply(Reply::new("d", "ok"))
+            .submit("go");
+        let submission = Submission::prefilled(&card);
+        assert_eq!(submission.action, Action::Submit);
+        assert_eq!(
+            Value::Object(submission.info),
+            serde_json::json!({"a": "1", "b": "", "c": ""})
+        );
     }
 
     #[test]

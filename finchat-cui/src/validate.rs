@@ -7,7 +7,10 @@
 
 use serde_json::{Map, Value};
 
-use crate::content::{CuiContent, MessageContent, OtherContent};
+use crate::content::{
+    CuiContent, FileContent, ImageContent, MessageContent, OtherContent, TextCardContent,
+    TextContent,
+};
 use crate::element::{Dropdown, Element, OtherElement};
 use crate::element_serde::{KNOWN_PAIRS, why_not_typed as why_element_is_not_typed};
 use crate::problem::{Path, ProblemKind, Problems};
@@ -31,50 +34,87 @@ impl MessageContent {
     /// assert_eq!(problems.iter().next().unwrap().kind, ProblemKind::DuplicateKey);
     /// ```
     pub fn validate(&self) -> Result<(), Problems> {
-        let mut problems = Problems::new();
-        let root = Path::root();
         match self {
-            Self::Text(text) => {
-                require_body(&mut problems, &text.body, "a text message needs text")
+            Self::Text(text) => text.validate(),
+            Self::Alert(_) => {
+                let mut problems = Problems::new();
+                problems.add(
+                    Path::root().field("msgtype"),
+                    ProblemKind::ReceiveOnlyMsgtype,
+                    "m.alert is what apps receive for @-mentions; send m.text instead",
+                );
+                problems.into_result()
             }
-            Self::Alert(_) => problems.add(
-                root.field("msgtype"),
-                ProblemKind::ReceiveOnlyMsgtype,
-                "m.alert is what apps receive for @-mentions; send m.text instead",
-            ),
-            Self::TextCard(card) => {
-                if let Some(opentype) = &card.info.opentype {
-                    if !opentype.is_known() {
-                        problems.add(
-                            root.field("info").field("opentype"),
-                            ProblemKind::UnknownOpentype,
-                            format!(
-                                "unknown opentype {:?}; write \"inapp\" or \"inbrowser\"",
-                                opentype.as_str()
-                            ),
-                        );
-                    }
-                }
+            Self::TextCard(card) => card.validate(),
+            Self::Image(image) => image.validate(),
+            Self::File(file) => file.validate(),
+            Self::Cui(cui) => cui.validate(),
+            Self::Other(other) => {
+                let mut problems = Problems::new();
+                other_content_rules(&mut problems, other);
+                problems.into_result()
             }
-            Self::Image(image) => require_body(
-                &mut problems,
-                &image.body,
-                "an image message (its file name)",
-            ),
-            Self::File(file) => require_body(
-                &mut problems,
-                &file.body,
-                "a file message carries its file name here",
-            ),
-            Self::Cui(cui) => cui_rules(&mut problems, cui),
-            Self::Other(other) => other_content_rules(&mut problems, other),
         }
-        problems.into_result()
     }
 
     /// This content, if it is valid.
     pub fn validated(self) -> Result<Self, Problems> {
         self.validate().map(|()| self)
+    }
+}
+
+impl TextContent {
+    /// Checks an `m.text` message; see [`MessageContent::validate`].
+    pub fn validate(&self) -> Result<(), Problems> {
+        let mut problems = Problems::new();
+        require_body(&mut problems, &self.body, "a text message needs text");
+        problems.into_result()
+    }
+}
+
+impl TextCardContent {
+    /// Checks an `m.textcard` message; see [`MessageContent::validate`].
+    pub fn validate(&self) -> Result<(), Problems> {
+        let mut problems = Problems::new();
+        if let Some(opentype) = &self.info.opentype {
+            if !opentype.is_known() {
+                problems.add(
+                    Path::root().field("info").field("opentype"),
+                    ProblemKind::UnknownOpentype,
+                    format!(
+                        "unknown opentype {:?}; write \"inapp\" or \"inbrowser\"",
+                        opentype.as_str()
+                    ),
+                );
+            }
+        }
+        problems.into_result()
+    }
+}
+
+impl ImageContent {
+    /// Checks an `m.image` message; see [`MessageContent::validate`].
+    pub fn validate(&self) -> Result<(), Problems> {
+        let mut problems = Problems::new();
+        require_body(
+            &mut problems,
+            &self.body,
+            "an image message carries its file name here",
+        );
+        problems.into_result()
+    }
+}
+
+impl FileContent {
+    /// Checks an `m.file` message; see [`MessageContent::validate`].
+    pub fn validate(&self) -> Result<(), Problems> {
+        let mut problems = Problems::new();
+        require_body(
+            &mut problems,
+            &self.body,
+            "a file message carries its file name here",
+        );
+        problems.into_result()
     }
 }
 

@@ -206,6 +206,12 @@ mod tests {
     }
 
     #[test]
+    fn the_macro_checks_the_same_words() {
+        assert_eq!(Status::KNOWN, finchat_cui_rules::STATUSES);
+        assert_eq!(OpenType::KNOWN, finchat_cui_rules::OPENTYPES);
+    }
+
+    #[test]
     fn parsing_accepts_only_documented_words() {
         assert_eq!("disable".parse::<Status>(), Ok(Status::Disable));
         let err = "xxx".parse::<Status>().unwrap_err();

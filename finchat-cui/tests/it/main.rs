@@ -2,7 +2,9 @@
 //! schemas and rendering.
 
 mod builders;
+mod cui;
 mod fixtures;
+mod form;
 mod properties;
 mod rules;
 mod schema;

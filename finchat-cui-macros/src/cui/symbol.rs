@@ -1,0 +1,47 @@
+//! The tag and attribute names of the `cui!` grammar, in one place.
+
+pub const FORM: &str = "form";
+pub const TEXT: &str = "text";
+pub const DIVIDER: &str = "divider";
+pub const IMAGE: &str = "image";
+pub const INPUT: &str = "input";
+pub const DROPDOWN: &str = "dropdown";
+pub const OPTION: &str = "option";
+pub const REPLY: &str = "reply";
+pub const SUBMIT: &str = "submit";
+pub const OPENURL: &str = "openurl";
+pub const TEXTCARD: &str = "textcard";
+pub const FILE: &str = "file";
+
+/// Tags that make a whole message.
+pub const TOP_LEVEL_TAGS: &[&str] = &[FORM, TEXTCARD, IMAGE, FILE, TEXT];
+/// Tags that stand inside `<form>`.
+pub const ELEMENT_TAGS: &[&str] = &[
+    TEXT, DIVIDER, IMAGE, INPUT, DROPDOWN, REPLY, SUBMIT, OPENURL,
+];
+/// Every tag.
+pub const ALL_TAGS: &[&str] = &[
+    FORM, TEXT, DIVIDER, IMAGE, INPUT, DROPDOWN, OPTION, REPLY, SUBMIT, OPENURL, TEXTCARD, FILE,
+];
+
+pub const STATUS: &str = "status";
+pub const SHARED: &str = "shared";
+pub const FCIDS: &str = "fcids";
+pub const BODY: &str = "body";
+pub const HEIGHT: &str = "height";
+pub const BACKGROUND: &str = "background";
+pub const SRC: &str = "src";
+pub const KEY: &str = "key";
+pub const PLACEHOLDER: &str = "placeholder";
+pub const VALUE: &str = "value";
+pub const HREF: &str = "href";
+pub const TITLE: &str = "title";
+pub const DESCRIPTION: &str = "description";
+pub const URL: &str = "url";
+pub const BTNTEXT: &str = "btntext";
+pub const OPENTYPE: &str = "opentype";
+pub const NAME: &str = "name";
+pub const MIMETYPE: &str = "mimetype";
+pub const SIZE: &str = "size";
+pub const W: &str = "w";
+pub const H: &str = "h";

@@ -1,0 +1,7 @@
+use finchat_cui::cui;
+
+fn main() {
+    let _ = cui! {
+        <form status="input"></form>
+    };
+}

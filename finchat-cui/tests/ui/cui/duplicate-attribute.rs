@@ -1,0 +1,9 @@
+use finchat_cui::cui;
+
+fn main() {
+    let _ = cui! {
+        <form>
+            <input key="a" key="b"/>
+        </form>
+    };
+}

@@ -1,0 +1,9 @@
+use finchat_cui::cui;
+
+fn main() {
+    let _ = cui! {
+        <form>
+            <input placeholder="金额"/>
+        </form>
+    };
+}

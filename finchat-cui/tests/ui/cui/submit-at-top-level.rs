@@ -1,0 +1,7 @@
+use finchat_cui::cui;
+
+fn main() {
+    let _ = cui! {
+        <submit>"提交"</submit>
+    };
+}

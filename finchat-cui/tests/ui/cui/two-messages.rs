@@ -1,0 +1,8 @@
+use finchat_cui::cui;
+
+fn main() {
+    let _ = cui! {
+        <text>"one"</text>
+        <text>"two"</text>
+    };
+}

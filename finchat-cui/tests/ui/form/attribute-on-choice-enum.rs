@@ -1,0 +1,9 @@
+use finchat_cui::CuiChoice;
+
+#[derive(CuiChoice)]
+#[cui(label = "部门")]
+enum Dept {
+    Finance,
+}
+
+fn main() {}

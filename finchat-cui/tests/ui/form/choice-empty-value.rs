@@ -1,0 +1,10 @@
+use finchat_cui::CuiChoice;
+
+#[derive(CuiChoice)]
+enum Dept {
+    #[cui(value = "")]
+    Unknown,
+    Finance,
+}
+
+fn main() {}

@@ -1,0 +1,10 @@
+use finchat_cui::CuiChoice;
+
+#[derive(CuiChoice)]
+enum Dept {
+    Finance,
+    #[cui(value = "finance")]
+    Accounting,
+}
+
+fn main() {}

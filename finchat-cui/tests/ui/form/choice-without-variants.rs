@@ -1,0 +1,6 @@
+use finchat_cui::CuiChoice;
+
+#[derive(CuiChoice)]
+enum Dept {}
+
+fn main() {}

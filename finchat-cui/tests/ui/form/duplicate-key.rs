@@ -1,0 +1,10 @@
+use finchat_cui::CuiForm;
+
+#[derive(CuiForm)]
+struct Expense {
+    amount: u32,
+    #[cui(key = "amount")]
+    total: u32,
+}
+
+fn main() {}

@@ -1,0 +1,9 @@
+use finchat_cui::CuiChoice;
+
+#[derive(CuiChoice)]
+enum Dept {
+    #[cui(key = "fin")]
+    Finance,
+}
+
+fn main() {}

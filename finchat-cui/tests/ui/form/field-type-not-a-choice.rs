@@ -1,0 +1,9 @@
+use finchat_cui::CuiForm;
+
+#[derive(CuiForm)]
+struct Expense {
+    amount: u32,
+    receipts: Vec<String>,
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+use finchat_cui::CuiForm;
+
+#[derive(CuiForm)]
+struct Expense;
+
+fn main() {}

@@ -1,0 +1,8 @@
+use finchat_cui::CuiForm;
+
+#[derive(CuiForm)]
+struct Expense {
+    note: Option<Option<String>>,
+}
+
+fn main() {}

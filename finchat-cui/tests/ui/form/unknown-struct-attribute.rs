@@ -1,0 +1,9 @@
+use finchat_cui::CuiForm;
+
+#[derive(CuiForm)]
+#[cui(titel = "报销申请")]
+struct Expense {
+    amount: u32,
+}
+
+fn main() {}
