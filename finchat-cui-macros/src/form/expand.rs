@@ -170,6 +170,7 @@ fn from_submission(form: &Form) -> TokenStream {
     let mut reads = Vec::new();
     let mut read_vars = Vec::new();
     let mut inits = Vec::new();
+    let mut slots = Vec::new();
     for (index, field) in form.fields.iter().enumerate() {
         let member = field.ident;
         let Some(shape) = &field.shape else {
@@ -179,13 +180,15 @@ fn from_submission(form: &Form) -> TokenStream {
         };
         let var = local(&format!("field{index}"));
         let key = field.key();
+        let slot = slots.len();
+        slots.push(quote!(#key => ::core::option::Option::Some(#slot)));
         let default = default_value(field).map(|value| quote!(, || #value));
         let read = match (shape.input, shape.optional) {
             (Input::Text, _) => {
                 let method = if default.is_some() { "text_or" } else { "text" };
                 let method = format_ident!("{method}");
                 let ty = field.ty;
-                quote!(#reader.#method::<#ty>(#key #default))
+                quote!(#reader.#method::<#ty>(#slot, #key #default))
             }
             (Input::Dropdown, optional) => {
                 let method = match (optional, default.is_some()) {
@@ -196,7 +199,7 @@ fn from_submission(form: &Form) -> TokenStream {
                 };
                 let inner = shape.inner;
                 let method = spanned_ident(method, inner);
-                quote!(#reader.#method::<#inner>(#key #default))
+                quote!(#reader.#method::<#inner>(#slot, #key #default))
             }
         };
         reads.push(quote!(let #var = #read;));
@@ -209,8 +212,12 @@ fn from_submission(form: &Form) -> TokenStream {
             ::core::result::Result::Ok(Self { #(#inits),* })
         };
     }
+    let count = slots.len();
     quote! {
-        let mut #reader = #support::Reader::new(#submission);
+        let mut #reader = #support::Reader::<#count>::new(#submission, |key: &str| match key {
+            #(#slots,)*
+            _ => ::core::option::Option::None,
+        });
         #(#reads)*
         let #value = match (#(#read_vars,)*) {
             (#(::core::option::Option::Some(#read_vars),)*) => {

@@ -6,6 +6,7 @@ mod cui;
 mod fixtures;
 mod form;
 mod properties;
+mod readme;
 mod rules;
 mod schema;
 mod support;
