@@ -5,6 +5,10 @@
 //! Receiving is forgiving: unknown msgtypes, element types and fields are kept and round-trip
 //! unchanged. Sending is strict: [`MessageContent::validate`] names every broken rule by its path.
 //!
+//! Three ways to write a card, all giving the same JSON: the builders below, the [`cui!`] DSL (grammar,
+//! examples and return type in [`dsl`]), and [`macro@CuiForm`], which makes a struct a form and reads a
+//! submission back into it.
+//!
 //! ```
 //! use finchat_cui::element::{Dropdown, Reply, TextInput};
 //! use finchat_cui::{Card, MessageContent, Status, Submission};
@@ -80,3 +84,8 @@ pub use problem::{Path, Problem, ProblemKind, Problems, Segment};
 pub use submission::{FromSubmitted, Submission, SubmissionError, SubmissionErrorKind};
 pub use validate::SENDABLE_MSGTYPES;
 pub use vocabulary::{Action, CardType, OpenType, Status, UnknownWordError, Version};
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
