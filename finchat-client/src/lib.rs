@@ -1,1 +1,42 @@
-//! The FinChat open API client. Its API arrives with the client issue; for now this crate holds the `finchat` command-line tool.
+//! The async client of the FinChat open API, and the `finchat` command-line tool.
+//!
+//! [`Client`] is cheap to clone and safe to share between tasks. It fetches the app access token on
+//! first use, keeps it, replaces it before it expires, fetches only one at a time, and replaces it
+//! once when the server refuses it. Content is validated before it is sent: an invalid card never
+//! leaves the process.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use finchat_client::Client;
+//! use finchat_cui::cui;
+//!
+//! let client = Client::from_env()?; // FINCHAT_BASE_URL, FINCHAT_APP_ID, FINCHAT_SECRET
+//! let card = cui! {
+//!     <form>
+//!         <text>"报销申请 #42"</text>
+//!         <reply key="decision">"同意"</reply>
+//!         <reply key="decision">"驳回"</reply>
+//!     </form>
+//! };
+//! let report = client.messages().send(card).room("!r:example.org".parse()?).send().await?;
+//! println!("{}", serde_json::to_string(&report)?);
+//! # Ok(())
+//! # }
+//! ```
+
+mod api;
+mod client;
+mod error;
+mod fc_code;
+mod retry;
+mod secret;
+pub mod token;
+
+pub use api::media::{Download, Media};
+pub use api::messages::{Messages, Progress, SendRequest, ToDeviceRequest};
+pub use api::report::{Delivery, SendReport, Target, TargetResult};
+pub use client::{Client, ClientBuilder};
+pub use error::{Error, ErrorClass};
+pub use fc_code::FcCode;
+pub use retry::RetryPolicy;
+pub use secret::Secret;

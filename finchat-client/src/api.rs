@@ -1,0 +1,5 @@
+//! The API areas, one module each: `client.messages()`, `client.media()`, …
+
+pub mod media;
+pub mod messages;
+pub mod report;

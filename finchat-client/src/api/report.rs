@@ -1,0 +1,203 @@
+//! What a send or an update-cui did for each target: sent with its event id, refused with the server's
+//! code, or unknown when the request failed in a way that leaves delivery open.
+
+use finchat_cui::{EventId, Fcid, RoomId};
+use serde::{Deserialize, Serialize};
+
+use crate::{Error, FcCode};
+
+/// A room or a user a message goes to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Target {
+    /// A room (`room_ids`).
+    Room(RoomId),
+    /// A user's direct room with the app (`fcids`).
+    User(Fcid),
+}
+
+impl std::fmt::Display for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Room(room) => room.fmt(f),
+            Self::User(fcid) => fcid.fmt(f),
+        }
+    }
+}
+
+/// What happened for one target.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Delivery {
+    /// Sent; the message's event id.
+    Sent {
+        /// The event id of the message in that room.
+        event_id: EventId,
+    },
+    /// The server refused this target, or the request for it failed before reaching the server.
+    Failed {
+        /// The server's `errcode` (`FC_UNKNOWN` when the failure was not the server's answer).
+        errcode: FcCode,
+        /// The server's `error`, or what went wrong.
+        error: String,
+    },
+    /// The request failed after it may have reached the server (a time-out, a reset connection): the
+    /// message may or may not have been sent. It is not retried, so as not to send it twice.
+    Unknown {
+        /// What went wrong.
+        error: String,
+    },
+}
+
+/// One target and what happened for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TargetResult {
+    /// The room or user.
+    pub target: Target,
+    /// What happened.
+    #[serde(flatten)]
+    pub delivery: Delivery,
+}
+
+impl TargetResult {
+    /// The event id, if the message was sent.
+    pub fn event_id(&self) -> Option<&EventId> {
+        match &self.delivery {
+            Delivery::Sent { event_id } => Some(event_id),
+            _ => None,
+        }
+    }
+}
+
+/// What a send did, one result per target: the rooms first, then the users, each in the order given.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct SendReport {
+    /// Every target's result.
+    pub results: Vec<TargetResult>,
+}
+
+impl SendReport {
+    /// Whether every target got the message.
+    pub fn all_delivered(&self) -> bool {
+        self.results
+            .iter()
+            .all(|r| matches!(r.delivery, Delivery::Sent { .. }))
+    }
+
+    /// The targets that did not certainly get it.
+    pub fn undelivered(&self) -> impl Iterator<Item = &TargetResult> {
+        self.results
+            .iter()
+            .filter(|r| !matches!(r.delivery, Delivery::Sent { .. }))
+    }
+
+    /// The event id of the message in `target`, if it was sent there.
+    pub fn event_id(&self, target: &Target) -> Option<&EventId> {
+        self.results
+            .iter()
+            .find(|r| &r.target == target)
+            .and_then(TargetResult::event_id)
+    }
+
+    pub(crate) fn extend(&mut self, other: SendReport) {
+        self.results.extend(other.results);
+    }
+}
+
+/// The API's answer to send and update-cui.
+#[derive(Deserialize)]
+pub(crate) struct SendAnswer {
+    #[serde(default)]
+    room_id_result: Vec<Entry>,
+    #[serde(default)]
+    fcid_result: Vec<Entry>,
+}
+
+#[derive(Deserialize)]
+struct Entry {
+    #[serde(default)]
+    room_id: String,
+    #[serde(default)]
+    fcid: String,
+    #[serde(default)]
+    errcode: String,
+    #[serde(default)]
+    error: String,
+    #[serde(default)]
+    event_id: String,
+}
+
+impl SendAnswer {
+    /// The results for `targets`, in their order. A target the answer does not mention is unknown.
+    pub fn report(self, targets: &[Target]) -> SendReport {
+        let entries: Vec<(String, Entry)> = self
+            .room_id_result
+            .into_iter()
+            .map(|e| (e.room_id.clone(), e))
+            .chain(self.fcid_result.into_iter().map(|e| (e.fcid.clone(), e)))
+            .collect();
+        let results = targets
+            .iter()
+            .map(|target| {
+                let name = target.to_string();
+                let delivery = match entries.iter().find(|(id, _)| *id == name) {
+                    None => Delivery::Unknown {
+                        error: "the server's answer does not mention this target".into(),
+                    },
+                    Some((_, entry)) => entry.delivery(),
+                };
+                TargetResult {
+                    target: target.clone(),
+                    delivery,
+                }
+            })
+            .collect();
+        SendReport { results }
+    }
+}
+
+impl Entry {
+    fn delivery(&self) -> Delivery {
+        if !self.errcode.is_empty() {
+            return Delivery::Failed {
+                errcode: FcCode::parse(&self.errcode),
+                error: self.error.clone(),
+            };
+        }
+        match EventId::parse(self.event_id.as_str()) {
+            Ok(event_id) => Delivery::Sent { event_id },
+            Err(e) => Delivery::Unknown {
+                error: format!("the server reported no error but no usable event id: {e}"),
+            },
+        }
+    }
+}
+
+/// The same failure for every target of a request that failed as a whole: refused when the server
+/// answered with an error or the request never reached it, unknown otherwise.
+pub(crate) fn whole_request_failed(targets: &[Target], error: &Error) -> SendReport {
+    let delivery = match error.fc_code() {
+        Some(code) => Delivery::Failed {
+            errcode: code.clone(),
+            error: error.to_string(),
+        },
+        None if error.never_reached_server() => Delivery::Failed {
+            errcode: FcCode::Unknown,
+            error: error.to_string(),
+        },
+        None => Delivery::Unknown {
+            error: error.to_string(),
+        },
+    };
+    SendReport {
+        results: targets
+            .iter()
+            .map(|target| TargetResult {
+                target: target.clone(),
+                delivery: delivery.clone(),
+            })
+            .collect(),
+    }
+}

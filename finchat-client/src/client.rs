@@ -1,0 +1,519 @@
+//! `Client`: cheap to clone, made by [`Client::builder`]. It holds the HTTP client, the app's
+//! credentials and its token, and runs every call: authentication, the retry rules, and reading the
+//! API's error answers.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
+use reqwest::{Method, StatusCode};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use url::Url;
+
+use crate::retry::{Retry, RetryPolicy};
+use crate::token::{AccessToken, InMemoryTokenStore, TokenManager, TokenStore};
+use crate::{Error, FcCode, Secret};
+
+const TOKEN: &str = "/api/v1/finchat/open-api/auth/token";
+
+/// The FinChat open API client.
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), finchat_client::Error> {
+/// use finchat_client::Client;
+///
+/// let client = Client::builder()
+///     .base_url("https://finchat.example.org")
+///     .app_id("5cf29aec6ccfd004ccd28075")
+///     .secret(std::env::var("FINCHAT_SECRET").unwrap_or_default())
+///     .build()?;
+/// let report = client
+///     .messages()
+///     .send(finchat_cui::MessageContent::text("hello world"))
+///     .room("!112321588723954859:example.org".parse().unwrap())
+///     .send()
+///     .await?;
+/// assert!(report.all_delivered());
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub http: reqwest::Client,
+    pub base_url: Url,
+    pub app_id: String,
+    secret: Secret,
+    pub tokens: TokenManager,
+    pub retry: RetryPolicy,
+    pub batch_size: usize,
+    pub concurrency: usize,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url.as_str())
+            .field("app_id", &self.inner.app_id)
+            .field("secret", &self.inner.secret)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds a [`Client`]. `base_url`, `app_id` and `secret` are required.
+#[must_use]
+pub struct ClientBuilder {
+    base_url: Option<String>,
+    app_id: Option<String>,
+    secret: Option<Secret>,
+    timeout: Duration,
+    connect_timeout: Duration,
+    refresh_margin: Duration,
+    store: Option<Arc<dyn TokenStore>>,
+    fetch_tokens: bool,
+    retry: RetryPolicy,
+    batch_size: usize,
+    concurrency: usize,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        Self {
+            base_url: None,
+            app_id: None,
+            secret: None,
+            timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            refresh_margin: Duration::from_secs(300),
+            store: None,
+            fetch_tokens: true,
+            retry: RetryPolicy::default(),
+            batch_size: 100,
+            concurrency: 8,
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// The server, e.g. `https://finchat.example.org`; API paths are appended to it.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// The app's id.
+    pub fn app_id(mut self, app_id: impl Into<String>) -> Self {
+        self.app_id = Some(app_id.into());
+        self
+    }
+
+    /// The app's secret.
+    pub fn secret(mut self, secret: impl Into<Secret>) -> Self {
+        self.secret = Some(secret.into());
+        self
+    }
+
+    /// How long one request may take in all (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// How long connecting may take (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// How long before its expiry a token is replaced (default 5 min).
+    pub fn refresh_margin(mut self, margin: Duration) -> Self {
+        self.refresh_margin = margin;
+        self
+    }
+
+    /// Where the token is kept (default: this process's memory).
+    pub fn token_store(mut self, store: Arc<dyn TokenStore>) -> Self {
+        self.store = Some(store);
+        self
+    }
+
+    /// Whether this client fetches tokens (default) or only reads them from the token store, when
+    /// another process of the app fetches them; see [`crate::token`].
+    pub fn fetch_tokens(mut self, fetch: bool) -> Self {
+        self.fetch_tokens = fetch;
+        self
+    }
+
+    /// How calls that may be repeated are retried.
+    pub fn retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// How many targets one send request carries when a list is split (default 100).
+    pub fn batch_size(mut self, size: usize) -> Self {
+        self.batch_size = size.max(1);
+        self
+    }
+
+    /// How many requests a fan-out runs at once (default 8).
+    pub fn concurrency(mut self, concurrency: usize) -> Self {
+        self.concurrency = concurrency.max(1);
+        self
+    }
+
+    /// The client, or what is missing.
+    pub fn build(self) -> Result<Client, Error> {
+        let base_url = self
+            .base_url
+            .ok_or_else(|| Error::config("base_url is required"))?;
+        let mut base_url = Url::parse(&base_url)
+            .map_err(|e| Error::config(format!("base_url `{base_url}` is not a URL: {e}")))?;
+        if !matches!(base_url.scheme(), "http" | "https") {
+            return Err(Error::config("base_url must be http:// or https://"));
+        }
+        if !base_url.path().ends_with('/') {
+            base_url.set_path(&format!("{}/", base_url.path()));
+        }
+        let app_id = self
+            .app_id
+            .filter(|a| !a.is_empty())
+            .ok_or_else(|| Error::config("app_id is required"))?;
+        let secret = self
+            .secret
+            .ok_or_else(|| Error::config("secret is required"))?;
+        let http = reqwest::Client::builder()
+            .timeout(self.timeout)
+            .connect_timeout(self.connect_timeout)
+            .build()
+            .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?;
+        let store = self
+            .store
+            .unwrap_or_else(|| Arc::new(InMemoryTokenStore::new()));
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                app_id,
+                secret,
+                tokens: TokenManager::new(store, self.refresh_margin, self.fetch_tokens),
+                retry: self.retry,
+                batch_size: self.batch_size,
+                concurrency: self.concurrency,
+            }),
+        })
+    }
+}
+
+/// The body of a call.
+pub(crate) enum Body {
+    None,
+    Json(Value),
+    Bytes {
+        content_type: String,
+        bytes: bytes::Bytes,
+    },
+    Form(Vec<(String, String)>),
+}
+
+/// How a call authenticates.
+pub(crate) enum Auth {
+    /// The app access token, fetched as needed; a refused token is replaced once.
+    App,
+    /// No `Authorization` header.
+    None,
+    /// A fixed header value (OIDC: Basic credentials, or a user's Bearer token).
+    Header(Secret),
+}
+
+/// One API call.
+pub(crate) struct Call {
+    pub method: Method,
+    pub path: String,
+    pub query: Vec<(&'static str, String)>,
+    pub body: Body,
+    pub auth: Auth,
+    pub retry: Retry,
+}
+
+impl Call {
+    pub fn new(method: Method, path: impl Into<String>) -> Self {
+        let retry = if method == Method::GET {
+            Retry::Safe
+        } else {
+            Retry::IfNotSent
+        };
+        Self {
+            method,
+            path: path.into(),
+            query: Vec::new(),
+            body: Body::None,
+            auth: Auth::App,
+            retry,
+        }
+    }
+
+    pub fn query(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.query.push((name, value.into()));
+        self
+    }
+
+    pub fn json(mut self, body: Value) -> Self {
+        self.body = Body::Json(body);
+        self
+    }
+
+    pub fn body(mut self, body: Body) -> Self {
+        self.body = body;
+        self
+    }
+
+    pub fn auth(mut self, auth: Auth) -> Self {
+        self.auth = auth;
+        self
+    }
+
+    pub fn retry(mut self, retry: Retry) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    fn name(&self) -> String {
+        format!("{} /{}", self.method, self.path.trim_start_matches('/'))
+    }
+}
+
+/// The API's error answer.
+#[derive(Deserialize)]
+struct ErrorBody {
+    #[serde(default)]
+    errcode: String,
+    #[serde(default)]
+    error: String,
+    #[serde(default)]
+    data: Option<Value>,
+}
+
+impl Client {
+    /// A builder.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client configured by `FINCHAT_BASE_URL`, `FINCHAT_APP_ID` and `FINCHAT_SECRET`.
+    pub fn from_env() -> Result<Client, Error> {
+        let var = |name: &str| {
+            std::env::var(name).map_err(|_| Error::config(format!("{name} is not set")))
+        };
+        Client::builder()
+            .base_url(var("FINCHAT_BASE_URL")?)
+            .app_id(var("FINCHAT_APP_ID")?)
+            .secret(var("FINCHAT_SECRET")?)
+            .build()
+    }
+
+    /// The app's id.
+    pub fn app_id(&self) -> &str {
+        &self.inner.app_id
+    }
+
+    /// The server's base URL.
+    pub fn base_url(&self) -> &Url {
+        &self.inner.base_url
+    }
+
+    pub(crate) fn url(&self, path: &str) -> Result<Url, Error> {
+        self.inner
+            .base_url
+            .join(path.trim_start_matches('/'))
+            .map_err(|e| Error::config(format!("cannot join `{path}` to the base URL: {e}")))
+    }
+
+    /// The current app access token, fetched if there is none or it is about to expire.
+    pub async fn access_token(&self) -> Result<AccessToken, Error> {
+        self.inner.tokens.get(|| self.fetch_token()).await
+    }
+
+    /// Fetches a new token: `POST /api/v1/finchat/open-api/auth/token`. This invalidates the
+    /// previous one, so callers go through [`Client::access_token`] instead.
+    async fn fetch_token(&self) -> Result<AccessToken, Error> {
+        #[derive(Deserialize)]
+        struct TokenAnswer {
+            app_access_token: String,
+            expires_in: u64,
+        }
+        let call = Call::new(Method::POST, TOKEN)
+            .json(serde_json::json!({
+                "app_id": self.inner.app_id,
+                "secret": self.inner.secret.expose(),
+            }))
+            .auth(Auth::None)
+            .retry(Retry::Safe);
+        // Not through `call`, which fetches tokens itself: the token call has its own retry loop.
+        let mut attempt = 0;
+        let response = loop {
+            attempt += 1;
+            match self.send_once(&call, None).await {
+                Ok(response) => break response,
+                Err(error) if attempt < self.inner.retry.attempts && call.retry.allows(&error) => {
+                    tokio::time::sleep(self.inner.retry.delay(attempt)).await;
+                }
+                Err(error) => return Err(error.in_call(call.name())),
+            }
+        };
+        let answer: TokenAnswer = read_json(response, &call.name()).await?;
+        Ok(AccessToken::new(
+            answer.app_access_token,
+            Duration::from_secs(answer.expires_in),
+        ))
+    }
+
+    /// Runs a call and reads its JSON answer.
+    pub(crate) async fn call_json<T: DeserializeOwned>(&self, call: Call) -> Result<T, Error> {
+        let name = call.name();
+        let response = self.call(call).await?;
+        read_json(response, &name).await
+    }
+
+    /// Runs a call: authentication, retries, and the API's error answers. The response is a success.
+    pub(crate) async fn call(&self, call: Call) -> Result<reqwest::Response, Error> {
+        let name = call.name();
+        let mut token = None;
+        let mut replaced_token = false;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            if matches!(call.auth, Auth::App) && token.is_none() {
+                token = Some(self.access_token().await.map_err(|e| e.in_call(&name))?);
+            }
+            let result = self.send_once(&call, token.as_ref()).await;
+            let error = match result {
+                Ok(response) => return Ok(response),
+                Err(error) => error,
+            };
+            if matches!(call.auth, Auth::App) && error.is_token_rejected() && !replaced_token {
+                if let Some(refused) = token.take() {
+                    self.inner.tokens.discard(&refused.token).await;
+                }
+                replaced_token = true;
+                continue;
+            }
+            if call.retry.allows(&error) && attempt < self.inner.retry.attempts {
+                tracing::debug!(call = %name, attempt, error = %error, "retrying");
+                tokio::time::sleep(self.inner.retry.delay(attempt)).await;
+                continue;
+            }
+            return Err(error.in_call(name));
+        }
+    }
+
+    async fn send_once(
+        &self,
+        call: &Call,
+        token: Option<&AccessToken>,
+    ) -> Result<reqwest::Response, Error> {
+        let mut url = self.url(&call.path)?;
+        if !call.query.is_empty() {
+            let mut pairs = url.query_pairs_mut();
+            for (name, value) in &call.query {
+                pairs.append_pair(name, value);
+            }
+        }
+        let mut request = self.inner.http.request(call.method.clone(), url);
+        match &call.auth {
+            Auth::App => {
+                if let Some(token) = token {
+                    request = request.header(AUTHORIZATION, bearer(&token.token)?);
+                }
+            }
+            Auth::Header(value) => {
+                let mut value = HeaderValue::from_str(value.expose()).map_err(|_| {
+                    Error::config("an authorization value has characters a header cannot hold")
+                })?;
+                value.set_sensitive(true);
+                request = request.header(AUTHORIZATION, value);
+            }
+            Auth::None => {}
+        }
+        request = match &call.body {
+            Body::None => request,
+            Body::Json(value) => request.json(value),
+            Body::Bytes {
+                content_type,
+                bytes,
+            } => request
+                .header(CONTENT_TYPE, content_type)
+                .body(bytes.clone()),
+            Body::Form(pairs) => request.form(pairs),
+        };
+        let response = request.send().await.map_err(Error::transport)?;
+        let status = response.status();
+        if status.is_success() {
+            return Ok(response);
+        }
+        let text = response.text().await.map_err(Error::transport)?;
+        Err(error_answer(status, &text))
+    }
+}
+
+/// Reads a successful answer's JSON; an `errcode` in it wins over the HTTP status.
+async fn read_json<T: DeserializeOwned>(
+    response: reqwest::Response,
+    name: &str,
+) -> Result<T, Error> {
+    let status = response.status();
+    let text = response
+        .text()
+        .await
+        .map_err(|e| Error::transport(e).in_call(name))?;
+    let body = if text.trim().is_empty() {
+        "{}"
+    } else {
+        text.as_str()
+    };
+    // The API's error answer wins over the HTTP status: a 2xx may carry an `errcode` too.
+    if let Ok(answer) = serde_json::from_str::<ErrorBody>(body) {
+        if !answer.errcode.is_empty() {
+            return Err(error_answer(status, body).in_call(name));
+        }
+    }
+    serde_json::from_str(body).map_err(|e| {
+        Error::malformed(status, format!("{e}; the answer was {}", excerpt(&text))).in_call(name)
+    })
+}
+
+fn bearer(token: &Secret) -> Result<HeaderValue, Error> {
+    let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(|_| {
+        Error::malformed(
+            StatusCode::OK,
+            "the access token has characters a header cannot hold",
+        )
+    })?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+/// The error an unsuccessful answer stands for: its `errcode` when it has one, else `FC_UNKNOWN`.
+pub(crate) fn error_answer(status: StatusCode, text: &str) -> Error {
+    match serde_json::from_str::<ErrorBody>(text) {
+        Ok(body) if !body.errcode.is_empty() => {
+            Error::api(status, FcCode::parse(&body.errcode), body.error, body.data)
+        }
+        _ => Error::api(status, FcCode::Unknown, excerpt(text), None),
+    }
+}
+
+/// The start of an answer, for messages.
+fn excerpt(text: &str) -> String {
+    const MAX: usize = 200;
+    let text = text.trim();
+    match text.char_indices().nth(MAX) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_owned(),
+    }
+}
