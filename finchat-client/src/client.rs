@@ -234,7 +234,11 @@ pub(crate) enum Auth {
 /// One API call.
 pub(crate) struct Call {
     pub method: Method,
+    /// A path under the base URL, or a full URL when `absolute`.
     pub path: String,
+    /// Whether `path` is a full URL on another host (the OIDC identity provider), made by
+    /// [`Call::absolute`].
+    pub absolute: bool,
     pub query: Vec<(&'static str, String)>,
     pub body: Body,
     pub auth: Auth,
@@ -251,10 +255,19 @@ impl Call {
         Self {
             method,
             path: path.into(),
+            absolute: false,
             query: Vec::new(),
             body: Body::None,
             auth: Auth::App,
             retry,
+        }
+    }
+
+    /// A call to a full URL, not under the base URL: the identity provider is another host.
+    pub fn absolute(method: Method, url: Url) -> Self {
+        Self {
+            absolute: true,
+            ..Self::new(method, String::from(url))
         }
     }
 
@@ -284,7 +297,11 @@ impl Call {
     }
 
     fn name(&self) -> String {
-        format!("{} /{}", self.method, self.path.trim_start_matches('/'))
+        if self.absolute {
+            format!("{} {}", self.method, self.path)
+        } else {
+            format!("{} /{}", self.method, self.path.trim_start_matches('/'))
+        }
     }
 }
 
@@ -297,6 +314,17 @@ struct ErrorBody {
     error: String,
     #[serde(default)]
     data: Option<Value>,
+}
+
+impl ErrorBody {
+    /// The error answer in `text`, if it is one. Only an object is: serde would also read an array
+    /// of strings (a list answer such as `["!a:x", "!b:x"]`) as `[errcode, error]`.
+    fn read(text: &str) -> Option<ErrorBody> {
+        if !text.trim_start().starts_with('{') {
+            return None;
+        }
+        serde_json::from_str(text).ok()
+    }
 }
 
 impl Client {
@@ -325,6 +353,11 @@ impl Client {
     /// The server's base URL.
     pub fn base_url(&self) -> &Url {
         &self.inner.base_url
+    }
+
+    /// The app's secret, for the calls that authenticate with it (OIDC's Basic credentials).
+    pub(crate) fn secret(&self) -> &Secret {
+        &self.inner.secret
     }
 
     pub(crate) fn url(&self, path: &str) -> Result<Url, Error> {
@@ -417,7 +450,12 @@ impl Client {
         call: &Call,
         token: Option<&AccessToken>,
     ) -> Result<reqwest::Response, Error> {
-        let mut url = self.url(&call.path)?;
+        let mut url = if call.absolute {
+            Url::parse(&call.path)
+                .map_err(|e| Error::config(format!("`{}` is not a URL: {e}", call.path)))?
+        } else {
+            self.url(&call.path)?
+        };
         if !call.query.is_empty() {
             let mut pairs = url.query_pairs_mut();
             for (name, value) in &call.query {
@@ -477,7 +515,7 @@ async fn read_json<T: DeserializeOwned>(
         text.as_str()
     };
     // The API's error answer wins over the HTTP status: a 2xx may carry an `errcode` too.
-    if let Ok(answer) = serde_json::from_str::<ErrorBody>(body) {
+    if let Some(answer) = ErrorBody::read(body) {
         if !answer.errcode.is_empty() {
             return Err(error_answer(status, body).in_call(name));
         }
@@ -500,8 +538,8 @@ fn bearer(token: &Secret) -> Result<HeaderValue, Error> {
 
 /// The error an unsuccessful answer stands for: its `errcode` when it has one, else `FC_UNKNOWN`.
 pub(crate) fn error_answer(status: StatusCode, text: &str) -> Error {
-    match serde_json::from_str::<ErrorBody>(text) {
-        Ok(body) if !body.errcode.is_empty() => {
+    match ErrorBody::read(text) {
+        Some(body) if !body.errcode.is_empty() => {
             Error::api(status, FcCode::parse(&body.errcode), body.error, body.data)
         }
         _ => Error::api(status, FcCode::Unknown, excerpt(text), None),

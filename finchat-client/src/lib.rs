@@ -40,3 +40,16 @@ pub use error::{Error, ErrorClass};
 pub use fc_code::FcCode;
 pub use retry::RetryPolicy;
 pub use secret::Secret;
+
+/// The README's examples, compiled and run as doctests (here, where both crates are in reach).
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
+pub use api::apps::{Apps, DirectRoom, Visibility};
+pub use api::contacts::{Contacts, Department, DepartmentRequest, Organization};
+pub use api::forwarder::{EventPage, EventsRequest, Forwarder};
+pub use api::identity::{IamHost, Identity, OidcTokens, UserInfo};
+pub use api::rooms::{
+    CreateRoom, HistoryVisibility, ModifyRoom, ModifyRoomAnswer, RoomDetail, Rooms,
+};
+pub use api::users::{Friendship, UserDetail, Users};

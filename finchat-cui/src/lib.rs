@@ -84,8 +84,3 @@ pub use problem::{Path, Problem, ProblemKind, Problems, Segment};
 pub use submission::{FromSubmitted, Submission, SubmissionError, SubmissionErrorKind};
 pub use validate::SENDABLE_MSGTYPES;
 pub use vocabulary::{Action, CardType, OpenType, Status, UnknownWordError, Version};
-
-/// The README's examples, compiled and run as doctests.
-#[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
-pub struct ReadmeDoctests;

@@ -2,9 +2,14 @@
 //! the `finchat` command-line tool run as a process.
 
 mod cli;
+mod cli_api;
+mod directory;
 mod errors;
+mod forwarder;
+mod identity;
 mod media;
 mod messages;
+mod rooms;
 mod server;
 mod support;
 mod token;

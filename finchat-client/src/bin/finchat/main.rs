@@ -1,9 +1,13 @@
-//! `finchat`: the command-line tool of finchat-cui. Prints JSON Schemas, validates message content,
-//! and renders it as text or an HTML preview.
+//! `finchat`: the command-line tool of finchat-cui. Prints JSON Schemas, validates and renders message
+//! content, and talks to a FinChat server: tokens, sends, card updates, media.
 
+mod connection;
 mod input;
+mod media;
 mod render;
 mod schema;
+mod send;
+mod token;
 mod validate;
 
 use std::process::ExitCode;
@@ -30,6 +34,17 @@ enum Command {
     Validate(validate::Args),
     /// Print the plain-text fallback or the HTML preview of message content.
     Render(render::Args),
+    /// Fetch an app access token and print it as JSON.
+    Token(token::Args),
+    /// Send content to rooms and users; one JSON line per target. Exits 1 when any target did not
+    /// certainly get it, 2 when nothing could be sent.
+    Send(send::SendArgs),
+    /// Replace a card in place (update-cui) in rooms or for users; output as for `send`.
+    Update(send::UpdateArgs),
+    /// Upload a file; prints its mxc:// URI.
+    Upload(media::UploadArgs),
+    /// Download an mxc:// URI to a file or stdout.
+    Download(media::DownloadArgs),
 }
 
 fn main() -> ExitCode {
@@ -38,5 +53,10 @@ fn main() -> ExitCode {
         Command::Schema(args) => schema::run(&args),
         Command::Validate(args) => validate::run(&args),
         Command::Render(args) => render::run(&args),
+        Command::Token(args) => token::run(&args),
+        Command::Send(args) => send::send(&args),
+        Command::Update(args) => send::update(&args),
+        Command::Upload(args) => media::upload(&args),
+        Command::Download(args) => media::download(&args),
     }
 }
