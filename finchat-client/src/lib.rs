@@ -26,8 +26,16 @@
 
 mod api;
 mod client;
+mod dispatcher;
 mod error;
+pub mod events;
 mod fc_code;
+#[cfg(feature = "fuxin")]
+pub mod fuxin;
+#[cfg(feature = "gobelieve")]
+pub mod gobelieve;
+pub mod polling;
+pub mod receiver;
 mod retry;
 mod secret;
 pub mod token;
@@ -36,8 +44,10 @@ pub use api::media::{Download, Media};
 pub use api::messages::{Messages, Progress, SendRequest, ToDeviceRequest};
 pub use api::report::{Delivery, SendReport, Target, TargetResult};
 pub use client::{Client, ClientBuilder};
+pub use dispatcher::{Dispatched, Dispatcher, HandlerError, HandlerResult};
 pub use error::{Error, ErrorClass};
 pub use fc_code::FcCode;
+pub use receiver::Receiver;
 pub use retry::RetryPolicy;
 pub use secret::Secret;
 

@@ -34,7 +34,6 @@ pub struct Submission {
     /// What the user did; `submit` is the only published action.
     pub action: Action,
     /// Each submitted value under the key of its input or reply button. Values are strings.
-    #[serde(default)]
     #[schemars(with = "std::collections::BTreeMap<String, String>")]
     pub info: Map<String, Value>,
     #[serde(flatten)]
@@ -87,6 +86,34 @@ impl Submission {
             }
         }
         submission
+    }
+
+    /// Reads the `content` of a `finstore.room.interactcui` event without copying it; gives the value
+    /// back unchanged when it is not a submission (`action` a string, `info` an object).
+    pub fn from_value(content: Value) -> Result<Self, Value> {
+        let fits = matches!(
+            (content.get("action"), content.get("info")),
+            (Some(Value::String(_)), Some(Value::Object(_)))
+        );
+        let Value::Object(mut extra) = content else {
+            return Err(content);
+        };
+        if !fits {
+            return Err(Value::Object(extra));
+        }
+        match (extra.remove("action"), extra.remove("info")) {
+            (Some(Value::String(action)), Some(Value::Object(info))) => Ok(Self {
+                action: Action::from_wire(&action),
+                info,
+                extra,
+            }),
+            // Checked above: both are there with these types.
+            (action, info) => {
+                extra.extend(action.map(|a| ("action".to_owned(), a)));
+                extra.extend(info.map(|i| ("info".to_owned(), i)));
+                Err(Value::Object(extra))
+            }
+        }
     }
 
     /// Adds the value `value` under `key`.

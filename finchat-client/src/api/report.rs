@@ -16,6 +16,16 @@ pub enum Target {
     User(Fcid),
 }
 
+impl Target {
+    /// The id as written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Room(room) => room.as_str(),
+            Self::User(fcid) => fcid.as_str(),
+        }
+    }
+}
+
 impl std::fmt::Display for Target {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -132,26 +142,22 @@ struct Entry {
 impl SendAnswer {
     /// The results for `targets`, in their order. A target the answer does not mention is unknown.
     pub fn report(self, targets: &[Target]) -> SendReport {
-        let entries: Vec<(String, Entry)> = self
+        let entries: std::collections::HashMap<&str, &Entry> = self
             .room_id_result
-            .into_iter()
-            .map(|e| (e.room_id.clone(), e))
-            .chain(self.fcid_result.into_iter().map(|e| (e.fcid.clone(), e)))
+            .iter()
+            .map(|e| (e.room_id.as_str(), e))
+            .chain(self.fcid_result.iter().map(|e| (e.fcid.as_str(), e)))
             .collect();
         let results = targets
             .iter()
-            .map(|target| {
-                let name = target.to_string();
-                let delivery = match entries.iter().find(|(id, _)| *id == name) {
+            .map(|target| TargetResult {
+                target: target.clone(),
+                delivery: match entries.get(target.as_str()) {
+                    Some(entry) => entry.delivery(),
                     None => Delivery::Unknown {
                         error: "the server's answer does not mention this target".into(),
                     },
-                    Some((_, entry)) => entry.delivery(),
-                };
-                TargetResult {
-                    target: target.clone(),
-                    delivery,
-                }
+                },
             })
             .collect();
         SendReport { results }

@@ -200,3 +200,88 @@ async fn upload_prints_the_uri_and_download_writes_the_file() {
     assert_eq!(std::fs::read_to_string(&target).unwrap(), "file body");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn listen_prints_each_event_and_answers_as_an_app_should() {
+    use std::io::{BufRead, BufReader};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_finchat"))
+        .args([
+            "listen",
+            "--port",
+            "0",
+            "--token",
+            "callback-token",
+            "--app-id",
+            "app-1",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut first = String::new();
+    stderr.read_line(&mut first).unwrap();
+    let addr = first
+        .strip_prefix("listening on ")
+        .and_then(|rest| rest.split('/').next())
+        .unwrap()
+        .to_owned();
+    let put = |body: Value| {
+        let url = format!("http://{addr}/callback");
+        async move {
+            reqwest::Client::new()
+                .put(url)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    let event = json!({"app_id": "app-1", "token": "callback-token", "event": {
+        "event_id": "$1:x", "type": "finstore.room.interactcui", "timestamp": 1, "sender": "@alice:example.org",
+        "room_id": "!r:x", "origin_event": "$card:x", "content": {"action": "submit", "info": {"amount": "1200"}}}});
+    assert_eq!(put(event.clone()).await, 200);
+    let mut wrong = event;
+    wrong["token"] = "guess".into();
+    assert_eq!(put(wrong).await, 401);
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    child.kill().ok();
+    child.wait().ok();
+    let line: Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(
+        line,
+        json!({"type": "finstore.room.interactcui", "event_id": "$1:x", "sender": "@alice:example.org", "room_id": "!r:x",
+            "summary": {"action": "submit", "info": {"amount": "1200"}}})
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn poll_once_prints_the_events_and_keeps_the_cursor() {
+    let server = TestServer::with_tokens(|_, _| {
+        Reply::ok(json!({"events": [{"app_id": "app-1", "event_id": "$9:x", "type": "m.room.message", "timestamp": 1,
+            "sender": "@a:x", "room_id": "!r:x", "content": {"msgtype": "m.text", "body": "hi"}}], "since": "$9:x"}))
+    })
+    .await;
+    let dir = std::env::temp_dir().join(format!("finchat-cli-poll-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let since = dir.join("since.txt").to_string_lossy().into_owned();
+    let output = tokio::task::block_in_place(|| {
+        finchat(&server, &["poll", "--since-file", &since, "--once"], "")
+    });
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        lines(&output)[0]["summary"],
+        json!({"msgtype": "m.text", "text": "hi"})
+    );
+    assert_eq!(std::fs::read_to_string(&since).unwrap(), "$9:x");
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -5,10 +5,21 @@ mod cli;
 mod cli_api;
 mod directory;
 mod errors;
+mod events;
 mod forwarder;
+#[cfg(feature = "fuxin")]
+mod fuxin;
+#[cfg(feature = "fuxin")]
+mod fuxin_schedule;
+#[cfg(feature = "gobelieve")]
+mod gobelieve;
+#[cfg(feature = "gobelieve")]
+mod gobelieve_client;
 mod identity;
 mod media;
 mod messages;
+mod polling;
+mod receiver;
 mod rooms;
 mod server;
 mod support;

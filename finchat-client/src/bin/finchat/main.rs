@@ -2,7 +2,12 @@
 //! content, and talks to a FinChat server: tokens, sends, card updates, media.
 
 mod connection;
+#[cfg(feature = "fuxin")]
+mod fuxin;
+#[cfg(feature = "gobelieve")]
+mod gobelieve;
 mod input;
+mod listen;
 mod media;
 mod render;
 mod schema;
@@ -45,6 +50,17 @@ enum Command {
     Upload(media::UploadArgs),
     /// Download an mxc:// URI to a file or stdout.
     Download(media::DownloadArgs),
+    /// Receive webhook callbacks and print each event as one JSON line; answers as an app should.
+    Listen(listen::ListenArgs),
+    /// Poll the forwarder API for events and print each as one JSON line, keeping the cursor in a file.
+    Poll(listen::PollArgs),
+    /// FuXin meeting-system tokens: getAccessToken and refreshToken, printed as JSON.
+    #[cfg(feature = "fuxin")]
+    Fuxin(fuxin::Args),
+    /// Send FinChat content to GoBelieve IM (a card goes as its plain-text fallback), or grant a
+    /// user token; prints one JSON line. Exits 2 when it could not be done.
+    #[cfg(feature = "gobelieve")]
+    Gobelieve(gobelieve::Args),
 }
 
 fn main() -> ExitCode {
@@ -58,5 +74,11 @@ fn main() -> ExitCode {
         Command::Update(args) => send::update(&args),
         Command::Upload(args) => media::upload(&args),
         Command::Download(args) => media::download(&args),
+        Command::Listen(args) => listen::listen(&args),
+        Command::Poll(args) => listen::poll(&args),
+        #[cfg(feature = "fuxin")]
+        Command::Fuxin(args) => fuxin::run(&args),
+        #[cfg(feature = "gobelieve")]
+        Command::Gobelieve(args) => gobelieve::run(&args),
     }
 }

@@ -1,0 +1,198 @@
+//! The dispatcher: routes each event to the handler registered for it, in the style of axum and
+//! teloxide handlers, with the app's shared state. Used by the webhook receiver and the polling
+//! consumer alike.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use finchat_cui::{CuiForm, MessageContent};
+
+use crate::events::{Event, EventContent, RoomCreated, SearchQuery, SearchResponse};
+
+/// What a handler returns: `Ok` when the event is handled (or durably queued), else the reason.
+pub type HandlerResult = Result<(), HandlerError>;
+
+/// Why a handler did not handle an event; the event is then not acknowledged, so it comes again.
+#[derive(Debug)]
+pub struct HandlerError(Box<dyn std::error::Error + Send + Sync>);
+
+impl HandlerError {
+    /// An error with a message.
+    pub fn msg(message: impl Into<String>) -> Self {
+        Self(message.into().into())
+    }
+}
+
+impl<E: std::error::Error + Send + Sync + 'static> From<E> for HandlerError {
+    fn from(error: E) -> Self {
+        Self(Box::new(error))
+    }
+}
+
+impl std::fmt::Display for HandlerError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
+/// A route: takes the event and returns the handler's future when the event is its, or gives the
+/// event back when not.
+/// (Boxed, so handing it from route to route moves a pointer, not the whole event.)
+type Route<S> =
+    Box<dyn Fn(&Arc<S>, Box<Event>) -> Result<BoxFuture<HandlerResult>, Box<Event>> + Send + Sync>;
+type SearchHandler<S> = Box<
+    dyn Fn(Arc<S>, SearchQuery) -> BoxFuture<Result<SearchResponse, HandlerError>> + Send + Sync,
+>;
+
+/// What dispatching an event did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dispatched {
+    /// A handler handled it.
+    Handled,
+    /// No handler is registered for it; nothing to do, so it counts as handled.
+    NoHandler,
+}
+
+/// Routes events to handlers. The first route that takes an event handles it.
+///
+/// ```
+/// use std::sync::atomic::{AtomicUsize, Ordering};
+/// use finchat_client::Dispatcher;
+/// use finchat_cui::{CuiChoice, CuiForm};
+///
+/// #[derive(CuiChoice)]
+/// enum Decision { #[cui(label = "同意", value = "yes")] Yes, #[cui(label = "驳回", value = "no")] No }
+///
+/// #[derive(CuiForm)]
+/// struct Approval { amount: u32, decision: Decision }
+///
+/// struct App { approved: AtomicUsize }
+///
+/// let dispatcher = Dispatcher::new(App { approved: AtomicUsize::new(0) })
+///     .on_submission::<Approval, _, _>(|app, _event, form| async move {
+///         if matches!(form.decision, Decision::Yes) {
+///             app.approved.fetch_add(1, Ordering::SeqCst);
+///         }
+///         Ok(())
+///     })
+///     .on_message(|_app, event, message| async move {
+///         println!("{}: {}", event.sender, message.to_plain_text());
+///         Ok(())
+///     });
+/// ```
+pub struct Dispatcher<S> {
+    state: Arc<S>,
+    routes: Vec<Route<S>>,
+    search: Option<SearchHandler<S>>,
+}
+
+impl<S: Send + Sync + 'static> Dispatcher<S> {
+    /// A dispatcher with no handlers and the app's `state`, shared by every handler.
+    pub fn new(state: S) -> Self {
+        Self {
+            state: Arc::new(state),
+            routes: Vec::new(),
+            search: None,
+        }
+    }
+
+    /// The shared state.
+    pub fn state(&self) -> &Arc<S> {
+        &self.state
+    }
+
+    fn route(mut self, route: Route<S>) -> Self {
+        self.routes.push(route);
+        self
+    }
+
+    /// Handles `m.room.message` events: the app's direct-room messages and @-mentions.
+    pub fn on_message<F, Fut>(self, handler: F) -> Self
+    where
+        F: Fn(Arc<S>, Event, MessageContent) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = HandlerResult> + Send + 'static,
+    {
+        self.route(Box::new(move |state, event| match &event.content {
+            EventContent::Message(message) => {
+                let message = message.clone();
+                Ok(Box::pin(handler(Arc::clone(state), *event, message)))
+            }
+            _ => Err(event),
+        }))
+    }
+
+    /// Handles card submissions that read as the form `T` (so several forms can be told apart by
+    /// their fields). A submission no form reads goes to [`Dispatcher::on_event`], if set.
+    pub fn on_submission<T, F, Fut>(self, handler: F) -> Self
+    where
+        T: CuiForm + Send + 'static,
+        F: Fn(Arc<S>, Event, T) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = HandlerResult> + Send + 'static,
+    {
+        self.route(Box::new(move |state, event| match event.form::<T>() {
+            Some(Ok(form)) => Ok(Box::pin(handler(Arc::clone(state), *event, form))),
+            _ => Err(event),
+        }))
+    }
+
+    /// Handles the creation of a user's direct room with the app's bot.
+    pub fn on_room_created<F, Fut>(self, handler: F) -> Self
+    where
+        F: Fn(Arc<S>, Event, RoomCreated) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = HandlerResult> + Send + 'static,
+    {
+        self.route(Box::new(move |state, event| match &event.content {
+            EventContent::RoomCreated(created) => {
+                let created = created.clone();
+                Ok(Box::pin(handler(Arc::clone(state), *event, created)))
+            }
+            _ => Err(event),
+        }))
+    }
+
+    /// Handles every event no handler before it took (any type, including unknown ones).
+    pub fn on_event<F, Fut>(self, handler: F) -> Self
+    where
+        F: Fn(Arc<S>, Event) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = HandlerResult> + Send + 'static,
+    {
+        self.route(Box::new(move |state, event| {
+            Ok(Box::pin(handler(Arc::clone(state), *event)))
+        }))
+    }
+
+    /// Answers shortcut searches. Without it, searches get no results.
+    pub fn on_search<F, Fut>(mut self, handler: F) -> Self
+    where
+        F: Fn(Arc<S>, SearchQuery) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<SearchResponse, HandlerError>> + Send + 'static,
+    {
+        self.search = Some(Box::new(move |state, query| {
+            Box::pin(handler(state, query))
+        }));
+        self
+    }
+
+    /// Hands `event` to the first handler that takes it.
+    pub async fn dispatch(&self, event: Event) -> Result<Dispatched, HandlerError> {
+        let mut event = Box::new(event);
+        for route in &self.routes {
+            match route(&self.state, event) {
+                Ok(handling) => return handling.await.map(|()| Dispatched::Handled),
+                Err(not_mine) => event = not_mine,
+            }
+        }
+        tracing::debug!(event_id = %event.event_id, event_type = event.event_type(), "no handler for this event");
+        Ok(Dispatched::NoHandler)
+    }
+
+    /// Answers a search; no results without a search handler.
+    pub async fn search(&self, query: SearchQuery) -> Result<SearchResponse, HandlerError> {
+        match &self.search {
+            Some(handler) => handler(Arc::clone(&self.state), query).await,
+            None => Ok(SearchResponse::empty()),
+        }
+    }
+}

@@ -1,0 +1,321 @@
+//! `fuxin::Client`: the enterprise's credentials, the two token hosts, and the two token calls.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::Method;
+use serde_json::json;
+use url::Url;
+
+use super::wire::{read_grant, timestamp_millis};
+use super::{Error, TokenGrant, TokenSource};
+use crate::{RetryPolicy, Secret};
+
+/// The path of `getAccessToken` under [`ClientBuilder::base_url`].
+pub const GET_ACCESS_TOKEN: &str = "gateway/oauth2/token/getAccessToken";
+/// The path of `refreshToken` under [`ClientBuilder::refresh_base_url`].
+pub const REFRESH_TOKEN: &str = "gateway/oauth2/token/refreshToken";
+/// The `scope` both calls send; the document fixes it.
+pub const SCOPE: &str = "resGroupSecret";
+
+/// The FuXin token client: cheap to clone, made by [`Client::builder`].
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), finchat_client::fuxin::Error> {
+/// let client = finchat_client::fuxin::Client::builder()
+///     .base_url("https://fuxin.example.org")
+///     .eid("10001")
+///     .secret(std::env::var("FUXIN_SECRET").unwrap_or_default())
+///     .build()?;
+/// let grant = client.get_access_token().await?;
+/// println!("good for {:?}", grant.expire_in);
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base_url: Url,
+    refresh_base_url: Url,
+    eid: String,
+    secret: Secret,
+    retry: RetryPolicy,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("fuxin::Client")
+            .field("base_url", &self.inner.base_url.as_str())
+            .field("refresh_base_url", &self.inner.refresh_base_url.as_str())
+            .field("eid", &self.inner.eid)
+            .field("secret", &self.inner.secret)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds a [`Client`]. `base_url`, `eid` and `secret` are required; nothing has a default taken
+/// from the document, whose values are examples.
+#[must_use]
+pub struct ClientBuilder {
+    base_url: Option<String>,
+    refresh_base_url: Option<String>,
+    eid: Option<String>,
+    secret: Option<Secret>,
+    timeout: Duration,
+    connect_timeout: Duration,
+    retry: RetryPolicy,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        Self {
+            base_url: None,
+            refresh_base_url: None,
+            eid: None,
+            secret: None,
+            timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            retry: RetryPolicy::default(),
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// The host of `getAccessToken`, e.g. `https://fuxin.example.org`; [`GET_ACCESS_TOKEN`] is
+    /// appended to it. Also the host of `refreshToken` unless [`ClientBuilder::refresh_base_url`] says
+    /// otherwise.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// The host of `refreshToken` ([`REFRESH_TOKEN`] is appended), when it is not the base URL: the
+    /// document names one host for `getAccessToken` and another for `refreshToken`.
+    pub fn refresh_base_url(mut self, url: impl Into<String>) -> Self {
+        self.refresh_base_url = Some(url.into());
+        self
+    }
+
+    /// The enterprise id (`eid`).
+    pub fn eid(mut self, eid: impl Into<String>) -> Self {
+        self.eid = Some(eid.into());
+        self
+    }
+
+    /// The secret of the assistant the tokens are for.
+    pub fn secret(mut self, secret: impl Into<Secret>) -> Self {
+        self.secret = Some(secret.into());
+        self
+    }
+
+    /// How long one request may take in all (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// How long connecting may take (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// How failed token calls are retried: `getAccessToken` after transport errors, time-outs and
+    /// 5xx answers; `refreshToken` only when the request never reached the server, since a refresh
+    /// token may be good for one use.
+    pub fn retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// The client, or what is missing.
+    pub fn build(self) -> Result<Client, Error> {
+        let base = self
+            .base_url
+            .ok_or_else(|| Error::config("base_url is required"))?;
+        let base_url = parse_base("base_url", &base)?;
+        let refresh_base_url = match &self.refresh_base_url {
+            Some(url) => parse_base("refresh_base_url", url)?,
+            None => base_url.clone(),
+        };
+        let eid = self
+            .eid
+            .filter(|e| !e.is_empty())
+            .ok_or_else(|| Error::config("eid is required"))?;
+        let secret = self
+            .secret
+            .filter(|s| !s.expose().is_empty())
+            .ok_or_else(|| Error::config("secret is required"))?;
+        let http = reqwest::Client::builder()
+            .timeout(self.timeout)
+            .connect_timeout(self.connect_timeout)
+            .build()
+            .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                refresh_base_url,
+                eid,
+                secret,
+                retry: self.retry,
+            }),
+        })
+    }
+}
+
+/// An `http(s)://` URL whose path ends with `/`, so that paths join under it.
+fn parse_base(name: &str, url: &str) -> Result<Url, Error> {
+    let mut parsed =
+        Url::parse(url).map_err(|e| Error::config(format!("{name} `{url}` is not a URL: {e}")))?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.cannot_be_a_base() {
+        return Err(Error::config(format!(
+            "{name} `{url}` must be an http:// or https:// URL"
+        )));
+    }
+    if !parsed.path().ends_with('/') {
+        parsed.set_path(&format!("{}/", parsed.path()));
+    }
+    Ok(parsed)
+}
+
+impl Client {
+    /// A builder.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// The enterprise id.
+    pub fn eid(&self) -> &str {
+        &self.inner.eid
+    }
+
+    /// A [`TokenSource`] over this client with the default schedule; see
+    /// [`TokenSource::builder`] for another.
+    pub fn token_source(&self) -> TokenSource {
+        TokenSource::builder(self.clone()).build()
+    }
+
+    /// A new grant from the eid and the secret (`POST {base_url}/gateway/oauth2/token/getAccessToken`
+    /// with `eid`, `secret`, `timestamp` and `scope`).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: finchat_client::fuxin::Client) -> Result<(), finchat_client::fuxin::Error> {
+    /// let grant = client.get_access_token().await?;
+    /// let refresh = grant.refresh_token.expect("FuXin sends one");
+    /// let next = client.refresh_token(&refresh).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn get_access_token(&self) -> Result<TokenGrant, Error> {
+        let inner = &self.inner;
+        let url = join(&inner.base_url, GET_ACCESS_TOKEN)?;
+        let body = || {
+            json!({
+                "eid": inner.eid,
+                "secret": inner.secret.expose(),
+                "timestamp": timestamp_millis(),
+                "scope": SCOPE,
+            })
+        };
+        self.token_call(url, body, Error::is_transient).await
+    }
+
+    /// The next grant for `refresh_token` (`POST {refresh_base_url}/gateway/oauth2/token/refreshToken`
+    /// with `eid`, `refreshToken`, `timestamp` and `scope`).
+    pub async fn refresh_token(&self, refresh_token: &Secret) -> Result<TokenGrant, Error> {
+        let inner = &self.inner;
+        let url = join(&inner.refresh_base_url, REFRESH_TOKEN)?;
+        let body = || {
+            json!({
+                "eid": inner.eid,
+                "refreshToken": refresh_token.expose(),
+                "timestamp": timestamp_millis(),
+                "scope": SCOPE,
+            })
+        };
+        self.token_call(url, body, Error::never_reached_server)
+            .await
+    }
+
+    /// Posts a token request (a fresh body, so a fresh timestamp, for each try) and reads the grant.
+    async fn token_call(
+        &self,
+        url: Url,
+        body: impl Fn() -> serde_json::Value,
+        retryable: fn(&Error) -> bool,
+    ) -> Result<TokenGrant, Error> {
+        let name = format!("{} {}", Method::POST, url.path());
+        let retry = self.inner.retry;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let result = self.post_once(url.clone(), &body()).await;
+            match result {
+                Err(error) if attempt < retry.attempts && retryable(&error) => {
+                    tracing::debug!(call = %name, attempt, error = %error, "retrying");
+                    tokio::time::sleep(retry.delay(attempt)).await;
+                }
+                result => return result.map_err(|e| e.in_call(name)),
+            }
+        }
+    }
+
+    async fn post_once(&self, url: Url, body: &serde_json::Value) -> Result<TokenGrant, Error> {
+        let response = self
+            .inner
+            .http
+            .post(url)
+            .json(body)
+            .send()
+            .await
+            .map_err(Error::transport)?;
+        let status = response.status();
+        let text = response.text().await.map_err(Error::transport)?;
+        read_grant(status, &text)
+    }
+}
+
+fn join(base: &Url, path: &str) -> Result<Url, Error> {
+    base.join(path)
+        .map_err(|e| Error::config(format!("cannot join `{path}` to `{base}`: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_paths_join_under_the_base_url_path() {
+        let base = parse_base("base_url", "https://fuxin.example.org/prefix").unwrap();
+        assert_eq!(
+            join(&base, GET_ACCESS_TOKEN).unwrap().as_str(),
+            "https://fuxin.example.org/prefix/gateway/oauth2/token/getAccessToken"
+        );
+        assert!(parse_base("base_url", "ftp://x").is_err());
+    }
+
+    #[test]
+    fn the_builder_names_what_is_missing_and_debug_hides_the_secret() {
+        let error = Client::builder()
+            .base_url("http://127.0.0.1:1")
+            .secret("s")
+            .build()
+            .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "fuxin client configuration: eid is required"
+        );
+        let client = Client::builder()
+            .base_url("http://127.0.0.1:1")
+            .eid("10001")
+            .secret("test-secret")
+            .build()
+            .unwrap();
+        assert!(!format!("{client:?}").contains("test-secret"));
+    }
+}
