@@ -5,6 +5,9 @@
 //! once when the server refuses it. Content is validated before it is sent: an invalid card never
 //! leaves the process.
 //!
+//! [`sandbox`] is a local FinChat to develop and test bots against: the API they use, and a page
+//! where people see and submit their cards (`finchat sandbox`).
+//!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! use finchat_client::Client;
@@ -37,6 +40,7 @@ pub mod gobelieve;
 pub mod polling;
 pub mod receiver;
 mod retry;
+pub mod sandbox;
 mod secret;
 pub mod token;
 

@@ -10,6 +10,7 @@ mod input;
 mod listen;
 mod media;
 mod render;
+mod sandbox;
 mod schema;
 mod send;
 mod token;
@@ -54,6 +55,8 @@ enum Command {
     Listen(listen::ListenArgs),
     /// Poll the forwarder API for events and print each as one JSON line, keeping the cursor in a file.
     Poll(listen::PollArgs),
+    /// Serve a local FinChat: the bots' API, and a page where people see and submit cards.
+    Sandbox(sandbox::Args),
     /// FuXin meeting-system tokens: getAccessToken and refreshToken, printed as JSON.
     #[cfg(feature = "fuxin")]
     Fuxin(fuxin::Args),
@@ -76,6 +79,7 @@ fn main() -> ExitCode {
         Command::Download(args) => media::download(&args),
         Command::Listen(args) => listen::listen(&args),
         Command::Poll(args) => listen::poll(&args),
+        Command::Sandbox(args) => sandbox::run(&args),
         #[cfg(feature = "fuxin")]
         Command::Fuxin(args) => fuxin::run(&args),
         #[cfg(feature = "gobelieve")]
