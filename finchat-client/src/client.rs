@@ -12,6 +12,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use url::Url;
 
+use crate::http::{self, Timeouts, excerpt};
 use crate::retry::{Retry, RetryPolicy};
 use crate::token::{AccessToken, InMemoryTokenStore, TokenManager, TokenStore};
 use crate::{Error, FcCode, Secret};
@@ -71,8 +72,7 @@ pub struct ClientBuilder {
     base_url: Option<String>,
     app_id: Option<String>,
     secret: Option<Secret>,
-    timeout: Duration,
-    connect_timeout: Duration,
+    timeouts: Timeouts,
     refresh_margin: Duration,
     store: Option<Arc<dyn TokenStore>>,
     fetch_tokens: bool,
@@ -87,8 +87,7 @@ impl Default for ClientBuilder {
             base_url: None,
             app_id: None,
             secret: None,
-            timeout: Duration::from_secs(30),
-            connect_timeout: Duration::from_secs(10),
+            timeouts: Timeouts::default(),
             refresh_margin: Duration::from_secs(300),
             store: None,
             fetch_tokens: true,
@@ -120,13 +119,13 @@ impl ClientBuilder {
 
     /// How long one request may take in all (default 30 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.timeouts.total = timeout;
         self
     }
 
     /// How long connecting may take (default 10 s).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
+        self.timeouts.connect = timeout;
         self
     }
 
@@ -172,14 +171,12 @@ impl ClientBuilder {
         let base_url = self
             .base_url
             .ok_or_else(|| Error::config("base_url is required"))?;
-        let mut base_url = Url::parse(&base_url)
-            .map_err(|e| Error::config(format!("base_url `{base_url}` is not a URL: {e}")))?;
-        if !matches!(base_url.scheme(), "http" | "https") {
-            return Err(Error::config("base_url must be http:// or https://"));
-        }
-        if !base_url.path().ends_with('/') {
-            base_url.set_path(&format!("{}/", base_url.path()));
-        }
+        let base_url = http::base_url(
+            "base_url",
+            &base_url,
+            "base_url must be http:// or https://",
+        )
+        .map_err(Error::config)?;
         let app_id = self
             .app_id
             .filter(|a| !a.is_empty())
@@ -187,11 +184,7 @@ impl ClientBuilder {
         let secret = self
             .secret
             .ok_or_else(|| Error::config("secret is required"))?;
-        let http = reqwest::Client::builder()
-            .timeout(self.timeout)
-            .connect_timeout(self.connect_timeout)
-            .build()
-            .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?;
+        let http = self.timeouts.client().map_err(Error::config)?;
         let store = self
             .store
             .unwrap_or_else(|| Arc::new(InMemoryTokenStore::new()));
@@ -361,10 +354,7 @@ impl Client {
     }
 
     pub(crate) fn url(&self, path: &str) -> Result<Url, Error> {
-        self.inner
-            .base_url
-            .join(path.trim_start_matches('/'))
-            .map_err(|e| Error::config(format!("cannot join `{path}` to the base URL: {e}")))
+        http::join(&self.inner.base_url, path).map_err(Error::config)
     }
 
     /// The current app access token, fetched if there is none or it is about to expire.
@@ -388,18 +378,18 @@ impl Client {
             .auth(Auth::None)
             .retry(Retry::Safe);
         // Not through `call`, which fetches tokens itself: the token call has its own retry loop.
-        let mut attempt = 0;
-        let response = loop {
-            attempt += 1;
-            match self.send_once(&call, None).await {
-                Ok(response) => break response,
-                Err(error) if attempt < self.inner.retry.attempts && call.retry.allows(&error) => {
-                    tokio::time::sleep(self.inner.retry.delay(attempt)).await;
-                }
-                Err(error) => return Err(error.in_call(call.name())),
-            }
-        };
-        let answer: TokenAnswer = read_json(response, &call.name()).await?;
+        let name = call.name();
+        let response = self
+            .inner
+            .retry
+            .run(
+                &name,
+                || self.send_once(&call, None),
+                |e| call.retry.allows(e),
+            )
+            .await
+            .map_err(|e| e.in_call(&name))?;
+        let answer: TokenAnswer = read_json(response, &name).await?;
         Ok(AccessToken::new(
             answer.app_access_token,
             Duration::from_secs(answer.expires_in),
@@ -457,10 +447,7 @@ impl Client {
             self.url(&call.path)?
         };
         if !call.query.is_empty() {
-            let mut pairs = url.query_pairs_mut();
-            for (name, value) in &call.query {
-                pairs.append_pair(name, value);
-            }
+            url.query_pairs_mut().extend_pairs(&call.query);
         }
         let mut request = self.inner.http.request(call.method.clone(), url);
         match &call.auth {
@@ -543,15 +530,5 @@ pub(crate) fn error_answer(status: StatusCode, text: &str) -> Error {
             Error::api(status, FcCode::parse(&body.errcode), body.error, body.data)
         }
         _ => Error::api(status, FcCode::Unknown, excerpt(text), None),
-    }
-}
-
-/// The start of an answer, for messages.
-fn excerpt(text: &str) -> String {
-    const MAX: usize = 200;
-    let text = text.trim();
-    match text.char_indices().nth(MAX) {
-        Some((end, _)) => format!("{}…", &text[..end]),
-        None => text.to_owned(),
     }
 }

@@ -9,6 +9,7 @@ use reqwest::StatusCode;
 use serde_json::Value;
 
 use crate::FcCode;
+use crate::http::Failure;
 
 /// An error of the FinChat client.
 ///
@@ -28,12 +29,8 @@ enum Kind {
         message: String,
         data: Option<Value>,
     },
-    /// The request did not complete: connection refused, reset, TLS, …
-    Transport(reqwest::Error),
-    /// No answer within the time-out.
-    Timeout,
-    /// The server answered something this client cannot read.
-    Malformed { status: StatusCode, reason: String },
+    /// The request did not complete, no answer came in time, or it could not be read.
+    Failure(Failure),
     /// Content that breaks the format's rules; nothing was sent.
     InvalidContent(Problems),
     /// A request this client refuses to send as it is (see the message).
@@ -58,18 +55,11 @@ impl Error {
     }
 
     pub(crate) fn transport(error: reqwest::Error) -> Self {
-        if error.is_timeout() {
-            Self::new(Kind::Timeout)
-        } else {
-            Self::new(Kind::Transport(error.without_url()))
-        }
+        Self::new(Kind::Failure(Failure::transport(error)))
     }
 
     pub(crate) fn malformed(status: StatusCode, reason: impl Into<String>) -> Self {
-        Self::new(Kind::Malformed {
-            status,
-            reason: reason.into(),
-        })
+        Self::new(Kind::Failure(Failure::malformed(status, reason)))
     }
 
     pub(crate) fn invalid_content(problems: Problems) -> Self {
@@ -104,7 +94,8 @@ impl Error {
     /// The HTTP status of the answer, when there was one.
     pub fn status(&self) -> Option<StatusCode> {
         match &self.kind {
-            Kind::Api { status, .. } | Kind::Malformed { status, .. } => Some(*status),
+            Kind::Api { status, .. } => Some(*status),
+            Kind::Failure(failure) => failure.status(),
             _ => None,
         }
     }
@@ -122,26 +113,26 @@ impl Error {
     pub fn class(&self) -> ErrorClass {
         match &self.kind {
             Kind::Api { status, code, .. } => ErrorClass::of(code, *status),
-            Kind::Transport(_) => ErrorClass::Transport,
-            Kind::Timeout => ErrorClass::Timeout,
-            Kind::Malformed { .. } => ErrorClass::MalformedResponse,
+            Kind::Failure(Failure::Transport(_)) => ErrorClass::Transport,
+            Kind::Failure(Failure::Timeout) => ErrorClass::Timeout,
+            Kind::Failure(Failure::Malformed { .. }) => ErrorClass::MalformedResponse,
             Kind::InvalidContent(_) | Kind::Refused(_) | Kind::Config(_) => ErrorClass::Local,
         }
     }
 
     /// No answer came within the time-out.
     pub fn is_timeout(&self) -> bool {
-        matches!(self.kind, Kind::Timeout)
+        matches!(self.kind, Kind::Failure(Failure::Timeout))
     }
 
     /// The request failed on the way (connection, TLS, reset), not with an answer.
     pub fn is_transport(&self) -> bool {
-        matches!(self.kind, Kind::Transport(_))
+        matches!(self.kind, Kind::Failure(Failure::Transport(_)))
     }
 
     /// The server answered something that could not be read.
     pub fn is_malformed_response(&self) -> bool {
-        matches!(self.kind, Kind::Malformed { .. })
+        matches!(self.kind, Kind::Failure(Failure::Malformed { .. }))
     }
 
     /// The content broke the format's rules, so nothing was sent; these are the problems.
@@ -169,7 +160,7 @@ impl Error {
 
     /// Whether the request cannot have reached the server (the connection was never made).
     pub(crate) fn never_reached_server(&self) -> bool {
-        matches!(&self.kind, Kind::Transport(e) if e.is_connect())
+        matches!(&self.kind, Kind::Failure(failure) if failure.never_reached_server())
     }
 }
 
@@ -249,11 +240,7 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
-            Kind::Transport(error) => write!(f, "request failed: {error}"),
-            Kind::Timeout => f.write_str("no answer in time"),
-            Kind::Malformed { status, reason } => {
-                write!(f, "unreadable answer (http {}): {reason}", status.as_u16())
-            }
+            Kind::Failure(failure) => failure.fmt(f),
             Kind::InvalidContent(problems) => {
                 write!(
                     f,
@@ -275,7 +262,7 @@ impl fmt::Debug for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match &self.kind {
-            Kind::Transport(error) => Some(error),
+            Kind::Failure(failure) => failure.source(),
             Kind::InvalidContent(problems) => Some(problems),
             _ => None,
         }

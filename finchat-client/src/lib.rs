@@ -37,6 +37,7 @@ mod fc_code;
 pub mod fuxin;
 #[cfg(feature = "gobelieve")]
 pub mod gobelieve;
+mod http;
 pub mod polling;
 pub mod receiver;
 mod retry;

@@ -1,5 +1,6 @@
 //! When a call is repeated after a failure, and how long the client waits before it does.
 
+use std::fmt;
 use std::time::Duration;
 
 /// Which failures of a call may be retried.
@@ -70,6 +71,31 @@ impl RetryPolicy {
         let capped = doubling.min(self.max_delay);
         let jitter = capped.mul_f64(jitter_fraction() * 0.25);
         capped.saturating_sub(jitter)
+    }
+
+    /// Runs `once` until it succeeds, fails with an error `may_repeat` refuses, or the tries run
+    /// out, waiting [`RetryPolicy::delay`] between tries. `name` names the call in the log.
+    pub(crate) async fn run<T, E, F>(
+        &self,
+        name: &str,
+        mut once: impl FnMut() -> F,
+        may_repeat: impl Fn(&E) -> bool,
+    ) -> Result<T, E>
+    where
+        F: Future<Output = Result<T, E>>,
+        E: fmt::Display,
+    {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match once().await {
+                Err(error) if attempt < self.attempts && may_repeat(&error) => {
+                    tracing::debug!(call = %name, attempt, error = %error, "retrying");
+                    tokio::time::sleep(self.delay(attempt)).await;
+                }
+                result => return result,
+            }
+        }
     }
 }
 

@@ -9,6 +9,7 @@ use url::Url;
 
 use super::wire::{read_grant, timestamp_millis};
 use super::{Error, TokenGrant, TokenSource};
+use crate::http::{self, Timeouts};
 use crate::{RetryPolicy, Secret};
 
 /// The path of `getAccessToken` under [`ClientBuilder::base_url`].
@@ -59,29 +60,15 @@ impl std::fmt::Debug for Client {
 
 /// Builds a [`Client`]. `base_url`, `eid` and `secret` are required; nothing has a default taken
 /// from the document, whose values are examples.
+#[derive(Default)]
 #[must_use]
 pub struct ClientBuilder {
     base_url: Option<String>,
     refresh_base_url: Option<String>,
     eid: Option<String>,
     secret: Option<Secret>,
-    timeout: Duration,
-    connect_timeout: Duration,
+    timeouts: Timeouts,
     retry: RetryPolicy,
-}
-
-impl Default for ClientBuilder {
-    fn default() -> Self {
-        Self {
-            base_url: None,
-            refresh_base_url: None,
-            eid: None,
-            secret: None,
-            timeout: Duration::from_secs(30),
-            connect_timeout: Duration::from_secs(10),
-            retry: RetryPolicy::default(),
-        }
-    }
 }
 
 impl ClientBuilder {
@@ -114,13 +101,13 @@ impl ClientBuilder {
 
     /// How long one request may take in all (default 30 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.timeouts.total = timeout;
         self
     }
 
     /// How long connecting may take (default 10 s).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
+        self.timeouts.connect = timeout;
         self
     }
 
@@ -150,11 +137,7 @@ impl ClientBuilder {
             .secret
             .filter(|s| !s.expose().is_empty())
             .ok_or_else(|| Error::config("secret is required"))?;
-        let http = reqwest::Client::builder()
-            .timeout(self.timeout)
-            .connect_timeout(self.connect_timeout)
-            .build()
-            .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?;
+        let http = self.timeouts.client().map_err(Error::config)?;
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
@@ -170,17 +153,8 @@ impl ClientBuilder {
 
 /// An `http(s)://` URL whose path ends with `/`, so that paths join under it.
 fn parse_base(name: &str, url: &str) -> Result<Url, Error> {
-    let mut parsed =
-        Url::parse(url).map_err(|e| Error::config(format!("{name} `{url}` is not a URL: {e}")))?;
-    if !matches!(parsed.scheme(), "http" | "https") || parsed.cannot_be_a_base() {
-        return Err(Error::config(format!(
-            "{name} `{url}` must be an http:// or https:// URL"
-        )));
-    }
-    if !parsed.path().ends_with('/') {
-        parsed.set_path(&format!("{}/", parsed.path()));
-    }
-    Ok(parsed)
+    let not_http = format!("{name} `{url}` must be an http:// or https:// URL");
+    http::base_url(name, url, &not_http).map_err(Error::config)
 }
 
 impl Client {
@@ -250,27 +224,19 @@ impl Client {
         retryable: fn(&Error) -> bool,
     ) -> Result<TokenGrant, Error> {
         let name = format!("{} {}", Method::POST, url.path());
-        let retry = self.inner.retry;
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            let result = self.post_once(url.clone(), &body()).await;
-            match result {
-                Err(error) if attempt < retry.attempts && retryable(&error) => {
-                    tracing::debug!(call = %name, attempt, error = %error, "retrying");
-                    tokio::time::sleep(retry.delay(attempt)).await;
-                }
-                result => return result.map_err(|e| e.in_call(name)),
-            }
-        }
+        self.inner
+            .retry
+            .run(&name, || self.post_once(url.clone(), body()), retryable)
+            .await
+            .map_err(|e| e.in_call(name))
     }
 
-    async fn post_once(&self, url: Url, body: &serde_json::Value) -> Result<TokenGrant, Error> {
+    async fn post_once(&self, url: Url, body: serde_json::Value) -> Result<TokenGrant, Error> {
         let response = self
             .inner
             .http
             .post(url)
-            .json(body)
+            .json(&body)
             .send()
             .await
             .map_err(Error::transport)?;

@@ -6,6 +6,8 @@ use std::fmt;
 
 use reqwest::StatusCode;
 
+use crate::http::Failure;
+
 /// An error of a FuXin call.
 ///
 /// Ask it what happened with [`Error::error_code`], [`Error::status`], [`Error::is_unauthorized`],
@@ -24,12 +26,8 @@ enum Kind {
         code: Option<i64>,
         message: String,
     },
-    /// The request did not complete: connection refused, reset, TLS, …
-    Transport(reqwest::Error),
-    /// No answer within the time-out.
-    Timeout,
-    /// The server answered something this client cannot read.
-    Malformed { status: StatusCode, reason: String },
+    /// The request did not complete, no answer came in time, or it could not be read.
+    Failure(Failure),
     /// The client is not configured right.
     Config(String),
     /// A [`TokenFetcher`](super::TokenFetcher) other than the client could not get a grant.
@@ -46,18 +44,11 @@ impl Error {
     }
 
     pub(crate) fn transport(error: reqwest::Error) -> Self {
-        if error.is_timeout() {
-            Self::new(Kind::Timeout)
-        } else {
-            Self::new(Kind::Transport(error.without_url()))
-        }
+        Self::new(Kind::Failure(Failure::transport(error)))
     }
 
     pub(crate) fn malformed(status: StatusCode, reason: impl Into<String>) -> Self {
-        Self::new(Kind::Malformed {
-            status,
-            reason: reason.into(),
-        })
+        Self::new(Kind::Failure(Failure::malformed(status, reason)))
     }
 
     pub(crate) fn config(reason: impl Into<String>) -> Self {
@@ -98,7 +89,8 @@ impl Error {
     /// The HTTP status of the answer, when there was one.
     pub fn status(&self) -> Option<StatusCode> {
         match &self.kind {
-            Kind::Api { status, .. } | Kind::Malformed { status, .. } => Some(*status),
+            Kind::Api { status, .. } => Some(*status),
+            Kind::Failure(failure) => failure.status(),
             _ => None,
         }
     }
@@ -110,28 +102,28 @@ impl Error {
 
     /// No answer came within the time-out.
     pub fn is_timeout(&self) -> bool {
-        matches!(self.kind, Kind::Timeout)
+        matches!(self.kind, Kind::Failure(Failure::Timeout))
     }
 
     /// The request failed on the way (connection, TLS, reset), not with an answer.
     pub fn is_transport(&self) -> bool {
-        matches!(self.kind, Kind::Transport(_))
+        matches!(self.kind, Kind::Failure(Failure::Transport(_)))
     }
 
     /// The server answered something that could not be read.
     pub fn is_malformed_response(&self) -> bool {
-        matches!(self.kind, Kind::Malformed { .. })
+        matches!(self.kind, Kind::Failure(Failure::Malformed { .. }))
     }
 
     /// Whether the request cannot have reached the server (the connection was never made).
     pub(crate) fn never_reached_server(&self) -> bool {
-        matches!(&self.kind, Kind::Transport(e) if e.is_connect())
+        matches!(&self.kind, Kind::Failure(failure) if failure.never_reached_server())
     }
 
     /// Whether repeating a harmless call may help: transport errors, time-outs, 5xx answers.
     pub(crate) fn is_transient(&self) -> bool {
         match &self.kind {
-            Kind::Transport(_) | Kind::Timeout => true,
+            Kind::Failure(Failure::Transport(_) | Failure::Timeout) => true,
             Kind::Api { status, .. } => status.is_server_error(),
             _ => false,
         }
@@ -158,11 +150,7 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
-            Kind::Transport(error) => write!(f, "request failed: {error}"),
-            Kind::Timeout => f.write_str("no answer in time"),
-            Kind::Malformed { status, reason } => {
-                write!(f, "unreadable answer (http {}): {reason}", status.as_u16())
-            }
+            Kind::Failure(failure) => failure.fmt(f),
             Kind::Config(reason) => write!(f, "fuxin client configuration: {reason}"),
             Kind::Fetch(reason) => write!(f, "no token: {reason}"),
         }
@@ -178,7 +166,7 @@ impl fmt::Debug for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match &self.kind {
-            Kind::Transport(error) => Some(error),
+            Kind::Failure(failure) => failure.source(),
             _ => None,
         }
     }

@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use super::Error;
 use crate::Secret;
+use crate::http::excerpt;
 
 /// A token answer's `data`: the access token, its lifetime and the refresh token.
 ///
@@ -150,16 +151,6 @@ pub(crate) fn timestamp_millis() -> String {
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_millis());
     millis.to_string()
-}
-
-/// The start of an answer, for messages.
-fn excerpt(text: &str) -> String {
-    const MAX: usize = 200;
-    let text = text.trim();
-    match text.char_indices().nth(MAX) {
-        Some((end, _)) => format!("{}…", &text[..end]),
-        None => text.to_owned(),
-    }
 }
 
 #[cfg(test)]

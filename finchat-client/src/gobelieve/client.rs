@@ -12,6 +12,7 @@ use url::Url;
 
 use super::auth::{bearer, server_authorization};
 use super::{Error, envelope};
+use crate::http::{self, Timeouts};
 use crate::{RetryPolicy, Secret};
 
 /// The production server the document names. Not a default: give it to
@@ -58,27 +59,14 @@ impl std::fmt::Debug for Client {
 }
 
 /// Builds a [`Client`]. `base_url`, `appid` and `secret` are required.
+#[derive(Default)]
 #[must_use]
 pub struct ClientBuilder {
     base_url: Option<String>,
     appid: Option<u64>,
     secret: Option<Secret>,
-    timeout: Duration,
-    connect_timeout: Duration,
+    timeouts: Timeouts,
     retry: RetryPolicy,
-}
-
-impl Default for ClientBuilder {
-    fn default() -> Self {
-        Self {
-            base_url: None,
-            appid: None,
-            secret: None,
-            timeout: Duration::from_secs(30),
-            connect_timeout: Duration::from_secs(10),
-            retry: RetryPolicy::default(),
-        }
-    }
 }
 
 impl ClientBuilder {
@@ -102,13 +90,13 @@ impl ClientBuilder {
 
     /// How long one request may take in all (default 30 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.timeouts.total = timeout;
         self
     }
 
     /// How long connecting may take (default 10 s).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
+        self.timeouts.connect = timeout;
         self
     }
 
@@ -125,14 +113,12 @@ impl ClientBuilder {
         let url = self
             .base_url
             .ok_or_else(|| Error::config("base_url is required"))?;
-        let mut base_url = Url::parse(&url)
-            .map_err(|e| Error::config(format!("base_url `{url}` is not a URL: {e}")))?;
-        if !matches!(base_url.scheme(), "http" | "https") || base_url.cannot_be_a_base() {
-            return Err(Error::config("base_url must be an http:// or https:// URL"));
-        }
-        if !base_url.path().ends_with('/') {
-            base_url.set_path(&format!("{}/", base_url.path()));
-        }
+        let base_url = http::base_url(
+            "base_url",
+            &url,
+            "base_url must be an http:// or https:// URL",
+        )
+        .map_err(Error::config)?;
         let appid = self
             .appid
             .ok_or_else(|| Error::config("appid is required"))?;
@@ -140,11 +126,7 @@ impl ClientBuilder {
             .secret
             .filter(|s| !s.expose().is_empty())
             .ok_or_else(|| Error::config("secret is required"))?;
-        let http = reqwest::Client::builder()
-            .timeout(self.timeout)
-            .connect_timeout(self.connect_timeout)
-            .build()
-            .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?;
+        let http = self.timeouts.client().map_err(Error::config)?;
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
@@ -250,37 +232,23 @@ impl Client {
     /// Runs a call: authentication, retries, and the envelope.
     async fn run<T: DeserializeOwned>(&self, call: Call) -> Result<Option<T>, Error> {
         let name = call.name();
-        let retry = self.inner.retry;
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            let result = self
-                .send_once(&call)
-                .await
-                .and_then(|(status, text)| envelope::read(status, &text));
-            match result {
-                Err(error) if attempt < retry.attempts && call.may_repeat(&error) => {
-                    tracing::debug!(call = %name, attempt, error = %error, "retrying");
-                    tokio::time::sleep(retry.delay(attempt)).await;
-                }
-                result => return result.map_err(|e| e.in_call(name)),
-            }
-        }
+        self.inner
+            .retry
+            .run(&name, || self.read_once(&call), |e| call.may_repeat(e))
+            .await
+            .map_err(|e| e.in_call(name))
+    }
+
+    /// Sends a call once and reads the envelope of its answer.
+    async fn read_once<T: DeserializeOwned>(&self, call: &Call) -> Result<Option<T>, Error> {
+        let (status, text) = self.send_once(call).await?;
+        envelope::read(status, &text)
     }
 
     async fn send_once(&self, call: &Call) -> Result<(reqwest::StatusCode, String), Error> {
-        let mut url = self
-            .inner
-            .base_url
-            .join(call.path.trim_start_matches('/'))
-            .map_err(|e| {
-                Error::config(format!("cannot join `{}` to the base URL: {e}", call.path))
-            })?;
+        let mut url = http::join(&self.inner.base_url, &call.path).map_err(Error::config)?;
         if !call.query.is_empty() {
-            let mut pairs = url.query_pairs_mut();
-            for (name, value) in &call.query {
-                pairs.append_pair(name, value);
-            }
+            url.query_pairs_mut().extend_pairs(&call.query);
         }
         let mut request = self.inner.http.request(call.method.clone(), url);
         let authorization = match &call.auth {

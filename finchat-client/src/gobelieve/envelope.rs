@@ -12,6 +12,7 @@ use serde_json::{Map, Value};
 
 use super::Error;
 use super::de::opt_string_lenient;
+use crate::http::excerpt;
 
 /// An answer: `meta` (on errors) and `data` (on success).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -94,16 +95,6 @@ pub(crate) fn read<T: DeserializeOwned>(
         Some(data) => serde_json::from_value(data)
             .map(Some)
             .map_err(|e| Error::malformed(status, format!("`data`: {e}"))),
-    }
-}
-
-/// The start of an answer, for messages.
-fn excerpt(text: &str) -> String {
-    const MAX: usize = 200;
-    let text = text.trim();
-    match text.char_indices().nth(MAX) {
-        Some((end, _)) => format!("{}…", &text[..end]),
-        None => text.to_owned(),
     }
 }
 
