@@ -32,7 +32,7 @@ mod html;
 mod page;
 mod text;
 
-pub use html::{HtmlOptions, html_card};
+pub use html::{Escaped, HtmlOptions, escape_html, html_card};
 pub use page::html_page;
 pub use text::{card_text, plain_text};
 

@@ -4,7 +4,7 @@
 
 use std::fmt::{self, Write};
 
-use finchat_cui::render::{HtmlOptions, STYLESHEET, html_card};
+use finchat_cui::render::{HtmlOptions, STYLESHEET, escape_html as esc, html_card};
 use finchat_cui::{EventId, Fcid, MessageContent, MxcUri, RoomId};
 
 use super::state::{Room, SandboxMessage, State};
@@ -43,29 +43,6 @@ pub(crate) fn page_url(person: &Fcid, room: Option<&RoomId>) -> String {
         Some(room) => format!("/?as={}&room={}", enc(person.as_str()), enc(room.as_str())),
         None => format!("/?as={}", enc(person.as_str())),
     }
-}
-
-/// Text made safe for HTML text and quoted attributes.
-struct Esc<'a>(&'a str);
-
-impl fmt::Display for Esc<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for c in self.0.chars() {
-            match c {
-                '&' => f.write_str("&amp;")?,
-                '<' => f.write_str("&lt;")?,
-                '>' => f.write_str("&gt;")?,
-                '"' => f.write_str("&quot;")?,
-                '\'' => f.write_str("&#39;")?,
-                c => f.write_char(c)?,
-            }
-        }
-        Ok(())
-    }
-}
-
-fn esc(text: &str) -> Esc<'_> {
-    Esc(text)
 }
 
 /// The whole page.

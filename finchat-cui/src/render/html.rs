@@ -305,12 +305,20 @@ fn write_unsupported_element(out: &mut String, other: &OtherElement) -> fmt::Res
     )
 }
 
-/// Text made safe for HTML text and quoted attribute values.
-pub(super) struct Escaped<'a>(&'a str);
+/// Text made safe for HTML text and quoted attribute values; see [`escape_html`].
+pub struct Escaped<'a>(&'a str);
 
-pub(super) fn esc(text: &str) -> Escaped<'_> {
+/// `text` made safe for HTML text and quoted attribute values (`& < > " '` escaped), as `Display`.
+///
+/// ```
+/// use finchat_cui::render::escape_html;
+/// assert_eq!(escape_html("<b>\"1\" & '2'</b>").to_string(), "&lt;b&gt;&quot;1&quot; &amp; &#39;2&#39;&lt;/b&gt;");
+/// ```
+pub fn escape_html(text: &str) -> Escaped<'_> {
     Escaped(text)
 }
+
+pub(super) use escape_html as esc;
 
 impl fmt::Display for Escaped<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
