@@ -38,13 +38,8 @@ async fn main() -> Result<()> {
     println!("1. sandbox running at {}", sandbox.url);
 
     // 3. The bot: a client of the sandbox, and its receiver.
-    let client = Client::builder()
-        .base_url(&sandbox.url)
-        .app_id("sandbox-app")
-        .secret("sandbox-secret")
-        .build()?;
-    let bot = ApprovalBot::new(client);
-    let receiver = Receiver::new(bot.dispatcher(), callback_token).app_id("sandbox-app");
+    let bot = ApprovalBot::new(sandbox.client().build()?);
+    let receiver = Receiver::new(bot.dispatcher(), callback_token).app_id(sandbox.handle.app_id());
     tokio::spawn(async move { axum::serve(listener, receiver.router()).await.ok() });
     println!("2. bot listening for callbacks at {callback}");
 
@@ -65,12 +60,7 @@ async fn main() -> Result<()> {
     };
     let card = bot.ask(room.clone(), claim).await?;
     println!("3. bot sent approval card {card} to {room} ({approver})");
-    println!(
-        "   page: {}/?as={}&room={}",
-        sandbox.url,
-        encode(approver.as_str()),
-        encode(room.as_str())
-    );
+    println!("   page: {}", sandbox.page_url(&approver, &room));
 
     if serve {
         println!(
@@ -144,16 +134,4 @@ async fn against_real_finchat() -> Result<()> {
         .await?;
     println!("received {:?}", bot.decided()[0].form);
     Ok(())
-}
-
-/// Percent-encodes what a query value cannot hold as it is.
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            other => format!("%{other:02X}"),
-        })
-        .collect()
 }

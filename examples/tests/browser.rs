@@ -12,8 +12,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use base64::Engine;
+use finchat_client::Receiver;
 use finchat_client::sandbox::{Sandbox, SandboxConfig};
-use finchat_client::{Client, Receiver};
 use finchat_examples::approval::{ApprovalBot, Claim, Decision};
 use serde_json::{Value, json};
 
@@ -208,13 +208,7 @@ async fn a_person_approves_the_card_in_the_browser_and_it_redraws_as_disabled() 
     )
     .await
     .unwrap();
-    let client = Client::builder()
-        .base_url(&sandbox.url)
-        .app_id("sandbox-app")
-        .secret("sandbox-secret")
-        .build()
-        .unwrap();
-    let bot = ApprovalBot::new(client);
+    let bot = ApprovalBot::new(sandbox.client().build().unwrap());
     let receiver = Receiver::new(bot.dispatcher(), "cb-token");
     tokio::spawn(async move { axum::serve(listener, receiver.router()).await.ok() });
     let approver = sandbox.handle.users()[0].clone();
@@ -234,12 +228,7 @@ async fn a_person_approves_the_card_in_the_browser_and_it_redraws_as_disabled() 
     // The person opens their direct room with the bot.
     let profile = std::env::temp_dir().join(format!("finchat-browser-{}", std::process::id()));
     let session = Session::new(&driver, &profile).await;
-    let page = format!(
-        "{}/?as={}&room={}",
-        sandbox.url,
-        encode(approver.as_str()),
-        encode(room.as_str())
-    );
+    let page = sandbox.page_url(&approver, &room);
     session.go(&page).await;
     let card_css = format!("form[data-event-id=\"{card}\"]");
     assert!(
@@ -290,15 +279,4 @@ async fn a_person_approves_the_card_in_the_browser_and_it_redraws_as_disabled() 
     std::fs::remove_dir_all(&profile).ok();
     assert!(redrawn, "the card redrew as disabled");
     assert!(screenshot.starts_with(b"\x89PNG"), "a PNG screenshot");
-}
-
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            other => format!("%{other:02X}"),
-        })
-        .collect()
 }

@@ -168,6 +168,11 @@ impl RunningSandbox {
         self.addr
     }
 
+    /// The address of `person`'s page showing `room`, e.g. to print or to open in a browser.
+    pub fn page_url(&self, person: &Fcid, room: &RoomId) -> String {
+        format!("{}{}", self.url, page::page_url(person, Some(room)))
+    }
+
     /// A client builder for the sandbox's app: its URL, app id and secret.
     pub fn client(&self) -> crate::ClientBuilder {
         let config = &self.handle.shared.config;
