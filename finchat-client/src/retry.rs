@@ -12,9 +12,6 @@ pub(crate) enum Retry {
     /// Repeating it could do it twice (sends): retried only when the request provably never reached
     /// the server (the connection was never made).
     IfNotSent,
-    /// Never retried.
-    #[allow(dead_code)]
-    Never,
 }
 
 impl Retry {
@@ -27,7 +24,6 @@ impl Retry {
                     || error.class() == crate::ErrorClass::Server
             }
             Retry::IfNotSent => error.never_reached_server(),
-            Retry::Never => false,
         }
     }
 }

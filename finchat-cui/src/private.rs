@@ -7,8 +7,8 @@ use crate::element::{
     Divider, Dropdown, DropdownOption, Image, OpenUrl, Reply, Submit, Text, TextInput,
 };
 use crate::{
-    Color, CuiContent, Element, FileContent, HttpUrl, ImageContent, MessageContent, MxcUri,
-    Problems, TextCardContent, TextContent,
+    Color, CuiContent, Element, FileContent, HttpUrl, ImageContent, MxcUri, Problems,
+    TextCardContent, TextContent,
 };
 
 // The macro checks these literals with the same `finchat_cui_rules` functions the types' `parse` use,
@@ -57,7 +57,6 @@ macro_rules! validate_via_method {
 }
 
 validate_via_method!(
-    MessageContent,
     CuiContent,
     TextCardContent,
     ImageContent,

@@ -200,7 +200,7 @@ fn raw_elements_rules(problems: &mut Problems, raw: &Map<String, Value>) {
     };
     let Ok(elements) = items
         .iter()
-        .map(|item| serde_json::from_value::<Element>(item.clone()))
+        .map(<Element as serde::Deserialize>::deserialize)
         .collect::<Result<Vec<_>, _>>()
     else {
         return;
