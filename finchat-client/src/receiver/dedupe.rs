@@ -35,15 +35,18 @@ pub struct InMemoryDedupe {
     entries: Mutex<Entries>,
 }
 
+/// Each event with its state and when it was first seen; `order` lists them oldest first. An id whose
+/// entry was removed (a failure) or replaced (seen again after it expired) leaves a stale line in
+/// `order`, recognised by its time and skipped.
 #[derive(Default)]
 struct Entries {
     state: HashMap<String, (Seen, Instant)>,
-    order: VecDeque<String>,
+    order: VecDeque<(String, Instant)>,
 }
 
 impl InMemoryDedupe {
-    /// Remembers up to `capacity` events for `ttl` each (use at least an hour: FinChat redelivers for
-    /// that long).
+    /// Remembers up to `capacity` events for `ttl` each, counted from their first delivery (use at
+    /// least an hour: FinChat redelivers for that long).
     pub fn new(capacity: usize, ttl: Duration) -> Self {
         Self {
             capacity: capacity.max(1),
@@ -52,13 +55,18 @@ impl InMemoryDedupe {
         }
     }
 
+    fn lock(&self) -> std::sync::MutexGuard<'_, Entries> {
+        // The entries stay consistent even if a holder panicked: every change is one insert or remove.
+        self.entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
     fn begin_now(&self, event_id: &str) -> Seen {
-        let Ok(mut entries) = self.entries.lock() else {
-            return Seen::New;
-        };
+        let mut entries = self.lock();
         let now = Instant::now();
-        if let Some((seen, at)) = entries.state.get(event_id) {
-            if now.duration_since(*at) < self.ttl {
+        if let Some((seen, first)) = entries.state.get(event_id) {
+            if now.duration_since(*first) < self.ttl {
                 return *seen;
             }
         }
@@ -66,18 +74,16 @@ impl InMemoryDedupe {
         entries
             .state
             .insert(event_id.to_owned(), (Seen::InFlight, now));
-        entries.order.push_back(event_id.to_owned());
+        entries.order.push_back((event_id.to_owned(), now));
         Seen::New
     }
 
     fn finish_now(&self, event_id: &str, handled: bool) {
-        let Ok(mut entries) = self.entries.lock() else {
-            return;
-        };
+        let mut entries = self.lock();
         if handled {
-            entries
-                .state
-                .insert(event_id.to_owned(), (Seen::Done, Instant::now()));
+            if let Some((seen, _)) = entries.state.get_mut(event_id) {
+                *seen = Seen::Done;
+            }
         } else {
             entries.state.remove(event_id);
         }
@@ -92,27 +98,30 @@ impl Default for InMemoryDedupe {
 }
 
 impl Entries {
-    /// Drops expired entries, then the oldest finished ones while over capacity.
+    /// Drops stale lines and expired entries from the front, then the oldest finished entries while
+    /// the store is full. An event still in flight is never forgotten before it expires.
     fn evict(&mut self, now: Instant, ttl: Duration, capacity: usize) {
-        while let Some(oldest) = self.order.front() {
-            let expired = self
-                .state
-                .get(oldest)
-                .is_none_or(|(_, at)| now.duration_since(*at) >= ttl);
-            let over = self.state.len() >= capacity
-                && self
-                    .state
-                    .get(oldest)
-                    .is_none_or(|(seen, _)| *seen == Seen::Done);
-            if !(expired || over) {
+        if self.order.len() >= 2 * capacity {
+            // Many stale lines behind a live front (failures): drop them all at once.
+            let state = &self.state;
+            self.order
+                .retain(|(id, first)| state.get(id).is_some_and(|(_, at)| at == first));
+        }
+        while let Some((id, first)) = self.order.front() {
+            let current = self.state.get(id).filter(|(_, at)| at == first);
+            let drop = match current {
+                None => true,
+                Some((seen, at)) => {
+                    now.duration_since(*at) >= ttl
+                        || (self.state.len() >= capacity && *seen == Seen::Done)
+                }
+            };
+            if !drop {
                 break;
             }
-            if let Some(id) = self.order.pop_front() {
-                if self
-                    .state
-                    .get(&id)
-                    .is_none_or(|(seen, _)| *seen != Seen::InFlight || expired)
-                {
+            let live = current.is_some();
+            if let Some((id, _)) = self.order.pop_front() {
+                if live {
                     self.state.remove(&id);
                 }
             }
@@ -161,9 +170,38 @@ mod tests {
             store.begin_now(&id);
             store.finish_now(&id, true);
         }
-        let entries = store.entries.lock().unwrap();
+        let entries = store.lock();
         assert!(entries.state.len() <= 10, "{}", entries.state.len());
         assert!(entries.order.len() <= 11, "{}", entries.order.len());
+    }
+
+    #[test]
+    fn failed_and_expired_events_leave_no_entries_behind() {
+        let store = InMemoryDedupe::new(4, Duration::from_secs(3600));
+        for i in 0..100 {
+            let id = format!("${i}");
+            store.begin_now(&id);
+            store.finish_now(&id, i % 2 == 0);
+        }
+        let entries = store.lock();
+        assert!(entries.state.len() <= 4, "{}", entries.state.len());
+        assert!(
+            entries.order.len() <= 8,
+            "stale lines are dropped too: {}",
+            entries.order.len()
+        );
+    }
+
+    #[test]
+    fn an_event_in_flight_is_not_forgotten_when_the_store_is_full() {
+        let store = InMemoryDedupe::new(2, Duration::from_secs(3600));
+        store.begin_now("$slow");
+        for i in 0..10 {
+            let id = format!("${i}");
+            store.begin_now(&id);
+            store.finish_now(&id, true);
+        }
+        assert_eq!(store.begin_now("$slow"), Seen::InFlight);
     }
 
     #[test]
