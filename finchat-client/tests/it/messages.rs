@@ -236,8 +236,10 @@ async fn a_send_answered_with_a_server_error_is_not_retried() {
     assert_eq!(server.calls().len(), 1);
 }
 
+/// A connection that was never made cannot have delivered anything: the target is `failed` (certainly
+/// not sent), not `unknown` like a time-out. (Such requests are the only sends that are retried.)
 #[tokio::test]
-async fn a_send_that_never_reached_the_server_is_retried_then_failed() {
+async fn a_send_that_never_reached_the_server_is_failed_not_unknown() {
     let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = closed.local_addr().unwrap();
     drop(closed);
@@ -267,9 +269,10 @@ async fn a_send_that_never_reached_the_server_is_retried_then_failed() {
         .send()
         .await
         .unwrap();
-    let Delivery::Failed { error, .. } = &report.results[0].delivery else {
+    let Delivery::Failed { errcode, error } = &report.results[0].delivery else {
         panic!("{report:?}")
     };
+    assert_eq!(*errcode, FcCode::Unknown);
     assert!(error.contains("request failed"), "{error}");
 }
 
