@@ -14,9 +14,9 @@ use std::error::Error;
 use std::time::Duration;
 
 use finchat_client::polling::{MemoryCursor, PollingConsumer};
-use finchat_client::sandbox::{Sandbox, SandboxConfig};
 use finchat_client::{Client, Receiver};
 use finchat_examples::approval::{ApprovalBot, Claim};
+use finchat_sandbox::{Sandbox, SandboxConfig};
 
 type Result<T> = std::result::Result<T, Box<dyn Error + Send + Sync>>;
 

@@ -13,8 +13,8 @@ use std::time::{Duration, Instant};
 
 use base64::Engine;
 use finchat_client::Receiver;
-use finchat_client::sandbox::{Sandbox, SandboxConfig};
 use finchat_examples::approval::{ApprovalBot, Claim, Decision};
+use finchat_sandbox::{Sandbox, SandboxConfig};
 use serde_json::{Value, json};
 
 /// A chromedriver process on a free port; killed when dropped.

@@ -30,11 +30,22 @@ impl Default for Timeouts {
 impl Timeouts {
     /// The HTTP client with these limits.
     pub fn client(self) -> Result<reqwest::Client, String> {
+        install_crypto_provider();
         reqwest::Client::builder()
             .timeout(self.total)
             .connect_timeout(self.connect)
             .build()
             .map_err(|e| format!("cannot build the HTTP client: {e}"))
+    }
+}
+
+/// With the `rustls-ring` feature, makes ring the process's rustls crypto provider, unless the app
+/// installed one itself; reqwest refuses to build a client without one.
+fn install_crypto_provider() {
+    #[cfg(feature = "rustls-ring")]
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        // Another thread may install one first; either way a provider is installed.
+        let _ = rustls::crypto::ring::default_provider().install_default();
     }
 }
 

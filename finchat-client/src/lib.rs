@@ -1,12 +1,12 @@
-//! The async client of the FinChat open API, and the `finchat` command-line tool.
+//! The async client of the FinChat open API.
 //!
 //! [`Client`] is cheap to clone and safe to share between tasks. It fetches the app access token on
 //! first use, keeps it, replaces it before it expires, fetches only one at a time, and replaces it
 //! once when the server refuses it. Content is validated before it is sent: an invalid card never
 //! leaves the process.
 //!
-//! [`sandbox`] is a local FinChat to develop and test bots against: the API they use, and a page
-//! where people see and submit their cards (`finchat sandbox`).
+//! A local FinChat to develop and test bots against is the `finchat-sandbox` crate; the `finchat`
+//! command-line tool is `finchat-cli`.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
@@ -39,9 +39,9 @@ pub mod fuxin;
 pub mod gobelieve;
 mod http;
 pub mod polling;
+#[cfg(feature = "receiver")]
 pub mod receiver;
 mod retry;
-pub mod sandbox;
 mod secret;
 pub mod token;
 
@@ -52,6 +52,7 @@ pub use client::{Client, ClientBuilder};
 pub use dispatcher::{Dispatched, Dispatcher, HandlerError, HandlerResult};
 pub use error::{Error, ErrorClass};
 pub use fc_code::FcCode;
+#[cfg(feature = "receiver")]
 pub use receiver::Receiver;
 pub use retry::RetryPolicy;
 pub use secret::Secret;

@@ -212,10 +212,8 @@ impl<S: Send + Sync + 'static> PollingConsumer<S> {
                     next_backoff(&mut backoff, self.max_backoff)
                 }
             };
-            tokio::select! {
-                biased;
-                () = &mut shutdown => return Ok(()),
-                () = tokio::time::sleep(wait) => {}
+            if tokio::time::timeout(wait, &mut shutdown).await.is_ok() {
+                return Ok(());
             }
         }
     }

@@ -1,8 +1,7 @@
 //! FuXin over HTTP: the exact token requests on their two hosts, the error envelope, retries, one
-//! renewal on 401, and `finchat fuxin token` / `refresh` run as a user runs them. The schedule of
-//! the token source is in `fuxin_schedule`, on a paused clock.
+//! renewal on 401. The schedule of the token source is in `fuxin_schedule`, on a
+//! paused clock.
 
-use std::process::{Command, Output};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use finchat_client::fuxin::{Client, ClientBuilder, TokenSource};
@@ -12,30 +11,7 @@ use serde_json::{Value, json};
 use crate::server::{Recorded, Reply, TestServer};
 use crate::support::snapshot;
 
-const GET: &str = "/gateway/oauth2/token/getAccessToken";
-const REFRESH: &str = "/gateway/oauth2/token/refreshToken";
-
-/// A grant in FuXin's envelope: `access-<n>` and `refresh-<n>`, two hours.
-fn grant(n: usize) -> Reply {
-    Reply::ok(json!({
-        "data": {"accessToken": format!("access-{n}"), "expireIn": 7200, "refreshToken": format!("refresh-{n}")},
-        "error": null, "errorCode": 0, "success": true
-    }))
-}
-
-/// Answers the token calls with numbered grants; everything else with `other`.
-async fn token_server(other: impl Fn(&Recorded) -> Reply + Send + Sync + 'static) -> TestServer {
-    TestServer::start(move |request, earlier| {
-        let is_token = |r: &Recorded| r.path.ends_with(GET) || r.path.ends_with(REFRESH);
-        if is_token(request) {
-            let n = earlier.iter().filter(|r| is_token(r)).count();
-            grant(n + 1)
-        } else {
-            other(request)
-        }
-    })
-    .await
-}
+use finchat_test_support::fuxin::{GET, REFRESH, grant, token_server};
 
 fn client(base_url: &str) -> ClientBuilder {
     Client::builder()
@@ -298,95 +274,4 @@ async fn other_answers_pass_through_send_unchanged() {
         server.requests()[1].header("authorization"),
         Some("Bearer access-1")
     );
-}
-
-fn finchat(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_finchat"))
-        .args(args)
-        .env_remove("FUXIN_REFRESH_BASE_URL")
-        .output()
-        .expect("finchat starts")
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn finchat_fuxin_token_prints_the_grant_as_json() {
-    let server = token_server(crate::server::not_expected).await;
-    let url = server.url();
-    let args = [
-        "fuxin",
-        "token",
-        "--base-url",
-        &url,
-        "--eid",
-        "10001",
-        "--secret",
-        "test-secret",
-    ];
-    // The server runs on the runtime's other threads while this one waits for the process.
-    let output = tokio::task::block_in_place(|| finchat(&args));
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let line: Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(
-        line,
-        json!({"accessToken": "access-1", "expireIn": 7200, "refreshToken": "refresh-1"})
-    );
-    let body = server.requests()[0].json();
-    assert_eq!(
-        (body["eid"].as_str(), body["secret"].as_str()),
-        (Some("10001"), Some("test-secret"))
-    );
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn finchat_fuxin_refresh_uses_the_refresh_host_and_errors_exit_2_without_the_secret() {
-    let token_host = token_server(crate::server::not_expected).await;
-    let refresh_host = token_server(crate::server::not_expected).await;
-    let (url, refresh_url) = (token_host.url(), refresh_host.url());
-    let args = [
-        "fuxin",
-        "refresh",
-        "--base-url",
-        &url,
-        "--refresh-base-url",
-        &refresh_url,
-        "--eid",
-        "10001",
-        "--secret",
-        "test-secret",
-        "--refresh-token",
-        "refresh-0",
-    ];
-    let output = tokio::task::block_in_place(|| finchat(&args));
-    assert_eq!(output.status.code(), Some(0));
-    assert_eq!(
-        refresh_host.requests()[0].json()["refreshToken"],
-        "refresh-0"
-    );
-    assert!(token_host.requests().is_empty());
-
-    let refusing = TestServer::start(|_, _| {
-        Reply::ok(json!({"success": false, "errorCode": 10001, "error": "secret错误"}))
-    })
-    .await;
-    let url = refusing.url();
-    let args = [
-        "fuxin",
-        "token",
-        "--base-url",
-        &url,
-        "--eid",
-        "10001",
-        "--secret",
-        "test-secret",
-    ];
-    let output = tokio::task::block_in_place(|| finchat(&args));
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("errorCode 10001"), "{stderr}");
-    assert!(!stderr.contains("test-secret"), "{stderr}");
 }

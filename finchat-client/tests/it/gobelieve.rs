@@ -1,10 +1,8 @@
 //! GoBelieve, server side: the Basic header on a known vector, the exact method, path, headers and
 //! body of the grant, user settings, group and message calls, the envelope's errors, a card sent as
-//! its plain-text fallback, and `finchat gobelieve …` run as a user runs it. The client-side calls
+//! its plain-text fallback. The client-side calls
 //! and customer service are in `gobelieve_client`.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
 use finchat_client::gobelieve::{
@@ -14,12 +12,10 @@ use finchat_client::{RetryPolicy, Secret};
 use finchat_cui::{Card, MessageContent};
 use serde_json::{Value, json};
 
+use finchat_test_support::gobelieve::{SERVER_AUTH, answer};
+
 use crate::server::{Recorded, Reply, TestServer};
 use crate::support::snapshot;
-
-/// `Basic base64("7:" + hex(md5("test-secret")))`, computed apart from this crate (Python's hashlib
-/// and base64): md5("test-secret") = 2318ed020bcddb328eab6db7800b2f80.
-pub const SERVER_AUTH: &str = "Basic NzoyMzE4ZWQwMjBiY2RkYjMyOGVhYjZkYjc4MDBiMmY4MA==";
 
 /// A client of `server`: app 7, secret `test-secret`, fast retries.
 pub fn client(server: &TestServer) -> Client {
@@ -50,15 +46,6 @@ pub fn shown(request: &Recorded) -> Value {
 
 pub fn all_shown(server: &TestServer) -> Vec<Value> {
     server.requests().iter().map(shown).collect()
-}
-
-/// Answers with `{"data": …}` for the calls that return something, an empty 200 for the others.
-pub fn answer(request: &Recorded) -> Reply {
-    match (request.method.as_str(), request.path.as_str()) {
-        ("POST", "/auth/grant") => Reply::ok(json!({"data": {"token": "user-token-1"}})),
-        ("POST", "/groups" | "/client/groups") => Reply::ok(json!({"data": {"group_id": 42}})),
-        _ => Reply::bytes("application/json", b""),
-    }
 }
 
 #[test]
@@ -273,139 +260,4 @@ async fn a_5xx_is_not_retried_for_a_send_but_is_for_a_rename() {
     client.groups().rename(9, "twice").await.unwrap();
     let paths: Vec<String> = server.requests().into_iter().map(|r| r.path).collect();
     assert_eq!(paths, ["/messages/peers", "/groups/9", "/groups/9"]);
-}
-
-fn finchat(server: &TestServer, args: &[&str], stdin: &str) -> Output {
-    let url = server.url();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_finchat"))
-        .args([
-            "gobelieve",
-            "--base-url",
-            &url,
-            "--appid",
-            "7",
-            "--secret",
-            "test-secret",
-        ])
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("finchat starts");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn finchat_gobelieve_send_peer_sends_a_card_as_its_fallback() {
-    let server = TestServer::start(|r, _| answer(r)).await;
-    let card = serde_json::to_string(&finchat_cui::cui! {
-        <form><text>"周报提醒"</text><submit>"已读"</submit></form>
-    })
-    .unwrap();
-    let args = ["send-peer", "--sender", "1", "--receiver", "1001", "-"];
-    // The server runs on the runtime's other threads while this one waits for the process.
-    let output = tokio::task::block_in_place(|| finchat(&server, &args, &card));
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let line: Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(
-        line,
-        json!({"outcome": "sent", "content": "周报提醒\n[ 已读 ]"})
-    );
-    let request = &server.requests()[0];
-    assert_eq!(request.path, "/messages/peers");
-    assert_eq!(request.header("authorization"), Some(SERVER_AUTH));
-    assert_eq!(
-        request.json(),
-        json!({"sender": 1, "receiver": 1001, "content": "周报提醒\n[ 已读 ]"})
-    );
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn finchat_gobelieve_system_group_and_grant_reach_their_endpoints() {
-    let server = TestServer::start(|r, _| answer(r)).await;
-    let text = r#"{"msgtype": "m.text", "body": "hello"}"#;
-    let runs: [&[&str]; 3] = [
-        &["send-system", "--receiver", "1001", "-"],
-        &[
-            "send-group",
-            "--sender",
-            "1",
-            "--receiver",
-            "42",
-            "--sdk-text",
-            "-",
-        ],
-        &[
-            "grant",
-            "--uid",
-            "1001",
-            "--name",
-            "alice",
-            "--platform",
-            "android",
-        ],
-    ];
-    let mut stdout = Vec::new();
-    for args in runs {
-        let output = tokio::task::block_in_place(|| finchat(&server, args, text));
-        assert_eq!(output.status.code(), Some(0), "{args:?}");
-        stdout.push(serde_json::from_slice::<Value>(&output.stdout).unwrap());
-    }
-    assert_eq!(stdout[2], json!({"token": "user-token-1"}));
-    let bodies: Vec<(String, Value)> = server
-        .requests()
-        .iter()
-        .map(|r| (r.path.clone(), r.json()))
-        .collect();
-    assert_eq!(
-        bodies,
-        [
-            (
-                "/messages/systems".into(),
-                json!({"receiver": 1001, "content": "hello"})
-            ),
-            (
-                "/messages/groups".into(),
-                json!({"sender": 1, "receiver": 42, "content": r#"{"text":"hello"}"#})
-            ),
-            (
-                "/auth/grant".into(),
-                json!({"uid": 1001, "user_name": "alice", "platform_id": 2})
-            ),
-        ]
-    );
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn finchat_gobelieve_refuses_invalid_content_and_reports_server_errors_with_exit_2() {
-    let server = TestServer::start(|_, _| {
-        Reply::json(400, json!({"meta": {"code": 400, "message": "非法参数"}}))
-    })
-    .await;
-    let invalid = r#"{"msgtype": "m.text", "body": ""}"#;
-    let args = ["send-peer", "--sender", "1", "--receiver", "2", "-"];
-    let output = tokio::task::block_in_place(|| finchat(&server, &args, invalid));
-    assert_eq!(output.status.code(), Some(2));
-    assert!(server.requests().is_empty(), "invalid content is not sent");
-    let valid = r#"{"msgtype": "m.text", "body": "hi"}"#;
-    let output = tokio::task::block_in_place(|| finchat(&server, &args, valid));
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        stderr.contains("POST /messages/peers: http 400, code 400: 非法参数"),
-        "{stderr}"
-    );
-    assert!(!stderr.contains("test-secret"), "{stderr}");
 }

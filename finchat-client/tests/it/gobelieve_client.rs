@@ -7,7 +7,9 @@ use finchat_client::gobelieve::{
 };
 use serde_json::json;
 
-use crate::gobelieve::{all_shown, answer, client, shown};
+use finchat_test_support::gobelieve::answer;
+
+use crate::gobelieve::{all_shown, client, shown};
 use crate::server::{Reply, TestServer};
 use crate::support::snapshot;
 

@@ -1,8 +1,5 @@
-//! Integration tests of finchat-client: every call against a real HTTP server in the test process, and
-//! the `finchat` command-line tool run as a process.
+//! Integration tests of finchat-client: every call against a real HTTP server in the test process.
 
-mod cli;
-mod cli_api;
 mod directory;
 mod errors;
 mod events;
@@ -19,12 +16,9 @@ mod identity;
 mod media;
 mod messages;
 mod polling;
+#[cfg(feature = "receiver")]
 mod receiver;
 mod rooms;
-mod sandbox;
-mod sandbox_client;
-mod sandbox_page;
-mod sandbox_push;
-mod server;
-mod support;
 mod token;
+
+use finchat_test_support::{server, snapshot as support};

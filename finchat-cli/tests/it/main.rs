@@ -1,0 +1,12 @@
+//! The `finchat` command-line tool, run as a process the way a user runs it: the offline commands
+//! (schema, validate, render) and the API commands against a real HTTP server in the test process.
+
+mod api;
+#[cfg(feature = "fuxin")]
+mod fuxin;
+#[cfg(feature = "gobelieve")]
+mod gobelieve;
+mod offline;
+mod sandbox;
+
+use finchat_test_support::server;

@@ -1,0 +1,86 @@
+//! Media: upload (answered with `mxc://sandbox/<id>`) and download (the bytes, with the upload's
+//! `Content-Type`).
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use super::{ApiResult, Authorized, check_app, query, random_hex};
+use crate::error::Refusal;
+use crate::shared::Shared;
+use crate::world::{SERVER, StoredMedia};
+use finchat_client::FcCode;
+
+/// The largest upload taken.
+pub(super) const UPLOAD_LIMIT: usize = 64 << 20;
+
+/// `POST …/media/upload?app_id=`: the body is the file, its `Content-Type` the file's type.
+pub(super) async fn upload(
+    State(shared): State<Arc<Shared>>,
+    RawQuery(raw): RawQuery,
+    _: Authorized,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult {
+    check_app(
+        &shared,
+        query(raw.as_deref()).get("app_id").map(String::as_str),
+    )?;
+    if body.is_empty() {
+        return Err(Refusal::bad_json(
+            "the upload is empty; send the file as the body",
+        ));
+    }
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("application/octet-stream")
+        .to_owned();
+    let media_id = random_hex(12);
+    let stored = StoredMedia {
+        content_type,
+        bytes: body,
+    };
+    let id = media_id.clone();
+    shared.change(|state| {
+        state.media.insert(id, stored);
+        Ok::<(), Refusal>(())
+    })?;
+    let uri = format!("mxc://{SERVER}/{media_id}");
+    Ok(Json(json!({ "content_uri": uri })).into_response())
+}
+
+/// `GET …/media/download/{server-name}/{media-id}?app_id=`.
+pub(super) async fn download(
+    State(shared): State<Arc<Shared>>,
+    Path((server, media_id)): Path<(String, String)>,
+    RawQuery(raw): RawQuery,
+    _: Authorized,
+) -> ApiResult {
+    check_app(
+        &shared,
+        query(raw.as_deref()).get("app_id").map(String::as_str),
+    )?;
+    media_response(&shared, &server, &media_id)
+}
+
+/// The stored file as a response, or `FC_NOT_FOUND`.
+pub(crate) fn media_response(shared: &Shared, server: &str, media_id: &str) -> ApiResult {
+    let stored = shared
+        .read(|state| state.media.get(media_id).cloned())
+        .filter(|_| server == SERVER)
+        .ok_or_else(|| {
+            Refusal::new(
+                FcCode::NotFound,
+                format!("no media `mxc://{server}/{media_id}`"),
+            )
+        })?;
+    let response: Response =
+        ([(header::CONTENT_TYPE, stored.content_type)], stored.bytes).into_response();
+    Ok(response)
+}

@@ -1,0 +1,112 @@
+//! `SandboxConfig`: who the app is, where its events go, where the world is kept, and how fast time
+//! runs for the push schedule.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use finchat_client::Secret;
+
+/// How a [`Sandbox`](super::Sandbox) is set up; every setting has a default.
+///
+/// ```
+/// use std::time::Duration;
+/// use finchat_sandbox::SandboxConfig;
+///
+/// let config = SandboxConfig::new()
+///     .app_id("approval-app")
+///     .secret("approval-secret")
+///     .callback("http://127.0.0.1:8080/callback", "callback-token")
+///     .token_lifetime(Duration::from_secs(600))
+///     .time_scale(0.001)
+///     .batch_limit(50);
+/// # let _ = config;
+/// ```
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct SandboxConfig {
+    pub(crate) app_id: String,
+    pub(crate) secret: Secret,
+    pub(crate) callback: Option<(String, Secret)>,
+    pub(crate) state_file: Option<PathBuf>,
+    pub(crate) token_lifetime: Duration,
+    pub(crate) time_scale: f64,
+    pub(crate) batch_limit: usize,
+}
+
+impl Default for SandboxConfig {
+    fn default() -> Self {
+        Self {
+            app_id: "sandbox-app".into(),
+            secret: Secret::new("sandbox-secret"),
+            callback: None,
+            state_file: None,
+            token_lifetime: Duration::from_secs(2 * 60 * 60),
+            time_scale: 1.0,
+            batch_limit: 100,
+        }
+    }
+}
+
+impl SandboxConfig {
+    /// The defaults: app `sandbox-app` with secret `sandbox-secret`, no callback (events are only
+    /// kept for polling), state in memory, tokens valid 2 h, real time, 100 targets per send.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The app's id (default `sandbox-app`).
+    pub fn app_id(mut self, app_id: impl Into<String>) -> Self {
+        self.app_id = app_id.into();
+        self
+    }
+
+    /// The app's secret (default `sandbox-secret`).
+    pub fn secret(mut self, secret: impl Into<Secret>) -> Self {
+        self.secret = secret.into();
+        self
+    }
+
+    /// Where events are PUT, and the token each push carries. Without it events are only kept for
+    /// the forwarder (polling) API.
+    pub fn callback(mut self, url: impl Into<String>, token: impl Into<Secret>) -> Self {
+        self.callback = Some((url.into(), token.into()));
+        self
+    }
+
+    /// A JSON file that keeps the world across restarts: read at start, rewritten atomically after
+    /// each change.
+    pub fn state_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.state_file = Some(path.into());
+        self
+    }
+
+    /// How long a token is valid (`expires_in`; default 2 h).
+    pub fn token_lifetime(mut self, lifetime: Duration) -> Self {
+        self.token_lifetime = lifetime;
+        self
+    }
+
+    /// Multiplies the push schedule's times: the retry intervals (growing up to 10 min), the hour
+    /// of failures after which events are dropped, and the 30 s time-out (which never goes below
+    /// 1 s, so that a busy test machine does not fail pushes). Tests use `0.001`.
+    pub fn time_scale(mut self, scale: f64) -> Self {
+        // Bounded so that scaled times stay valid durations.
+        self.time_scale = if scale.is_finite() && scale > 0.0 {
+            scale.min(1e6)
+        } else {
+            1.0
+        };
+        self
+    }
+
+    /// The most `room_ids` (or `fcids`) one send or update-cui takes (default 100); a longer list
+    /// is refused whole with `FC_MESSAGE_ROOM_ID_LIMIT_EXCEEDED` (or `…_FCID_…`).
+    pub fn batch_limit(mut self, limit: usize) -> Self {
+        self.batch_limit = limit.max(1);
+        self
+    }
+
+    pub(crate) fn scaled(&self, duration: Duration) -> Duration {
+        duration.mul_f64(self.time_scale)
+    }
+}

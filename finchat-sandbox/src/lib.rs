@@ -1,0 +1,310 @@
+//! The sandbox: a local FinChat where a person sees a bot's cards and submits them, for developing
+//! and testing bots without a FinChat server.
+//!
+//! It serves, faithfully to the API documents, what bots use: the app access token and its check
+//! (tokens expire; a new one invalidates the old), message send to rooms and fcids with one result per
+//! target and the documented errors, update-cui, media upload and download, group rooms (create,
+//! modify with FinChat's priority rule, detail, list) and the forwarder polling API. Content it
+//! receives is validated with finchat-cui and refused with `FC_BAD_JSON` naming every problem.
+//!
+//! Events are pushed to the app's callback as the platform does (PUT `{app_id, token, event}`, a
+//! 30 s time-out, a growing retry interval up to 10 min, dropped after an hour of failures; times
+//! scaled by [`SandboxConfig::time_scale`]) and kept for polling.
+//!
+//! The world is seeded: the bot `@finchat-bot:sandbox`, the people `@alice:sandbox` (张三),
+//! `@bob:sandbox` (李四) and `@carol:sandbox` (王五), a direct room of the bot with each
+//! (`!direct-alice:sandbox`, …, each announced by a `finstore.room.create` event) and the group
+//! room `!finance:sandbox` (财务部) with all of them.
+//!
+//! Its page (`GET /`) shows a person's rooms and messages, every card drawn as a real HTML form in
+//! its current state (per person for exclusive cards); submitting one emits
+//! `finstore.room.interactcui` as FinChat would. [`SandboxHandle`] does the same from code.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use std::collections::BTreeMap;
+//! use finchat_sandbox::{Sandbox, SandboxConfig};
+//!
+//! let sandbox = Sandbox::serve(SandboxConfig::new(), "127.0.0.1:0").await?;
+//! let client = sandbox.client().build()?;
+//! let alice = sandbox.handle.users()[0].clone();
+//! let room = sandbox.handle.direct_room(&alice).unwrap();
+//!
+//! let card = finchat_cui::cui! { <form><text>"报销申请 #42"</text><reply key="decision">"同意"</reply></form> };
+//! let report = client.messages().send(card).room(room.clone()).send().await?;
+//! let card_id = report.results[0].event_id().unwrap().clone();
+//!
+//! let info = BTreeMap::from([("decision".to_owned(), "同意".to_owned())]);
+//! sandbox.handle.submit(&alice, &room, &card_id, info)?; // finstore.room.interactcui
+//! println!("open {} to see it", sandbox.url);
+//! # Ok(())
+//! # }
+//! ```
+
+mod api;
+mod config;
+mod error;
+mod messages;
+mod page;
+mod push;
+mod rooms;
+mod shared;
+mod web;
+mod world;
+
+use std::collections::BTreeMap;
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use finchat_cui::{EventId, Fcid, RoomId};
+use tokio::net::{TcpListener, ToSocketAddrs};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use config::SandboxConfig;
+pub use error::SandboxError;
+pub use push::{PushOutcome, PushRecord};
+pub use world::SandboxMessage;
+
+use finchat_client::events::Event;
+use shared::Shared;
+
+/// The sandbox's entry points: a router to mount, or a server of its own.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Sandbox;
+
+impl Sandbox {
+    /// The sandbox as a router to mount (the API under `/api/…`, the page at `/`, its helpers under
+    /// `/sandbox/…`), and a handle to it.
+    ///
+    /// A state file that cannot be read is logged and left alone: the sandbox then starts afresh in
+    /// memory. ([`Sandbox::serve`] refuses to start instead.)
+    pub fn router(config: SandboxConfig) -> (Router, SandboxHandle) {
+        let shared = match Shared::open(config.clone()) {
+            Ok(shared) => shared,
+            Err(error) => {
+                tracing::error!(%error, "the sandbox starts afresh in memory and leaves the state file alone");
+                Shared::unpersisted(config)
+            }
+        };
+        (router_for(&shared), SandboxHandle { shared })
+    }
+
+    /// Binds `addr` (e.g. `127.0.0.1:8008`, or port 0 for any free one), serves the sandbox on it in
+    /// a task, and returns at once. It stops when the [`RunningSandbox`] is dropped or shut down.
+    pub async fn serve(
+        config: SandboxConfig,
+        addr: impl ToSocketAddrs,
+    ) -> io::Result<RunningSandbox> {
+        let shared = Shared::open(config)?;
+        let router = router_for(&shared);
+        let listener = TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            axum::serve(listener, router)
+                .with_graceful_shutdown(async {
+                    stopped.await.ok();
+                })
+                .await
+        });
+        Ok(RunningSandbox {
+            url: url_of(addr),
+            handle: SandboxHandle { shared },
+            addr,
+            stop: Some(stop),
+            task: Some(task),
+        })
+    }
+}
+
+fn router_for(shared: &Arc<Shared>) -> Router {
+    shared.start_pusher();
+    Router::new()
+        .merge(api::routes())
+        .merge(web::routes())
+        .fallback(web::not_found)
+        .with_state(Arc::clone(shared))
+}
+
+/// `http://host:port` for a bound address; an unspecified one (`0.0.0.0`, `::`) is reached on
+/// loopback.
+fn url_of(addr: SocketAddr) -> String {
+    let ip = addr.ip();
+    match ip {
+        _ if ip.is_unspecified() && ip.is_ipv4() => format!("http://127.0.0.1:{}", addr.port()),
+        _ if ip.is_unspecified() => format!("http://[::1]:{}", addr.port()),
+        std::net::IpAddr::V6(v6) => format!("http://[{v6}]:{}", addr.port()),
+        std::net::IpAddr::V4(v4) => format!("http://{v4}:{}", addr.port()),
+    }
+}
+
+/// A sandbox serving on its own address; it stops when dropped or [shut down](Self::shutdown).
+pub struct RunningSandbox {
+    /// Its base URL, e.g. `http://127.0.0.1:8008`: the client's base URL and the page.
+    pub url: String,
+    /// In-process access to it.
+    pub handle: SandboxHandle,
+    addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<io::Result<()>>>,
+}
+
+impl std::fmt::Debug for RunningSandbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunningSandbox")
+            .field("url", &self.url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RunningSandbox {
+    /// The address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The address of `person`'s page showing `room`, e.g. to print or to open in a browser.
+    pub fn page_url(&self, person: &Fcid, room: &RoomId) -> String {
+        format!("{}{}", self.url, page::page_url(person, Some(room)))
+    }
+
+    /// A client builder for the sandbox's app: its URL, app id and secret.
+    pub fn client(&self) -> finchat_client::ClientBuilder {
+        let config = &self.handle.shared.config;
+        finchat_client::Client::builder()
+            .base_url(&self.url)
+            .app_id(&config.app_id)
+            .secret(config.secret.clone())
+    }
+
+    /// Stops serving (letting requests under way finish, for at most 5 s) and pushing, and stops
+    /// writing the state file. The handle can still be read.
+    pub async fn shutdown(mut self) {
+        self.handle.shared.close();
+        if let Some(stop) = self.stop.take() {
+            stop.send(()).ok();
+        }
+        if let Some(task) = self.task.take() {
+            let abort = task.abort_handle();
+            if tokio::time::timeout(Duration::from_secs(5), task)
+                .await
+                .is_err()
+            {
+                abort.abort();
+            }
+        }
+    }
+}
+
+impl Drop for RunningSandbox {
+    fn drop(&mut self) {
+        self.handle.shared.close();
+        if let Some(stop) = self.stop.take() {
+            stop.send(()).ok();
+        }
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}
+
+/// In-process access to a sandbox: its people and rooms, the messages people see, their actions
+/// (submitting a card, saying something) and the events emitted. Cheap to clone.
+#[derive(Clone)]
+pub struct SandboxHandle {
+    shared: Arc<Shared>,
+}
+
+impl std::fmt::Debug for SandboxHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SandboxHandle")
+            .field("app_id", &self.shared.config.app_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SandboxHandle {
+    /// The people, in order: `@alice:sandbox`, `@bob:sandbox`, `@carol:sandbox`.
+    pub fn users(&self) -> Vec<Fcid> {
+        self.shared
+            .read(|s| s.people.iter().map(|p| p.fcid.clone()).collect())
+    }
+
+    /// The app's bot account, `@finchat-bot:sandbox`.
+    pub fn bot(&self) -> Fcid {
+        self.shared.read(|s| s.bot.fcid.clone())
+    }
+
+    /// The display name of a person or the bot.
+    pub fn name(&self, fcid: &Fcid) -> Option<String> {
+        self.shared.read(|s| s.knows(fcid).then(|| s.name_of(fcid)))
+    }
+
+    /// The app's id.
+    pub fn app_id(&self) -> &str {
+        &self.shared.config.app_id
+    }
+
+    /// Every room, direct and group, in creation order.
+    pub fn rooms(&self) -> Vec<RoomId> {
+        self.shared
+            .read(|s| s.rooms.iter().map(|r| r.room_id.clone()).collect())
+    }
+
+    /// The bot's direct room with `user`.
+    pub fn direct_room(&self, user: &Fcid) -> Option<RoomId> {
+        self.shared
+            .read(|s| s.direct_room(user).map(|r| r.room_id.clone()))
+    }
+
+    /// The room's messages, oldest first (empty for an unknown room). For what one person sees of an
+    /// exclusive card, use [`SandboxMessage::content_for`].
+    pub fn messages(&self, room: &RoomId) -> Vec<SandboxMessage> {
+        self.shared
+            .read(|s| s.room(room).map(|r| r.messages.clone()).unwrap_or_default())
+    }
+
+    /// What the page's form does: `as_user` submits the card `card` in `room` with `info` (the
+    /// values they typed or chose, and the pressed reply button's `key: value`). The event's `info`
+    /// also holds every other input's current value, as a client sends them. Emits
+    /// `finstore.room.interactcui`; its event id.
+    pub fn submit(
+        &self,
+        as_user: &Fcid,
+        room: &RoomId,
+        card: &EventId,
+        info: BTreeMap<String, String>,
+    ) -> Result<EventId, SandboxError> {
+        web::submit(&self.shared, as_user, room, card, info)
+    }
+
+    /// `as_user` says `body` in `room`. In a direct room the bot gets it as `m.text`; in a group room
+    /// only when it @-mentions the bot (`@机器人`), as `m.alert`. The message's event id.
+    pub fn say(&self, as_user: &Fcid, room: &RoomId, body: &str) -> Result<EventId, SandboxError> {
+        web::say(&self.shared, as_user, room, body)
+    }
+
+    /// Every event emitted, in order (the forwarder API serves the same).
+    pub fn events(&self) -> Vec<Event> {
+        let raw = self.shared.read(|s| s.events.clone());
+        raw.into_iter()
+            .filter_map(|event| match serde_json::from_value(event) {
+                Ok(event) => Some(event),
+                Err(error) => {
+                    tracing::error!(%error, "the sandbox emitted an event it cannot read");
+                    None
+                }
+            })
+            .collect()
+    }
+
+    /// What became of each push to the callback so far, in order.
+    pub fn pushes(&self) -> Vec<PushRecord> {
+        self.shared.pushes()
+    }
+}

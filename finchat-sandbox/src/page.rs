@@ -1,0 +1,306 @@
+//! The page a person uses: pick who you are, pick a room, read its messages, fill in its cards (drawn
+//! by finchat-cui's HTML renderer, in their current state, per person for exclusive cards) and talk to
+//! the bot.
+
+use std::fmt::{self, Write};
+
+use finchat_cui::render::{HtmlOptions, STYLESHEET, escape_html as esc, html_card};
+use finchat_cui::{EventId, Fcid, MessageContent, MxcUri, RoomId};
+
+use super::world::{Room, SandboxMessage, World};
+
+/// Where the page serves media, without the API's token.
+pub(crate) const MEDIA_BASE: &str = "/sandbox/media";
+
+/// What the page shows.
+pub(crate) struct View {
+    pub person: Fcid,
+    pub room: Option<RoomId>,
+    pub error: Option<String>,
+    pub live: bool,
+    /// A line about the callback pushes, if there is a callback.
+    pub push_status: Option<String>,
+}
+
+/// The HTML id of a card: `card-` and its event id without `$` and `:`.
+pub fn card_dom_id(event_id: &EventId) -> String {
+    let plain: String = event_id
+        .as_str()
+        .chars()
+        .filter(|c| *c != '$' && *c != ':')
+        .collect();
+    format!("card-{plain}")
+}
+
+/// `text` URL-encoded for a query string.
+pub(crate) fn enc(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+/// The page of `person` in `room`.
+pub(crate) fn page_url(person: &Fcid, room: Option<&RoomId>) -> String {
+    match room {
+        Some(room) => format!("/?as={}&room={}", enc(person.as_str()), enc(room.as_str())),
+        None => format!("/?as={}", enc(person.as_str())),
+    }
+}
+
+/// The whole page.
+pub(crate) fn render(state: &World, app_id: &str, view: &View) -> String {
+    let mut out = String::new();
+    // Writing into a String never fails.
+    let _ = write_page(&mut out, state, app_id, view);
+    out
+}
+
+/// How a room is called for `person`.
+fn room_label(state: &World, room: &Room) -> String {
+    match (&room.direct_with, &room.name) {
+        (Some(_), _) => format!("{}（直聊）", state.bot.name),
+        (None, Some(name)) if !name.is_empty() => name.clone(),
+        _ => room.room_id.to_string(),
+    }
+}
+
+fn write_page(out: &mut String, state: &World, app_id: &str, view: &View) -> fmt::Result {
+    let person = &view.person;
+    let room = view
+        .room
+        .as_ref()
+        .and_then(|r| state.room(r))
+        .filter(|r| r.has_member(person));
+    let title = match room {
+        Some(room) => format!(
+            "{} · {} · FinChat sandbox",
+            state.name_of(person),
+            room_label(state, room)
+        ),
+        None => format!("{} · FinChat sandbox", state.name_of(person)),
+    };
+    write!(
+        out,
+        "<!doctype html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{}</title>\n<style>\n{STYLESHEET}\n{}</style>\n</head>\n\
+         <body class=\"sb\" data-rev=\"{}\" data-as=\"{}\">\n",
+        esc(&title),
+        include_str!("page.css"),
+        state.rev,
+        esc(person.as_str()),
+    )?;
+    write_header(out, state, app_id, view)?;
+    out.push_str("<div class=\"sb-layout\">\n");
+    write_room_list(out, state, person, room.map(|r| &r.room_id))?;
+    out.push_str("<main class=\"sb-room\">\n");
+    if let Some(error) = &view.error {
+        writeln!(
+            out,
+            "<p class=\"sb-error\" role=\"alert\">{}</p>",
+            esc(error)
+        )?;
+    }
+    match room {
+        Some(room) => write_room(out, state, person, room)?,
+        None => out.push_str("<p class=\"sb-empty\">选择左侧的房间。</p>\n"),
+    }
+    out.push_str("</main>\n</div>\n");
+    if view.live {
+        writeln!(out, "<script>\n{}</script>", include_str!("page.js"))?;
+    }
+    out.push_str("</body>\n</html>\n");
+    Ok(())
+}
+
+fn write_header(out: &mut String, state: &World, app_id: &str, view: &View) -> fmt::Result {
+    out.push_str("<header class=\"sb-header\">\n<span class=\"sb-brand\">FinChat sandbox</span>\n<nav class=\"sb-people\" aria-label=\"我是\">我是：");
+    for person in &state.people {
+        let current = person.fcid == view.person;
+        let room = state.direct_room(&person.fcid).map(|r| &r.room_id);
+        write!(
+            out,
+            "<a href=\"{}\" data-fcid=\"{}\" title=\"{}\"{}>{}</a>",
+            esc(&page_url(&person.fcid, room)),
+            esc(person.fcid.as_str()),
+            esc(person.fcid.as_str()),
+            if current {
+                " aria-current=\"page\""
+            } else {
+                ""
+            },
+            esc(&person.name)
+        )?;
+    }
+    out.push_str("</nav>\n");
+    write!(
+        out,
+        "<span class=\"sb-status\">app <code>{}</code> · bot <code>{}</code>",
+        esc(app_id),
+        esc(state.bot.fcid.as_str())
+    )?;
+    if let Some(status) = &view.push_status {
+        write!(out, " · {}", esc(status))?;
+    }
+    out.push_str("</span>\n</header>\n");
+    Ok(())
+}
+
+fn write_room_list(
+    out: &mut String,
+    state: &World,
+    person: &Fcid,
+    current: Option<&RoomId>,
+) -> fmt::Result {
+    out.push_str("<nav class=\"sb-rooms\" aria-label=\"房间\">\n<h2>房间</h2>\n<ul>\n");
+    for room in state.rooms.iter().filter(|r| r.has_member(person)) {
+        writeln!(
+            out,
+            "<li><a href=\"{}\" data-room-id=\"{}\"{}>{}</a></li>",
+            esc(&page_url(person, Some(&room.room_id))),
+            esc(room.room_id.as_str()),
+            if current == Some(&room.room_id) {
+                " aria-current=\"page\""
+            } else {
+                ""
+            },
+            esc(&room_label(state, room))
+        )?;
+    }
+    out.push_str("</ul>\n</nav>\n");
+    Ok(())
+}
+
+fn write_room(out: &mut String, state: &World, person: &Fcid, room: &Room) -> fmt::Result {
+    writeln!(
+        out,
+        "<h1 data-room-id=\"{}\">{}<small>{}</small></h1>",
+        esc(room.room_id.as_str()),
+        esc(&room_label(state, room)),
+        esc(room.room_id.as_str())
+    )?;
+    if let Some(topic) = room.topic.as_deref().filter(|t| !t.is_empty()) {
+        writeln!(out, "<p class=\"sb-meta\">群公告：{}</p>", esc(topic))?;
+    }
+    out.push_str("<ol class=\"sb-messages\">\n");
+    if room.messages.is_empty() {
+        out.push_str("<li class=\"sb-empty\">还没有消息。</li>\n");
+    }
+    for message in &room.messages {
+        write_message(out, state, person, room, message)?;
+    }
+    out.push_str("</ol>\n");
+    let hint = if room.is_direct() {
+        format!("对{}说…", state.bot.name)
+    } else {
+        format!("群聊中机器人只收到 @{} 的消息", state.bot.name)
+    };
+    writeln!(
+        out,
+        "<form class=\"sb-say\" method=\"post\" action=\"/sandbox/say\">\
+         <input type=\"hidden\" name=\"as\" value=\"{}\"><input type=\"hidden\" name=\"room\" value=\"{}\">\
+         <input type=\"text\" name=\"body\" placeholder=\"{}\" aria-label=\"消息\" required autocomplete=\"off\">\
+         <button type=\"submit\">发送</button></form>",
+        esc(person.as_str()),
+        esc(room.room_id.as_str()),
+        esc(&hint)
+    )
+}
+
+fn write_message(
+    out: &mut String,
+    state: &World,
+    person: &Fcid,
+    room: &Room,
+    message: &SandboxMessage,
+) -> fmt::Result {
+    let mine = &message.sender == person;
+    writeln!(
+        out,
+        "<li class=\"sb-message{}\" id=\"msg-{}\" data-message-id=\"{}\" data-sender=\"{}\">\
+         <div class=\"sb-meta\">{} · {}</div>",
+        if mine { " sb-mine" } else { "" },
+        esc(&card_dom_id(&message.event_id)["card-".len()..]),
+        esc(message.event_id.as_str()),
+        esc(message.sender.as_str()),
+        esc(&state.name_of(&message.sender)),
+        clock(message.timestamp)
+    )?;
+    match message.content_for(person) {
+        MessageContent::Text(text) | MessageContent::Alert(text) => {
+            writeln!(
+                out,
+                "<div class=\"sb-bubble sb-text\">{}</div>",
+                esc(&text.body)
+            )?;
+        }
+        MessageContent::Cui(cui) => {
+            let action = format!(
+                "/sandbox/submit?as={}&room={}&event={}",
+                enc(person.as_str()),
+                enc(room.room_id.as_str()),
+                enc(message.event_id.as_str())
+            );
+            let options = HtmlOptions::new()
+                .form_action(action)
+                .media_base_url(MEDIA_BASE);
+            let html = html_card(&cui.info, &options);
+            let tag = format!(
+                "<form id=\"{}\" data-event-id=\"{}\" class=\"cui-card\"",
+                card_dom_id(&message.event_id),
+                esc(message.event_id.as_str())
+            );
+            out.push_str(&html.replacen("<form class=\"cui-card\"", &tag, 1));
+        }
+        MessageContent::TextCard(card) => {
+            let info = &card.info;
+            writeln!(
+                out,
+                "<div class=\"sb-textcard\"><strong>{}</strong><div>{}</div>\
+                 <a href=\"{}\" target=\"_blank\" rel=\"noopener noreferrer\">{}</a></div>",
+                esc(&info.title),
+                esc(&info.description),
+                esc(info.url.as_str()),
+                esc(&info.btntext)
+            )?;
+        }
+        MessageContent::Image(image) => {
+            writeln!(
+                out,
+                "<figure class=\"sb-image\"><img src=\"{}\" alt=\"{}\"><figcaption>{}</figcaption></figure>",
+                esc(&media_url(&image.o_url)),
+                esc(&image.body),
+                esc(&image.body)
+            )?;
+        }
+        MessageContent::File(file) => {
+            writeln!(
+                out,
+                "<div class=\"sb-bubble sb-file\">文件：<a href=\"{}\" download=\"{}\">{}</a></div>",
+                esc(&media_url(&file.o_url)),
+                esc(&file.body),
+                esc(&file.body)
+            )?;
+        }
+        other => {
+            let json = serde_json::to_string_pretty(other).unwrap_or_default();
+            writeln!(out, "<pre class=\"sb-other\">{}</pre>", esc(&json))?;
+        }
+    }
+    out.push_str("</li>\n");
+    Ok(())
+}
+
+/// Where the page downloads `uri`.
+fn media_url(uri: &MxcUri) -> String {
+    format!("{MEDIA_BASE}/{}/{}", uri.server_name(), uri.media_id())
+}
+
+/// `hh:mm:ss UTC` of a timestamp in milliseconds.
+fn clock(ms: i64) -> String {
+    let seconds = ms.div_euclid(1000).rem_euclid(86_400);
+    format!(
+        "{:02}:{:02}:{:02} UTC",
+        seconds / 3600,
+        seconds / 60 % 60,
+        seconds % 60
+    )
+}

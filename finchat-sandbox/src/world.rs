@@ -1,0 +1,347 @@
+//! The sandbox's world as data: its people, rooms and their messages, media, the event log and the
+//! current token; seeded at first start, and kept in a JSON file when asked.
+
+use std::collections::BTreeMap;
+use std::io;
+use std::path::Path;
+
+use base64::Engine as _;
+use finchat_cui::{EventId, Fcid, MessageContent, RoomId};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::{Value, json};
+
+/// The server name of every id the sandbox makes.
+pub(crate) const SERVER: &str = "sandbox";
+/// The version of the state file's layout.
+const FORMAT: u32 = 1;
+
+/// Everything the sandbox holds.
+#[derive(Serialize, Deserialize)]
+pub(crate) struct World {
+    pub format: u32,
+    pub bot: Person,
+    pub people: Vec<Person>,
+    pub rooms: Vec<Room>,
+    pub media: BTreeMap<String, StoredMedia>,
+    /// Every event emitted, in order, as its wire JSON (without the callback's `app_id`/`token`).
+    pub events: Vec<Value>,
+    /// How many of `events` the pusher is done with (delivered or dropped).
+    pub pushed: usize,
+    pub next_event: u64,
+    pub next_room: u64,
+    pub token: Option<TokenRecord>,
+    /// Bumped on every change, so that the page knows when to redraw.
+    #[serde(skip)]
+    pub rev: u64,
+}
+
+/// A person (or the bot): their fcid and display name.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct Person {
+    pub fcid: Fcid,
+    pub name: String,
+}
+
+/// A room: a direct room of the bot with one person, or a group room.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct Room {
+    pub room_id: RoomId,
+    /// For a direct room, the person the bot talks to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direct_with: Option<Fcid>,
+    pub name: Option<String>,
+    pub topic: Option<String>,
+    pub history_visibility: String,
+    pub federate: bool,
+    pub owner: Fcid,
+    pub members: Vec<Fcid>,
+    pub message_forbidden_except_owner: bool,
+    pub invite_forbidden_except_owner: bool,
+    pub messages: Vec<SandboxMessage>,
+}
+
+/// A message in a sandbox room: who sent it, when, and what it shows now. A card shows its latest
+/// update; an exclusive card may show each person their own copy ([`SandboxMessage::content_for`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SandboxMessage {
+    /// The message's event id (for a card: the `origin_event` of its submissions and updates).
+    pub event_id: EventId,
+    /// Who sent it.
+    pub sender: Fcid,
+    /// When, in milliseconds since the epoch.
+    pub timestamp: i64,
+    /// What everyone sees (for an exclusive card: everyone without a copy of their own).
+    pub content: MessageContent,
+    /// The copies of an exclusive card that updates changed for single people.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    per_user: BTreeMap<Fcid, MessageContent>,
+}
+
+impl SandboxMessage {
+    pub(crate) fn new(
+        event_id: EventId,
+        sender: Fcid,
+        timestamp: i64,
+        content: MessageContent,
+    ) -> Self {
+        Self {
+            event_id,
+            sender,
+            timestamp,
+            content,
+            per_user: BTreeMap::new(),
+        }
+    }
+
+    /// What `fcid` sees: their own copy of an exclusive card when an update made one, else
+    /// [`SandboxMessage::content`].
+    pub fn content_for(&self, fcid: &Fcid) -> &MessageContent {
+        self.per_user.get(fcid).unwrap_or(&self.content)
+    }
+
+    /// Replaces the card as update-cui does: a shared card (or an exclusive one that names nobody)
+    /// for everyone, an exclusive one only for the people its `fcids` name.
+    pub(crate) fn update_card(&mut self, content: MessageContent) {
+        let exclusive_to = content
+            .card()
+            .filter(|card| !card.shared)
+            .and_then(|card| card.fcids.clone())
+            .filter(|fcids| !fcids.is_empty());
+        match exclusive_to {
+            Some(fcids) => {
+                for fcid in fcids {
+                    self.per_user.insert(fcid, content.clone());
+                }
+            }
+            None => {
+                self.content = content;
+                self.per_user.clear();
+            }
+        }
+    }
+}
+
+/// An uploaded file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct StoredMedia {
+    pub content_type: String,
+    #[serde(serialize_with = "base64_out", deserialize_with = "base64_in")]
+    pub bytes: axum::body::Bytes,
+}
+
+fn base64_out<S: Serializer>(bytes: &axum::body::Bytes, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&base64::engine::general_purpose::STANDARD.encode(bytes))
+}
+
+fn base64_in<'de, D: Deserializer<'de>>(deserializer: D) -> Result<axum::body::Bytes, D::Error> {
+    let text = String::deserialize(deserializer)?;
+    base64::engine::general_purpose::STANDARD
+        .decode(text)
+        .map(axum::body::Bytes::from)
+        .map_err(serde::de::Error::custom)
+}
+
+/// The app's current token; a new one replaces it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct TokenRecord {
+    pub token: String,
+    pub expires_at_ms: i64,
+}
+
+impl Room {
+    pub fn is_direct(&self) -> bool {
+        self.direct_with.is_some()
+    }
+
+    /// The event's `room_type`.
+    pub fn room_type(&self) -> &'static str {
+        if self.is_direct() {
+            "direct_room"
+        } else {
+            "multi_room"
+        }
+    }
+
+    pub fn has_member(&self, fcid: &Fcid) -> bool {
+        self.members.contains(fcid)
+    }
+
+    pub fn message(&self, event_id: &EventId) -> Option<&SandboxMessage> {
+        self.messages.iter().find(|m| &m.event_id == event_id)
+    }
+
+    pub fn message_mut(&mut self, event_id: &EventId) -> Option<&mut SandboxMessage> {
+        self.messages.iter_mut().find(|m| &m.event_id == event_id)
+    }
+}
+
+fn id<T: std::str::FromStr>(text: &str) -> T
+where
+    T::Err: std::fmt::Debug,
+{
+    text.parse()
+        .unwrap_or_else(|e| panic!("the sandbox's own id `{text}` is invalid: {e:?}"))
+}
+
+impl World {
+    /// The world at first start: the bot, three people, a direct room of the bot with each, and the
+    /// group room 财务部; one `finstore.room.create` event per direct room.
+    pub fn seeded(now_ms: i64) -> Self {
+        let bot = Person {
+            fcid: id(&format!("@finchat-bot:{SERVER}")),
+            name: "机器人".into(),
+        };
+        let people: Vec<Person> = [("alice", "张三"), ("bob", "李四"), ("carol", "王五")]
+            .into_iter()
+            .map(|(local, name)| Person {
+                fcid: id(&format!("@{local}:{SERVER}")),
+                name: name.into(),
+            })
+            .collect();
+        let room = |room_id: String, direct_with: Option<Fcid>, name: Option<&str>| {
+            let mut members = vec![bot.fcid.clone()];
+            match &direct_with {
+                Some(fcid) => members.push(fcid.clone()),
+                None => members.extend(people.iter().map(|p| p.fcid.clone())),
+            }
+            Room {
+                room_id: id(&room_id),
+                direct_with,
+                name: name.map(str::to_owned),
+                topic: None,
+                history_visibility: "shared".into(),
+                federate: false,
+                owner: bot.fcid.clone(),
+                members,
+                message_forbidden_except_owner: false,
+                invite_forbidden_except_owner: false,
+                messages: Vec::new(),
+            }
+        };
+        let mut rooms: Vec<Room> = people
+            .iter()
+            .map(|p| {
+                let room_id = format!("!direct-{}:{SERVER}", p.fcid.localpart());
+                room(room_id, Some(p.fcid.clone()), None)
+            })
+            .collect();
+        rooms.push(room(format!("!finance:{SERVER}"), None, Some("财务部")));
+        let mut state = World {
+            format: FORMAT,
+            bot,
+            people,
+            rooms,
+            media: BTreeMap::new(),
+            events: Vec::new(),
+            pushed: 0,
+            next_event: 0,
+            next_room: 0,
+            token: None,
+            rev: 0,
+        };
+        let direct: Vec<(RoomId, Fcid)> = state
+            .rooms
+            .iter()
+            .filter_map(|r| Some((r.room_id.clone(), r.direct_with.clone()?)))
+            .collect();
+        for (room_id, fcid) in direct {
+            let event_id = state.next_event_id();
+            let creator = state.bot.fcid.to_string();
+            state.events.push(json!({
+                "event_id": event_id, "type": "finstore.room.create", "timestamp": now_ms,
+                "room_id": room_id, "room_type": "direct_room", "sender": "", "fcid": fcid,
+                "content": {"creator": creator},
+            }));
+        }
+        state
+    }
+
+    /// A new event id, `$<n>:sandbox` with `n` zero-padded so that ids sort in order.
+    pub fn next_event_id(&mut self) -> EventId {
+        self.next_event += 1;
+        id(&format!("${:08}:{SERVER}", self.next_event))
+    }
+
+    pub fn person(&self, fcid: &Fcid) -> Option<&Person> {
+        self.people.iter().find(|p| &p.fcid == fcid)
+    }
+
+    /// The name shown for `fcid`.
+    pub fn name_of(&self, fcid: &Fcid) -> String {
+        if fcid == &self.bot.fcid {
+            return self.bot.name.clone();
+        }
+        self.person(fcid)
+            .map_or_else(|| fcid.to_string(), |p| p.name.clone())
+    }
+
+    /// Whether `fcid` is a known account (a person or the bot).
+    pub fn knows(&self, fcid: &Fcid) -> bool {
+        fcid == &self.bot.fcid || self.person(fcid).is_some()
+    }
+
+    /// The people, as a list for messages.
+    pub fn people_list(&self) -> String {
+        let names: Vec<String> = self
+            .people
+            .iter()
+            .map(|p| format!("`{}`", p.fcid))
+            .collect();
+        names.join(", ")
+    }
+
+    pub fn room(&self, room_id: &RoomId) -> Option<&Room> {
+        self.rooms.iter().find(|r| &r.room_id == room_id)
+    }
+
+    pub fn room_mut(&mut self, room_id: &RoomId) -> Option<&mut Room> {
+        self.rooms.iter_mut().find(|r| &r.room_id == room_id)
+    }
+
+    /// The bot's direct room with `fcid`.
+    pub fn direct_room(&self, fcid: &Fcid) -> Option<&Room> {
+        self.rooms
+            .iter()
+            .find(|r| r.direct_with.as_ref() == Some(fcid))
+    }
+
+    /// Reads the state file; `None` when there is none yet.
+    pub fn load(path: &Path) -> io::Result<Option<World>> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let state: World = serde_json::from_str(&text).map_err(|e| {
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "the sandbox state file {} cannot be read: {e}",
+                    path.display()
+                ),
+            )
+        })?;
+        if state.format != FORMAT {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "the sandbox state file {} has format {}, this sandbox reads {FORMAT}; \
+                     move it away to start afresh",
+                    path.display(),
+                    state.format
+                ),
+            ));
+        }
+        Ok(Some(state))
+    }
+
+    /// Writes the state file atomically: beside it first, then renamed over it.
+    pub fn save(&self, path: &Path) -> io::Result<()> {
+        let text = serde_json::to_vec(self).map_err(io::Error::other)?;
+        let mut temporary = path.as_os_str().to_owned();
+        temporary.push(".tmp");
+        std::fs::write(&temporary, text)?;
+        std::fs::rename(&temporary, path)
+    }
+}

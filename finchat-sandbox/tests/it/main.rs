@@ -1,0 +1,10 @@
+//! Integration tests of the sandbox: the real `Client`, `Receiver` and `PollingConsumer` against it,
+//! its pushes to a callback, and its page.
+
+mod client;
+mod flows;
+mod page;
+mod push;
+mod support;
+
+use finchat_test_support::server;

@@ -1,0 +1,86 @@
+//! Helpers the sandbox tests share: a started sandbox, its client, a card sent, a page fetched.
+
+use std::time::{Duration, Instant};
+
+use finchat_client::{Client, RetryPolicy};
+use finchat_cui::element::{Reply, TextInput};
+use finchat_cui::{Card, EventId, Fcid, RoomId};
+use finchat_sandbox::{RunningSandbox, Sandbox, SandboxConfig};
+
+pub fn fcid(name: &str) -> Fcid {
+    format!("@{name}:sandbox").parse().unwrap()
+}
+
+pub fn room(id: &str) -> RoomId {
+    format!("!{id}:sandbox").parse().unwrap()
+}
+
+pub async fn start(config: SandboxConfig) -> RunningSandbox {
+    Sandbox::serve(config, "127.0.0.1:0").await.unwrap()
+}
+
+/// A client of the sandbox that does not retry, so that each test sees the server's first answer.
+pub fn client(sandbox: &RunningSandbox) -> Client {
+    sandbox.client().retry(RetryPolicy::none()).build().unwrap()
+}
+
+/// Waits up to 10 s for `done`.
+pub async fn wait_until(what: &str, done: impl Fn() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !done() {
+        assert!(Instant::now() < deadline, "timed out waiting until {what}");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+pub fn approval_card() -> Card {
+    Card::form()
+        .text("报销申请 #42")
+        .input(TextInput::new("amount").placeholder("金额").value("1200"))
+        .input(TextInput::new("comment").placeholder("审批意见"))
+        .reply(Reply::new("decision", "同意"))
+        .reply(Reply::new("decision", "驳回"))
+}
+
+/// Sends `card` from the bot to `room`; the card's event id.
+pub async fn send_card(client: &Client, room: &RoomId, card: Card) -> EventId {
+    let report = client
+        .messages()
+        .send(card)
+        .room(room.clone())
+        .send()
+        .await
+        .unwrap();
+    assert!(report.all_delivered(), "{report:?}");
+    report.results[0].event_id().unwrap().clone()
+}
+
+/// An HTTP client that shows redirects instead of following them.
+pub fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+pub fn enc(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+pub async fn page(sandbox: &RunningSandbox, person: &str, room_id: &RoomId) -> String {
+    let url = format!(
+        "{}/?as={}&room={}",
+        sandbox.url,
+        enc(fcid(person).as_str()),
+        enc(room_id.as_str())
+    );
+    reqwest::get(url).await.unwrap().text().await.unwrap()
+}
+
+/// Serves `router` on a free port; its URL.
+pub async fn serve(router: axum::Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await.ok() });
+    format!("http://{addr}")
+}
