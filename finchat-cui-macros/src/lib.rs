@@ -4,6 +4,8 @@
 //! refers to `::finchat_cui`.
 
 mod cui;
+mod errors;
+mod form;
 mod suggest;
 
 use proc_macro::TokenStream;
@@ -14,19 +16,16 @@ pub fn cui(input: TokenStream) -> TokenStream {
     cui::expand(input.into()).into()
 }
 
-mod choice;
-mod form;
-
 /// `#[derive(CuiForm)]` is defined in `finchat-cui-macros`; use it through `finchat_cui`, since the
 /// generated code refers to `::finchat_cui`.
 #[proc_macro_derive(CuiForm, attributes(cui))]
-pub fn derive_cui_form(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
+pub fn derive_cui_form(input: TokenStream) -> TokenStream {
     form::derive(input.into()).into()
 }
 
 /// `#[derive(CuiChoice)]` is defined in `finchat-cui-macros`; use it through `finchat_cui`, since the
 /// generated code refers to `::finchat_cui`.
 #[proc_macro_derive(CuiChoice, attributes(cui))]
-pub fn derive_cui_choice(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
-    choice::derive(input.into()).into()
+pub fn derive_cui_choice(input: TokenStream) -> TokenStream {
+    form::choice::derive(input.into()).into()
 }

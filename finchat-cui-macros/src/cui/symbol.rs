@@ -13,17 +13,6 @@ pub const OPENURL: &str = "openurl";
 pub const TEXTCARD: &str = "textcard";
 pub const FILE: &str = "file";
 
-/// Tags that make a whole message.
-pub const TOP_LEVEL_TAGS: &[&str] = &[FORM, TEXTCARD, IMAGE, FILE, TEXT];
-/// Tags that stand inside `<form>`.
-pub const ELEMENT_TAGS: &[&str] = &[
-    TEXT, DIVIDER, IMAGE, INPUT, DROPDOWN, REPLY, SUBMIT, OPENURL,
-];
-/// Every tag.
-pub const ALL_TAGS: &[&str] = &[
-    FORM, TEXT, DIVIDER, IMAGE, INPUT, DROPDOWN, OPTION, REPLY, SUBMIT, OPENURL, TEXTCARD, FILE,
-];
-
 pub const STATUS: &str = "status";
 pub const SHARED: &str = "shared";
 pub const FCIDS: &str = "fcids";

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 
 use proc_macro2::Span;
 
-use super::Errors;
 use super::ast::{Dropdown, Element, Form, Item, Message, OptionItem, Value};
+use crate::errors::Errors;
 
 pub fn check(message: &Message, errors: &mut Errors) {
     match message {

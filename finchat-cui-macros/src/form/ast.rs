@@ -9,8 +9,8 @@ use syn::{
     Meta, PathArguments, Type,
 };
 
-use super::Errors;
 use super::attr::{FieldAttrs, StructAttrs};
+use crate::errors::Errors;
 
 /// Types drawn as a text input; every other type is drawn as a dropdown of its `CuiChoice` options.
 const TEXT_TYPES: &[&str] = &[

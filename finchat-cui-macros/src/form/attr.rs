@@ -8,8 +8,8 @@ use syn::ext::IdentExt;
 use syn::meta::ParseNestedMeta;
 use syn::{Attribute, Expr, ExprLit, ExprPath, Ident, Lit, LitStr, Meta, Token, token};
 
-use super::Errors;
 use super::symbol::*;
+use crate::errors::Errors;
 use crate::suggest::did_you_mean;
 
 /// Where an attribute stands; each place takes its own attributes.

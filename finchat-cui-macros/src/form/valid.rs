@@ -1,9 +1,9 @@
 //! The rules of `#[derive(CuiForm)]` that span several attributes or fields: what a skipped field
 //! cannot have, and one field per key.
 
-use super::Errors;
 use super::ast::{Field, Form};
 use super::symbol::SKIP;
+use crate::errors::Errors;
 
 pub fn check(form: &Form, errors: &mut Errors) {
     let mut keys: Vec<(String, &Field)> = Vec::new();

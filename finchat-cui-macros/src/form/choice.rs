@@ -1,5 +1,5 @@
 //! `#[derive(CuiChoice)]`: a fieldless enum whose variants are the options of a dropdown. Attributes
-//! are read like those of `CuiForm` (`form::attr`); every mistake is reported together, and on error
+//! are read like those of `CuiForm` (`attr`); every mistake is reported together, and on error
 //! the impl is a stub so that uses of the trait add no errors of their own.
 
 use proc_macro2::{Span, TokenStream};
@@ -7,9 +7,9 @@ use quote::quote;
 use syn::ext::IdentExt;
 use syn::{Data, DeriveInput, Fields, Ident};
 
-use crate::form::Errors;
-use crate::form::attr::{VariantAttrs, read_enum};
-use crate::form::symbol::VALUE;
+use super::attr::{VariantAttrs, read_enum};
+use super::symbol::VALUE;
+use crate::errors::Errors;
 
 /// One variant: a choice of the dropdown.
 struct Choice<'a> {
@@ -27,9 +27,9 @@ pub fn derive(input: TokenStream) -> TokenStream {
     };
     let mut errors = Errors::default();
     let choices = choices(&input, &mut errors);
-    match (errors.into_tokens(), choices) {
-        (None, Some(choices)) => expand(&input, &choices),
-        (errors, _) => {
+    match errors.finish(choices) {
+        Ok(choices) => expand(&input, &choices),
+        Err(errors) => {
             let fallback = fallback(&input);
             quote! { #errors #fallback }
         }
