@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue, RETRY_AFTER, USER_AGENT};
 use reqwest::{Method, StatusCode};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -54,6 +54,10 @@ pub(crate) struct Inner {
     pub retry: RetryPolicy,
     pub batch_size: usize,
     pub concurrency: usize,
+    /// The time limit of each request, set on the request so that it holds on a caller's client too.
+    timeout: Duration,
+    user_agent: Option<HeaderValue>,
+    max_retry_after: Duration,
 }
 
 impl std::fmt::Debug for Client {
@@ -79,6 +83,9 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     batch_size: usize,
     concurrency: usize,
+    http: Option<reqwest::Client>,
+    user_agent: Option<String>,
+    max_retry_after: Duration,
 }
 
 impl Default for ClientBuilder {
@@ -94,6 +101,9 @@ impl Default for ClientBuilder {
             retry: RetryPolicy::default(),
             batch_size: 100,
             concurrency: 8,
+            http: None,
+            user_agent: None,
+            max_retry_after: Duration::from_secs(60),
         }
     }
 }
@@ -166,7 +176,48 @@ impl ClientBuilder {
         self
     }
 
+    /// The longest `Retry-After` the client waits out before repeating a call (default 60 s). A
+    /// server that asks for longer gets its error returned at once, with [`Error::retry_after`].
+    pub fn max_retry_after(mut self, wait: Duration) -> Self {
+        self.max_retry_after = wait;
+        self
+    }
+
+    /// Makes the calls on the app's own `reqwest::Client` (its proxy, TLS roots, default headers and
+    /// connection pool) instead of one the builder makes. Its `User-Agent` is then left alone unless
+    /// [`ClientBuilder::user_agent`] names one, and its connect time-out is its own; the total time
+    /// limit ([`ClientBuilder::timeout`]) is still set on every request.
+    ///
+    /// ```no_run
+    /// # fn demo() -> Result<(), Box<dyn std::error::Error>> {
+    /// let http = reqwest::Client::builder().https_only(true).build()?;
+    /// let client = finchat_client::Client::builder()
+    ///     .http_client(http)
+    ///     .base_url("https://finchat.example.org")
+    ///     .app_id("5cf29aec6ccfd004ccd28075")
+    ///     .secret(std::env::var("FINCHAT_SECRET")?)
+    ///     .build()?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// The `User-Agent` of every call (default `finchat-client/<version>`).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
     /// The client, or what is missing.
+    ///
+    /// # Errors
+    ///
+    /// A configuration error ([`ErrorClass::Local`](crate::ErrorClass::Local)) when `base_url`,
+    /// `app_id` or `secret` is missing, the base URL is not `http(s)://`, the user agent cannot be a
+    /// header, or the HTTP client cannot be made (no TLS back end).
     pub fn build(self) -> Result<Client, Error> {
         let base_url = self
             .base_url
@@ -184,7 +235,22 @@ impl ClientBuilder {
         let secret = self
             .secret
             .ok_or_else(|| Error::config("secret is required"))?;
-        let http = self.timeouts.client().map_err(Error::config)?;
+        let user_agent = match (self.user_agent, &self.http) {
+            (Some(agent), _) => Some(agent),
+            (None, None) => Some(http::USER_AGENT.to_owned()),
+            (None, Some(_)) => None,
+        };
+        let user_agent = user_agent
+            .map(|agent| {
+                HeaderValue::try_from(agent).map_err(|_| {
+                    Error::config("the user agent has characters a header cannot hold")
+                })
+            })
+            .transpose()?;
+        let http = match self.http {
+            Some(client) => client,
+            None => self.timeouts.client().map_err(Error::config)?,
+        };
         let store = self
             .store
             .unwrap_or_else(|| Arc::new(InMemoryTokenStore::new()));
@@ -198,6 +264,9 @@ impl ClientBuilder {
                 retry: self.retry,
                 batch_size: self.batch_size,
                 concurrency: self.concurrency,
+                timeout: self.timeouts.total,
+                user_agent,
+                max_retry_after: self.max_retry_after,
             }),
         })
     }
@@ -377,18 +446,8 @@ impl Client {
             }))
             .auth(Auth::None)
             .retry(Retry::Safe);
-        // Not through `call`, which fetches tokens itself: the token call has its own retry loop.
         let name = call.name();
-        let response = self
-            .inner
-            .retry
-            .run(
-                &name,
-                || self.send_once(&call, None),
-                |e| call.retry.allows(e),
-            )
-            .await
-            .map_err(|e| e.in_call(&name))?;
+        let response = self.call_without_token(&call).await?;
         let answer: TokenAnswer = read_json(response, &name).await?;
         Ok(AccessToken::new(
             answer.app_access_token,
@@ -426,12 +485,45 @@ impl Client {
                 replaced_token = true;
                 continue;
             }
-            if call.retry.allows(&error) && attempt < self.inner.retry.attempts {
-                tracing::debug!(call = %name, attempt, error = %error, "retrying");
-                tokio::time::sleep(self.inner.retry.delay(attempt)).await;
-                continue;
+            match self.wait_before_retry(&call, attempt, &error) {
+                Some(wait) => {
+                    tracing::debug!(call = %name, attempt, error = %error, ?wait, "retrying");
+                    tokio::time::sleep(wait).await;
+                }
+                None => return Err(error.in_call(name)),
             }
-            return Err(error.in_call(name));
+        }
+    }
+
+    /// Runs a call that carries no app token (the token call itself, which `call` needs): the same
+    /// retries, without the token's replacement.
+    async fn call_without_token(&self, call: &Call) -> Result<reqwest::Response, Error> {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let error = match self.send_once(call, None).await {
+                Ok(response) => return Ok(response),
+                Err(error) => error,
+            };
+            match self.wait_before_retry(call, attempt, &error) {
+                Some(wait) => tokio::time::sleep(wait).await,
+                None => return Err(error.in_call(call.name())),
+            }
+        }
+    }
+
+    /// Whether try `attempt` of `call`, failed with `error`, is repeated, and after how long: what
+    /// the server asked for in `Retry-After`, or else the backoff. `None` when the call may not be
+    /// repeated after this error, the tries are used up, or the server asks for a longer wait than
+    /// the client accepts.
+    fn wait_before_retry(&self, call: &Call, attempt: u32, error: &Error) -> Option<Duration> {
+        if !call.retry.allows(error) || attempt >= self.inner.retry.attempts {
+            return None;
+        }
+        match error.retry_after() {
+            Some(wait) if wait > self.inner.max_retry_after => None,
+            Some(wait) => Some(wait),
+            None => Some(self.inner.retry.delay(attempt)),
         }
     }
 
@@ -449,7 +541,14 @@ impl Client {
         if !call.query.is_empty() {
             url.query_pairs_mut().extend_pairs(&call.query);
         }
-        let mut request = self.inner.http.request(call.method.clone(), url);
+        let mut request = self
+            .inner
+            .http
+            .request(call.method.clone(), url)
+            .timeout(self.inner.timeout);
+        if let Some(agent) = &self.inner.user_agent {
+            request = request.header(USER_AGENT, agent.clone());
+        }
         match &call.auth {
             Auth::App => {
                 if let Some(token) = token {
@@ -481,8 +580,16 @@ impl Client {
         if status.is_success() {
             return Ok(response);
         }
+        let retry_after = match status {
+            StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE => response
+                .headers()
+                .get(RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(http::retry_after),
+            _ => None,
+        };
         let text = response.text().await.map_err(Error::transport)?;
-        Err(error_answer(status, &text))
+        Err(error_answer(status, &text).with_retry_after(retry_after))
     }
 }
 

@@ -24,9 +24,11 @@ impl HandlerError {
     }
 }
 
-impl<E: std::error::Error + Send + Sync + 'static> From<E> for HandlerError {
+/// Any error a handler meets, so that `?` works on it: every `std::error::Error + Send + Sync`,
+/// `anyhow::Error`, and a `String` or `&str` message.
+impl<E: Into<Box<dyn std::error::Error + Send + Sync + 'static>>> From<E> for HandlerError {
     fn from(error: E) -> Self {
-        Self(Box::new(error))
+        Self(error.into())
     }
 }
 

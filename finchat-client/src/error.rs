@@ -3,6 +3,7 @@
 //! hold a secret or a token.
 
 use std::fmt;
+use std::time::Duration;
 
 use finchat_cui::Problems;
 use reqwest::StatusCode;
@@ -16,7 +17,8 @@ use crate::http::Failure;
 /// Ask it what happened with [`Error::fc_code`], [`Error::status`], [`Error::is_timeout`],
 /// [`Error::is_transport`], [`Error::is_malformed_response`], [`Error::problems`].
 pub struct Error {
-    kind: Kind,
+    /// Boxed, so that a `Result<_, Error>` stays small.
+    kind: Box<Kind>,
     /// Which call failed, e.g. `POST /api/v1/finchat/open-api/message/send`.
     call: Option<String>,
 }
@@ -28,6 +30,8 @@ enum Kind {
         code: FcCode,
         message: String,
         data: Option<Value>,
+        /// The server's `Retry-After`, on a 429 or 503.
+        retry_after: Option<Duration>,
     },
     /// The request did not complete, no answer came in time, or it could not be read.
     Failure(Failure),
@@ -51,7 +55,16 @@ impl Error {
             code,
             message,
             data,
+            retry_after: None,
         })
+    }
+
+    /// The same error, with the wait the server asked for in `Retry-After`.
+    pub(crate) fn with_retry_after(mut self, wait: Option<Duration>) -> Self {
+        if let Kind::Api { retry_after, .. } = &mut *self.kind {
+            *retry_after = wait;
+        }
+        self
     }
 
     pub(crate) fn transport(error: reqwest::Error) -> Self {
@@ -75,7 +88,10 @@ impl Error {
     }
 
     fn new(kind: Kind) -> Self {
-        Self { kind, call: None }
+        Self {
+            kind: Box::new(kind),
+            call: None,
+        }
     }
 
     pub(crate) fn in_call(mut self, call: impl Into<String>) -> Self {
@@ -85,7 +101,7 @@ impl Error {
 
     /// The API's `errcode`, when the server answered with one.
     pub fn fc_code(&self) -> Option<&FcCode> {
-        match &self.kind {
+        match &*self.kind {
             Kind::Api { code, .. } => Some(code),
             _ => None,
         }
@@ -93,7 +109,7 @@ impl Error {
 
     /// The HTTP status of the answer, when there was one.
     pub fn status(&self) -> Option<StatusCode> {
-        match &self.kind {
+        match &*self.kind {
             Kind::Api { status, .. } => Some(*status),
             Kind::Failure(failure) => failure.status(),
             _ => None,
@@ -102,8 +118,19 @@ impl Error {
 
     /// The `data` the server sent with its error, if any.
     pub fn data(&self) -> Option<&Value> {
-        match &self.kind {
+        match &*self.kind {
             Kind::Api { data, .. } => data.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// How long the server asked the client to wait before trying again (`Retry-After` on a 429 or
+    /// 503 answer). The client waits it out itself when it may repeat the call and the wait is
+    /// within [`ClientBuilder::max_retry_after`](crate::ClientBuilder::max_retry_after); this is
+    /// what it was told when it gave up.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match &*self.kind {
+            Kind::Api { retry_after, .. } => *retry_after,
             _ => None,
         }
     }
@@ -111,7 +138,7 @@ impl Error {
     /// What kind of failure this is: the `errcode` decides, and the HTTP status when the code is
     /// `FC_UNKNOWN` or absent (as the API documents).
     pub fn class(&self) -> ErrorClass {
-        match &self.kind {
+        match &*self.kind {
             Kind::Api { status, code, .. } => ErrorClass::of(code, *status),
             Kind::Failure(Failure::Transport(_)) => ErrorClass::Transport,
             Kind::Failure(Failure::Timeout) => ErrorClass::Timeout,
@@ -122,22 +149,22 @@ impl Error {
 
     /// No answer came within the time-out.
     pub fn is_timeout(&self) -> bool {
-        matches!(self.kind, Kind::Failure(Failure::Timeout))
+        matches!(*self.kind, Kind::Failure(Failure::Timeout))
     }
 
     /// The request failed on the way (connection, TLS, reset), not with an answer.
     pub fn is_transport(&self) -> bool {
-        matches!(self.kind, Kind::Failure(Failure::Transport(_)))
+        matches!(*self.kind, Kind::Failure(Failure::Transport(_)))
     }
 
     /// The server answered something that could not be read.
     pub fn is_malformed_response(&self) -> bool {
-        matches!(self.kind, Kind::Failure(Failure::Malformed { .. }))
+        matches!(*self.kind, Kind::Failure(Failure::Malformed { .. }))
     }
 
     /// The content broke the format's rules, so nothing was sent; these are the problems.
     pub fn problems(&self) -> Option<&Problems> {
-        match &self.kind {
+        match &*self.kind {
             Kind::InvalidContent(problems) => Some(problems),
             _ => None,
         }
@@ -145,7 +172,7 @@ impl Error {
 
     /// Whether the server said the app's access token is missing, wrong or expired.
     pub(crate) fn is_token_rejected(&self) -> bool {
-        match &self.kind {
+        match &*self.kind {
             Kind::Api { status, code, .. } => {
                 *code == FcCode::InvalidAccessToken
                     || matches!(*status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN)
@@ -160,7 +187,7 @@ impl Error {
 
     /// Whether the request cannot have reached the server (the connection was never made).
     pub(crate) fn never_reached_server(&self) -> bool {
-        matches!(&self.kind, Kind::Failure(failure) if failure.never_reached_server())
+        matches!(&*self.kind, Kind::Failure(failure) if failure.never_reached_server())
     }
 }
 
@@ -180,6 +207,9 @@ pub enum ErrorClass {
     LimitExceeded,
     /// A user is or is not in a room, against what was asked.
     Conflict,
+    /// Too many requests (429): the server refused this one and may say when to come back
+    /// ([`Error::retry_after`]).
+    RateLimited,
     /// The server failed (`FC_INTERNAL_ERROR`, 5xx).
     Server,
     /// Another answer.
@@ -215,6 +245,7 @@ impl ErrorClass {
                 403 => Self::Forbidden,
                 404 => Self::NotFound,
                 409 => Self::Conflict,
+                429 => Self::RateLimited,
                 500..=599 => Self::Server,
                 _ => Self::Other,
             },
@@ -227,7 +258,7 @@ impl fmt::Display for Error {
         if let Some(call) = &self.call {
             write!(f, "{call}: ")?;
         }
-        match &self.kind {
+        match &*self.kind {
             Kind::Api {
                 status,
                 code,
@@ -261,7 +292,7 @@ impl fmt::Debug for Error {
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match &self.kind {
+        match &*self.kind {
             Kind::Failure(failure) => failure.source(),
             Kind::InvalidContent(problems) => Some(problems),
             _ => None,

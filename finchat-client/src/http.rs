@@ -6,10 +6,27 @@
 //! its own error type.
 
 use std::fmt;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use reqwest::StatusCode;
 use url::Url;
+
+/// The `User-Agent` the clients send unless told otherwise.
+pub(crate) const USER_AGENT: &str = concat!("finchat-client/", env!("CARGO_PKG_VERSION"));
+
+/// The wait a `Retry-After` value asks for: delay-seconds, or an HTTP date (a date in the past is no
+/// wait). `None` when it is neither.
+pub(crate) fn retry_after(value: &str) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(
+        at.duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
+}
 
 /// How long a request may take: in all, and to connect (defaults 30 s and 10 s).
 #[derive(Debug, Clone, Copy)]
@@ -32,6 +49,7 @@ impl Timeouts {
     pub fn client(self) -> Result<reqwest::Client, String> {
         install_crypto_provider();
         reqwest::Client::builder()
+            .user_agent(USER_AGENT)
             .timeout(self.total)
             .connect_timeout(self.connect)
             .build()
@@ -163,5 +181,24 @@ mod tests {
                 .unwrap_err()
                 .starts_with("base_url `x` is not a URL: ")
         );
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_and_http_dates() {
+        assert_eq!(retry_after("120"), Some(Duration::from_secs(120)));
+        assert_eq!(retry_after(" 0 "), Some(Duration::ZERO));
+        let later = SystemTime::now() + Duration::from_secs(120);
+        let wait = retry_after(&httpdate::fmt_http_date(later)).unwrap();
+        assert!(
+            wait > Duration::from_secs(110) && wait <= Duration::from_secs(120),
+            "{wait:?}"
+        );
+        let earlier = SystemTime::now() - Duration::from_secs(120);
+        assert_eq!(
+            retry_after(&httpdate::fmt_http_date(earlier)),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(retry_after("soon"), None);
+        assert_eq!(retry_after("-5"), None);
     }
 }

@@ -1,4 +1,18 @@
-//! The async client of the FinChat open API.
+//! The async client of the FinChat open API, for bots and apps: send messages and CUI cards to rooms
+//! and people with one result per target, update cards, and receive what people do as typed events,
+//! pushed to a webhook (`Receiver`) or polled ([`polling`]), routed by a [`Dispatcher`].
+//!
+//! | feature | default | what it adds |
+//! | --- | --- | --- |
+//! | `receiver` | on | `Receiver`, the webhook receiver: an axum router taking FinChat's pushes |
+//! | `rustls` | on | HTTPS by rustls with the aws-lc-rs crypto provider and the platform's verifier |
+//! | `rustls-ring` | off | HTTPS by rustls with the ring crypto provider, installed as the process default unless the app installed one |
+//! | `native-tls` | off | HTTPS by the platform's TLS library (OpenSSL on Linux) |
+//! | `fuxin` | off | `fuxin`: FuXin meeting-system tokens |
+//! | `gobelieve` | off | `gobelieve`: the GoBelieve IM REST API |
+//!
+//! A bot that only sends needs `default-features = false, features = ["rustls"]`: no server side.
+//! Without a TLS feature the client speaks plain HTTP only.
 //!
 //! [`Client`] is cheap to clone and safe to share between tasks. It fetches the app access token on
 //! first use, keeps it, replaces it before it expires, fetches only one at a time, and replaces it
@@ -26,6 +40,8 @@
 //! # Ok(())
 //! # }
 //! ```
+
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod api;
 mod client;
@@ -56,6 +72,14 @@ pub use fc_code::FcCode;
 pub use receiver::Receiver;
 pub use retry::RetryPolicy;
 pub use secret::Secret;
+
+/// The axum crate, whose `Router` [`Receiver::router`] returns.
+#[cfg(feature = "receiver")]
+pub use axum;
+/// The reqwest crate, whose `Client` [`ClientBuilder::http_client`] takes.
+pub use reqwest;
+pub use reqwest::StatusCode;
+pub use url::Url;
 
 /// The README's examples, compiled and run as doctests (here, where both crates are in reach).
 #[cfg(doctest)]

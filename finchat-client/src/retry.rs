@@ -9,8 +9,8 @@ pub(crate) enum Retry {
     /// Repeating it is harmless (GETs, the token, send-to-device with its transaction id): retried
     /// after transport errors, time-outs and 5xx answers.
     Safe,
-    /// Repeating it could do it twice (sends): retried only when the request provably never reached
-    /// the server (the connection was never made).
+    /// Repeating it could do it twice (sends): retried only when the request provably was not
+    /// carried out: the connection was never made, or the server refused it with 429.
     IfNotSent,
 }
 
@@ -21,9 +21,14 @@ impl Retry {
             Retry::Safe => {
                 error.is_transport()
                     || error.is_timeout()
-                    || error.class() == crate::ErrorClass::Server
+                    || matches!(
+                        error.class(),
+                        crate::ErrorClass::Server | crate::ErrorClass::RateLimited
+                    )
             }
-            Retry::IfNotSent => error.never_reached_server(),
+            Retry::IfNotSent => {
+                error.never_reached_server() || error.class() == crate::ErrorClass::RateLimited
+            }
         }
     }
 }

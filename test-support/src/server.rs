@@ -55,6 +55,8 @@ pub struct Reply {
     pub content_type: &'static str,
     /// How long the server waits before answering.
     pub delay: Duration,
+    /// More headers, e.g. `Retry-After`.
+    pub headers: Vec<(&'static str, String)>,
 }
 
 impl Reply {
@@ -65,6 +67,7 @@ impl Reply {
             body: body.to_string().into_bytes(),
             content_type: "application/json",
             delay: Duration::ZERO,
+            headers: Vec::new(),
         }
     }
 
@@ -80,7 +83,14 @@ impl Reply {
             body: body.to_vec(),
             content_type,
             delay: Duration::ZERO,
+            headers: Vec::new(),
         }
+    }
+
+    /// The same answer with the header `name: value` too.
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.headers.push((name, value.into()));
+        self
     }
 
     /// The same answer, given after `delay`.
@@ -141,6 +151,9 @@ impl TestServer {
                 response
                     .headers_mut()
                     .insert("content-type", reply.content_type.parse().unwrap());
+                for (name, value) in reply.headers {
+                    response.headers_mut().insert(name, value.parse().unwrap());
+                }
                 response
             }
         });
