@@ -2,6 +2,8 @@
 
 use finchat_client::Client;
 
+use crate::exit::Error;
+
 /// Where the server is and who the app is; each also read from its environment variable.
 #[derive(clap::Args)]
 pub struct Connection {
@@ -22,21 +24,26 @@ pub struct Connection {
 }
 
 impl Connection {
-    /// A client, or the line to print.
-    pub fn client(&self) -> Result<Client, String> {
+    /// The server, as given.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// A client of the server.
+    pub fn client(&self) -> Result<Client, Error> {
         Client::builder()
             .base_url(&self.base_url)
             .app_id(&self.app_id)
             .secret(self.secret.as_str())
             .build()
-            .map_err(|e| format!("finchat: {e}"))
+            .map_err(|e| Error::caused("cannot make a client", e))
     }
 }
 
 /// A current-thread runtime for one command.
-pub fn runtime() -> Result<tokio::runtime::Runtime, String> {
+pub fn runtime() -> Result<tokio::runtime::Runtime, Error> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| format!("finchat: cannot start the async runtime: {e}"))
+        .map_err(|e| Error::caused("cannot start the async runtime", e))
 }

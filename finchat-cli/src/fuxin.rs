@@ -1,12 +1,12 @@
 //! `finchat fuxin token` and `finchat fuxin refresh`: FuXin's two token calls, each printing the
 //! grant as one JSON line in the API's own field names.
 
-use std::process::ExitCode;
-
 use finchat_client::Secret;
 use finchat_client::fuxin::{Client, TokenGrant};
 
 use crate::connection::runtime;
+use crate::exit::{Error, Exit};
+use crate::output;
 
 /// Arguments of `finchat fuxin`.
 #[derive(clap::Args)]
@@ -66,7 +66,7 @@ struct RefreshArgs {
 }
 
 impl Connection {
-    fn client(&self) -> Result<Client, String> {
+    fn client(&self) -> Result<Client, Error> {
         let mut builder = Client::builder()
             .base_url(&self.base_url)
             .eid(&self.eid)
@@ -74,34 +74,32 @@ impl Connection {
         if let Some(url) = &self.refresh_base_url {
             builder = builder.refresh_base_url(url);
         }
-        builder.build().map_err(|e| format!("finchat fuxin: {e}"))
+        builder
+            .build()
+            .map_err(|e| Error::caused("cannot make a FuXin client", e))
     }
 }
 
-pub fn run(args: &Args) -> ExitCode {
-    let result = match &args.command {
+pub fn run(args: &Args) -> Result<Exit, Error> {
+    match &args.command {
         Command::Token(args) => grant(&args.connection, None),
         Command::Refresh(args) => grant(&args.connection, Some(&args.refresh_token)),
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(line) => {
-            eprintln!("{line}");
-            ExitCode::from(2)
-        }
     }
 }
 
-fn grant(connection: &Connection, refresh_token: Option<&str>) -> Result<(), String> {
+fn grant(connection: &Connection, refresh_token: Option<&str>) -> Result<Exit, Error> {
     let client = connection.client()?;
     let runtime = runtime()?;
     let grant = match refresh_token {
-        None => runtime.block_on(client.get_access_token()),
-        Some(token) => runtime.block_on(client.refresh_token(&Secret::new(token))),
-    }
-    .map_err(|e| format!("finchat fuxin: {e}"))?;
-    println!("{}", grant_json(&grant));
-    Ok(())
+        None => runtime
+            .block_on(client.get_access_token())
+            .map_err(|e| Error::caused("cannot get a FuXin token", e))?,
+        Some(token) => runtime
+            .block_on(client.refresh_token(&Secret::new(token)))
+            .map_err(|e| Error::caused("cannot refresh the FuXin token", e))?,
+    };
+    output::line(grant_json(&grant))?;
+    Ok(Exit::Done)
 }
 
 /// The grant in the API's names. Printing the tokens is what this command is for; stdout only.

@@ -1,14 +1,12 @@
 //! `finchat gobelieve …`: send any FinChat content to GoBelieve (a card goes as its plain-text
 //! fallback) and grant user tokens.
 
-use std::process::ExitCode;
-
 use clap::ValueEnum;
 use finchat_client::gobelieve::{Client, Content, GrantRequest, Platform};
-use finchat_cui::MessageContent;
 
 use crate::connection::runtime;
-use crate::input;
+use crate::exit::{Error, Exit};
+use crate::{input, output};
 
 /// Arguments of `finchat gobelieve`.
 #[derive(clap::Args)]
@@ -113,30 +111,21 @@ enum PlatformArg {
     Web,
 }
 
-pub fn run(args: &Args) -> ExitCode {
-    match run_command(args) {
-        Ok(line) => {
-            println!("{line}");
-            ExitCode::SUCCESS
-        }
-        Err(line) => {
-            eprintln!("{line}");
-            ExitCode::from(2)
-        }
-    }
+pub fn run(args: &Args) -> Result<Exit, Error> {
+    output::line(run_command(args)?)?;
+    Ok(Exit::Done)
 }
 
-/// The line to print, or the error line.
-fn run_command(args: &Args) -> Result<serde_json::Value, String> {
+/// The line to print.
+fn run_command(args: &Args) -> Result<serde_json::Value, Error> {
     let client = Client::builder()
         .base_url(&args.base_url)
         .appid(args.appid)
         .secret(args.secret.as_str())
         .build()
-        .map_err(|e| format!("finchat gobelieve: {e}"))?;
+        .map_err(|e| Error::caused("cannot make a GoBelieve client", e))?;
     let runtime = runtime()?;
     let messages = client.messages();
-    let failed = |e| format!("finchat gobelieve: {e}");
     // Each send: its content, and the call that sends it.
     let (content, result) = match &args.command {
         Command::SendPeer(to) => {
@@ -171,7 +160,7 @@ fn run_command(args: &Args) -> Result<serde_json::Value, String> {
         }
         Command::Grant(grant) => return grant_token(&client, &runtime, grant),
     };
-    result.map_err(failed)?;
+    result.map_err(|e| Error::caused("cannot send to GoBelieve", e))?;
     Ok(serde_json::json!({"outcome": "sent", "content": content.as_str()}))
 }
 
@@ -179,7 +168,7 @@ fn grant_token(
     client: &Client,
     runtime: &tokio::runtime::Runtime,
     grant: &GrantArgs,
-) -> Result<serde_json::Value, String> {
+) -> Result<serde_json::Value, Error> {
     let mut request = GrantRequest::new(grant.uid, &grant.name);
     if let Some(platform) = grant.platform {
         request = request.platform(match platform {
@@ -193,24 +182,18 @@ fn grant_token(
     }
     let grant = runtime
         .block_on(client.users().grant(request))
-        .map_err(|e| format!("finchat gobelieve: {e}"))?;
+        .map_err(|e| Error::caused("cannot grant a GoBelieve token", e))?;
     // Printing the token is what this command is for; it goes to stdout only.
     Ok(serde_json::json!({"token": grant.token.expose()}))
 }
 
 /// The content file as GoBelieve content. It is checked as FinChat would check it, so that one
 /// file serves both systems.
-fn read_content(body: &Body) -> Result<Content, String> {
-    let input = input::read(&body.content)?;
-    let content: MessageContent = serde_json::from_value(input.content)
-        .map_err(|e| format!("{}: not message content: {e}", input.name))?;
-    if let Err(problems) = content.validate() {
-        let lines: Vec<String> = problems
-            .iter()
-            .map(|p| format!("{}: {}: {}", input.name, p.path, p.message))
-            .collect();
-        return Err(lines.join("\n"));
-    }
+fn read_content(body: &Body) -> Result<Content, Error> {
+    let (name, content) = input::read_content(&body.content)?;
+    content
+        .validate()
+        .map_err(|problems| Error::caused(format!("{name}: not sent"), problems))?;
     let text = content.to_plain_text();
     Ok(if body.sdk_text {
         Content::sdk_text(text)

@@ -1,10 +1,11 @@
 //! `finchat upload` and `finchat download`: files to and from the media server.
 
-use std::process::ExitCode;
-
 use finchat_cui::MxcUri;
 
 use crate::connection::{Connection, runtime};
+use crate::exit::{Error, Exit};
+use crate::input;
+use crate::output::{self, AsyncStdout};
 
 /// Arguments of `finchat upload`.
 #[derive(clap::Args)]
@@ -14,7 +15,7 @@ pub struct UploadArgs {
     /// The file's MIME type (default: from its extension).
     #[arg(long, value_name = "TYPE")]
     content_type: Option<String>,
-    /// The file to upload.
+    /// The file to upload; `-`: stdin (then `application/octet-stream` unless `--content-type`).
     file: String,
 }
 
@@ -23,71 +24,55 @@ pub struct UploadArgs {
 pub struct DownloadArgs {
     #[command(flatten)]
     connection: Connection,
-    /// Where to write it (default: stdout).
+    /// Where to write it (default, or `-`: stdout).
     #[arg(long, short, value_name = "FILE")]
     output: Option<String>,
     /// The `mxc://server/media-id` URI.
     uri: MxcUri,
 }
 
-pub fn upload(args: &UploadArgs) -> ExitCode {
-    let result = (|| {
-        let bytes =
-            std::fs::read(&args.file).map_err(|e| format!("{}: cannot read: {e}", args.file))?;
-        let content_type = args
-            .content_type
-            .clone()
-            .unwrap_or_else(|| guess_type(&args.file).to_owned());
-        let client = args.connection.client()?;
-        let uri = runtime()?
-            .block_on(client.media().upload(bytes, &content_type))
-            .map_err(|e| format!("finchat upload: {e}"))?;
-        println!("{uri}");
-        Ok::<_, String>(())
-    })();
-    finish(result)
+pub fn upload(args: &UploadArgs) -> Result<Exit, Error> {
+    let bytes = input::read_bytes(&args.file)?;
+    let content_type = match &args.content_type {
+        Some(content_type) => content_type.clone(),
+        None if args.file == "-" => "application/octet-stream".to_owned(),
+        None => guess_type(&args.file).to_owned(),
+    };
+    let client = args.connection.client()?;
+    let uri = runtime()?
+        .block_on(client.media().upload(bytes, &content_type))
+        .map_err(|e| Error::caused(format!("cannot upload {}", input::name(&args.file)), e))?;
+    output::line(uri)?;
+    Ok(Exit::Done)
 }
 
-pub fn download(args: &DownloadArgs) -> ExitCode {
-    let result = (|| {
-        let client = args.connection.client()?;
-        let runtime = runtime()?;
-        runtime.block_on(async {
-            let failed = |e: finchat_client::Error| format!("finchat download: {e}");
-            match &args.output {
-                Some(path) => {
-                    let mut file = tokio::fs::File::create(path)
-                        .await
-                        .map_err(|e| format!("{path}: cannot create: {e}"))?;
-                    client
-                        .media()
-                        .download_to(&args.uri, &mut file)
-                        .await
-                        .map_err(failed)?;
-                }
-                None => {
-                    let mut stdout = tokio::io::stdout();
-                    client
-                        .media()
-                        .download_to(&args.uri, &mut stdout)
-                        .await
-                        .map_err(failed)?;
-                }
+pub fn download(args: &DownloadArgs) -> Result<Exit, Error> {
+    let client = args.connection.client()?;
+    let failed = |e| Error::caused(format!("cannot download {}", args.uri), e);
+    runtime()?.block_on(async {
+        match args.output.as_deref() {
+            Some(path) if path != "-" => {
+                let mut file = tokio::fs::File::create(path)
+                    .await
+                    .map_err(|e| Error::caused(format!("{path}: cannot create"), e))?;
+                client
+                    .media()
+                    .download_to(&args.uri, &mut file)
+                    .await
+                    .map_err(failed)?;
             }
-            Ok::<_, String>(())
-        })
-    })();
-    finish(result)
-}
-
-fn finish(result: Result<(), String>) -> ExitCode {
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(line) => {
-            eprintln!("{line}");
-            ExitCode::from(1)
+            _ => {
+                let mut stdout = AsyncStdout::new();
+                let downloaded = client.media().download_to(&args.uri, &mut stdout).await;
+                match downloaded {
+                    // The client keeps only the message of a write error, so ask stdout itself.
+                    Err(_) if stdout.is_closed() => return Ok(Exit::Done),
+                    result => result.map_err(failed)?,
+                };
+            }
         }
-    }
+        Ok(Exit::Done)
+    })
 }
 
 /// The MIME type of common file extensions; `application/octet-stream` otherwise.

@@ -1,11 +1,9 @@
 //! `finchat render`: prints the plain-text fallback or the HTML preview of content.
 
-use std::process::ExitCode;
-
-use finchat_cui::MessageContent;
 use finchat_cui::render::{HtmlOptions, html_page, plain_text};
 
-use crate::input;
+use crate::exit::{Error, Exit};
+use crate::{input, output};
 
 /// Arguments of `finchat render`.
 #[derive(clap::Args)]
@@ -19,30 +17,13 @@ pub struct Args {
     html: Option<String>,
 }
 
-pub fn run(args: &Args) -> ExitCode {
-    let (path, html) = match (&args.text, &args.html) {
-        (Some(path), _) => (path, false),
-        (None, Some(path)) => (path, true),
-        (None, None) => return ExitCode::from(2),
-    };
-    let input = match input::read(path) {
-        Ok(input) => input,
-        Err(line) => {
-            eprintln!("{line}");
-            return ExitCode::from(2);
-        }
-    };
-    let content = match serde_json::from_value::<MessageContent>(input.content) {
-        Ok(content) => content,
-        Err(e) => {
-            eprintln!("{}: not message content: {e}", input.name);
-            return ExitCode::from(1);
-        }
-    };
-    if html {
-        print!("{}", html_page(&content, &HtmlOptions::default()));
-    } else {
-        println!("{}", plain_text(&content));
+pub fn run(args: &Args) -> Result<Exit, Error> {
+    if let Some(path) = &args.text {
+        let (_, content) = input::read_content(path)?;
+        output::line(plain_text(&content))?;
+    } else if let Some(path) = &args.html {
+        let (_, content) = input::read_content(path)?;
+        output::bytes(html_page(&content, &HtmlOptions::default()).as_bytes())?;
     }
-    ExitCode::SUCCESS
+    Ok(Exit::Done)
 }

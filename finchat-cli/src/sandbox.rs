@@ -1,12 +1,13 @@
 //! `finchat sandbox`: a local FinChat where a person sees and submits a bot's cards.
 
 use std::path::PathBuf;
-use std::process::ExitCode;
 use std::time::Duration;
 
-use finchat_sandbox::{Sandbox, SandboxConfig};
+use finchat_sandbox::{RunningSandbox, Sandbox, SandboxConfig};
 
 use crate::connection::runtime;
+use crate::exit::{self, Error, Exit};
+use crate::output;
 
 /// Arguments of `finchat sandbox`.
 #[derive(clap::Args)]
@@ -37,18 +38,11 @@ pub struct Args {
     token_lifetime: u64,
 }
 
-pub fn run(args: &Args) -> ExitCode {
-    let runtime = match runtime() {
-        Ok(runtime) => runtime,
-        Err(line) => {
-            eprintln!("{line}");
-            return ExitCode::from(2);
-        }
-    };
-    runtime.block_on(serve(args))
+pub fn run(args: &Args) -> Result<Exit, Error> {
+    runtime()?.block_on(serve(args))
 }
 
-async fn serve(args: &Args) -> ExitCode {
+async fn serve(args: &Args) -> Result<Exit, Error> {
     let mut config = SandboxConfig::new()
         .app_id(&args.app_id)
         .secret(args.secret.as_str())
@@ -59,43 +53,53 @@ async fn serve(args: &Args) -> ExitCode {
     if let Some(state) = &args.state {
         config = config.state_file(state);
     }
-    let sandbox = match Sandbox::serve(config, (args.host.as_str(), args.port)).await {
-        Ok(sandbox) => sandbox,
-        Err(e) => {
-            eprintln!(
-                "finchat: cannot start the sandbox on {}:{}: {e}",
-                args.host, args.port
-            );
-            return ExitCode::from(2);
+    let sandbox = Sandbox::serve(config, (args.host.as_str(), args.port))
+        .await
+        .map_err(|e| {
+            Error::caused(
+                format!("cannot start the sandbox on {}:{}", args.host, args.port),
+                e,
+            )
+        })?;
+    // A reader that went away misses the rest of this, not the sandbox.
+    if let Err(error) = print_welcome(args, &sandbox) {
+        if !error.is_closed_stdout() {
+            exit::report(&error);
         }
-    };
+    }
+    if tokio::signal::ctrl_c().await.is_err() {
+        output::error_line("finchat: cannot wait for Ctrl-C; stopping");
+    }
+    sandbox.shutdown().await;
+    Ok(Exit::Done)
+}
+
+/// Where the sandbox is, who is in it, and how to point an app at it.
+fn print_welcome(args: &Args, sandbox: &RunningSandbox) -> Result<(), Error> {
     let handle = &sandbox.handle;
-    println!("FinChat sandbox at {}", sandbox.url);
-    println!("  app id    {}", args.app_id);
-    println!("  secret    {}", args.secret);
+    output::line(format_args!("FinChat sandbox at {}", sandbox.url))?;
+    output::line(format_args!("  app id    {}", args.app_id))?;
+    output::line(format_args!("  secret    {}", args.secret))?;
     match &args.callback {
-        Some(url) => println!("  callback  {url} (PUT, with the token given)"),
-        None => println!("  callback  none: events are kept for polling (finchat poll)"),
+        Some(url) => output::line(format_args!(
+            "  callback  {url} (PUT, with the token given)"
+        ))?,
+        None => output::line("  callback  none: events are kept for polling (finchat poll)")?,
     }
     match &args.state {
-        Some(path) => println!("  state     {}", path.display()),
-        None => println!("  state     in memory"),
+        Some(path) => output::line(format_args!("  state     {}", path.display()))?,
+        None => output::line("  state     in memory")?,
     }
-    println!("  bot       {}", handle.bot());
+    output::line(format_args!("  bot       {}", handle.bot()))?;
     for user in handle.users() {
         let name = handle.name(&user).unwrap_or_default();
         let room = handle
             .direct_room(&user)
             .map_or_else(String::new, |r| format!("direct room {r}"));
-        println!("  person    {user} {name}  {room}");
+        output::line(format_args!("  person    {user} {name}  {room}"))?;
     }
-    println!(
+    output::line(format_args!(
         "  use it     FINCHAT_BASE_URL={} FINCHAT_APP_ID={} FINCHAT_SECRET={}",
         sandbox.url, args.app_id, args.secret
-    );
-    if tokio::signal::ctrl_c().await.is_err() {
-        eprintln!("finchat: cannot wait for Ctrl-C; stopping");
-    }
-    sandbox.shutdown().await;
-    ExitCode::SUCCESS
+    ))
 }

@@ -1,8 +1,9 @@
 //! `finchat schema`: prints one of finchat-cui's JSON Schemas.
 
-use std::process::ExitCode;
-
 use clap::ValueEnum;
+
+use crate::exit::{Error, Exit};
+use crate::output;
 
 /// Arguments of `finchat schema`.
 #[derive(clap::Args)]
@@ -24,21 +25,15 @@ enum Which {
     Submission,
 }
 
-pub fn run(args: &Args) -> ExitCode {
+pub fn run(args: &Args) -> Result<Exit, Error> {
     let schema = match args.which {
         Which::Content => finchat_cui::schema::content(),
         Which::Cui => finchat_cui::schema::cui(),
         Which::Card => finchat_cui::schema::card(),
         Which::Submission => finchat_cui::schema::submission(),
     };
-    match serde_json::to_string_pretty(&schema) {
-        Ok(text) => {
-            println!("{text}");
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("finchat: cannot write the schema: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    let text = serde_json::to_string_pretty(&schema)
+        .map_err(|e| Error::caused("cannot write the schema", e))?;
+    output::line(text)?;
+    Ok(Exit::Done)
 }

@@ -2,14 +2,14 @@
 //! line per target on stdout, a progress line on a terminal, and a non-zero exit when any target
 //! did not get it.
 
-use std::io::{IsTerminal, Write};
-use std::process::ExitCode;
+use std::io::IsTerminal;
 
 use finchat_client::{Delivery, SendReport};
-use finchat_cui::{EventId, Fcid, MessageContent, RoomId};
+use finchat_cui::{EventId, Fcid, RoomId};
 
 use crate::connection::{Connection, runtime};
-use crate::input;
+use crate::exit::{Error, Exit};
+use crate::{input, output};
 
 /// The targets and content of a send.
 #[derive(clap::Args)]
@@ -20,7 +20,7 @@ pub struct Targets {
     /// A user to send to, in their direct room with the app (repeatable).
     #[arg(long = "fcid", value_name = "FCID")]
     fcids: Vec<Fcid>,
-    /// A file of room ids, one per line (blank lines and `#` comments skipped).
+    /// A file of room ids, one per line (blank lines and `#` comments skipped); `-`: stdin.
     #[arg(long, value_name = "FILE")]
     rooms_file: Option<String>,
     /// Targets per request.
@@ -55,34 +55,36 @@ pub struct UpdateArgs {
     targets: Targets,
 }
 
-pub fn send(args: &SendArgs) -> ExitCode {
+pub fn send(args: &SendArgs) -> Result<Exit, Error> {
     run(&args.connection, &args.targets, None)
 }
 
-pub fn update(args: &UpdateArgs) -> ExitCode {
+pub fn update(args: &UpdateArgs) -> Result<Exit, Error> {
     run(&args.connection, &args.targets, Some(&args.origin))
 }
 
-fn run(connection: &Connection, targets: &Targets, origin: Option<&EventId>) -> ExitCode {
-    let prepared = (|| {
-        let content = read_content(&targets.content)?;
-        let rooms = rooms(targets)?;
-        let client = connection.client()?;
-        Ok::<_, String>((content, rooms, client))
-    })();
-    let (content, rooms, client) = match prepared {
-        Ok(prepared) => prepared,
-        Err(line) => {
-            eprintln!("{line}");
-            return ExitCode::from(2);
-        }
-    };
+fn run(
+    connection: &Connection,
+    targets: &Targets,
+    origin: Option<&EventId>,
+) -> Result<Exit, Error> {
+    if targets.content == "-" && targets.rooms_file.as_deref() == Some("-") {
+        return Err(Error::new(
+            "stdin can be read once: give the content or `--rooms-file` as a file",
+        ));
+    }
+    let (_, content) = input::read_content(&targets.content)?;
+    let rooms = rooms(targets)?;
+    let client = connection.client()?;
     let total = rooms.len() + targets.fcids.len();
     let show_progress = std::io::stderr().is_terminal() && total > targets.batch_size;
     let messages = client.messages();
-    let request = match origin {
-        Some(origin) => messages.update_cui(origin.clone(), content),
-        None => messages.send(content),
+    let (request, doing) = match origin {
+        Some(origin) => (
+            messages.update_cui(origin.clone(), content),
+            "cannot update the card",
+        ),
+        None => (messages.send(content), "cannot send"),
     };
     let request = request
         .rooms(rooms)
@@ -90,34 +92,29 @@ fn run(connection: &Connection, targets: &Targets, origin: Option<&EventId>) -> 
         .batch_size(targets.batch_size)
         .concurrency(targets.concurrency);
     let request = if show_progress {
-        request.on_progress(|done, total| {
-            eprint!("\rsent {done}/{total}");
-            let _ = std::io::stderr().flush();
-        })
+        request.on_progress(|done, total| output::error_text(format_args!("\rsent {done}/{total}")))
     } else {
         request
     };
-    let result = runtime().and_then(|rt| {
-        rt.block_on(request.send())
-            .map_err(|e| format!("finchat: {e}"))
-    });
+    let result = runtime()?.block_on(request.send());
     if show_progress {
-        eprintln!();
+        output::error_line("");
     }
-    match result {
-        Ok(report) => print_report(&report),
-        Err(line) => {
-            eprintln!("{line}");
-            ExitCode::from(2)
-        }
-    }
+    let report = result.map_err(|e| Error::caused(doing, e))?;
+    print_report(&report)
 }
 
-fn print_report(report: &SendReport) -> ExitCode {
-    let mut out = std::io::stdout().lock();
+/// One line per target; [`Exit::Problems`] when any did not certainly get it. A reader that went away
+/// does not change what happened to the targets.
+fn print_report(report: &SendReport) -> Result<Exit, Error> {
     for result in &report.results {
-        let line = serde_json::to_string(result).unwrap_or_default();
-        let _ = writeln!(out, "{line}");
+        let line = serde_json::to_string(result)
+            .map_err(|e| Error::caused("cannot write the report", e))?;
+        match output::line(line) {
+            Ok(()) => {}
+            Err(error) if error.is_closed_stdout() => break,
+            Err(error) => return Err(error),
+        }
     }
     let failed = report
         .results
@@ -125,35 +122,29 @@ fn print_report(report: &SendReport) -> ExitCode {
         .filter(|r| !matches!(r.delivery, Delivery::Sent { .. }))
         .count();
     if failed > 0 {
-        eprintln!(
+        output::error_line(format_args!(
             "finchat: {failed} of {} targets did not certainly get the message",
             report.results.len()
-        );
-        ExitCode::from(1)
+        ));
+        Ok(Exit::Problems)
     } else {
-        ExitCode::SUCCESS
+        Ok(Exit::Done)
     }
 }
 
-fn read_content(path: &str) -> Result<MessageContent, String> {
-    let input = input::read(path)?;
-    serde_json::from_value(input.content)
-        .map_err(|e| format!("{}: not message content: {e}", input.name))
-}
-
-fn rooms(targets: &Targets) -> Result<Vec<RoomId>, String> {
+fn rooms(targets: &Targets) -> Result<Vec<RoomId>, Error> {
     let mut rooms = targets.rooms.clone();
     if let Some(path) = &targets.rooms_file {
-        let text =
-            std::fs::read_to_string(path).map_err(|e| format!("{path}: cannot read: {e}"))?;
+        let text = input::read_text(path)?;
+        let name = input::name(path);
         for (number, line) in text.lines().enumerate() {
             let line = line.trim();
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
             let room = line
-                .parse()
-                .map_err(|e| format!("{path}:{}: {e}", number + 1))?;
+                .parse::<RoomId>()
+                .map_err(|e| Error::caused(format!("{name}:{}", number + 1), e))?;
             rooms.push(room);
         }
     }

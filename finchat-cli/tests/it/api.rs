@@ -8,10 +8,16 @@ use serde_json::{Value, json};
 
 use crate::server::{Recorded, Reply, TestServer};
 
-fn finchat(server: &TestServer, args: &[&str], stdin: &str) -> Output {
+/// Runs `finchat args` against `server`, with `stdin` as its standard input.
+pub fn finchat(server: &TestServer, args: &[&str], stdin: &str) -> Output {
+    finchat_at(&server.url(), args, stdin)
+}
+
+/// Runs `finchat args` against the server at `url`.
+pub fn finchat_at(url: &str, args: &[&str], stdin: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_finchat"))
         .args(args)
-        .env("FINCHAT_BASE_URL", server.url())
+        .env("FINCHAT_BASE_URL", url)
         .env("FINCHAT_APP_ID", "app-1")
         .env("FINCHAT_SECRET", "test-secret-value")
         .stdin(Stdio::piped())
@@ -28,7 +34,8 @@ fn finchat(server: &TestServer, args: &[&str], stdin: &str) -> Output {
     child.wait_with_output().unwrap()
 }
 
-fn lines(output: &Output) -> Vec<Value> {
+/// Stdout, one JSON value per line.
+pub fn lines(output: &Output) -> Vec<Value> {
     String::from_utf8_lossy(&output.stdout)
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l}: {e}")))
@@ -101,7 +108,7 @@ async fn send_prints_one_line_per_target_and_exits_1_when_one_failed() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn send_exits_0_when_every_target_got_it_and_2_on_invalid_content() {
+async fn send_exits_0_when_every_target_got_it_and_3_on_invalid_content() {
     let server = TestServer::with_tokens(|r, _| answer_send(r)).await;
     let output = tokio::task::block_in_place(|| {
         finchat(&server, &["send", "--room", "!a:example.org", "-"], TEXT)
@@ -111,9 +118,10 @@ async fn send_exits_0_when_every_target_got_it_and_2_on_invalid_content() {
     let output = tokio::task::block_in_place(|| {
         finchat(&server, &["send", "--room", "!a:example.org", "-"], invalid)
     });
-    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(output.status.code(), Some(3));
     assert!(
-        String::from_utf8_lossy(&output.stderr).contains("body: empty body"),
+        String::from_utf8_lossy(&output.stderr)
+            .starts_with("finchat: cannot send: content not sent, it breaks the format's rules:\nbody: empty body"),
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
@@ -202,76 +210,21 @@ async fn upload_prints_the_uri_and_download_writes_the_file() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn listen_prints_each_event_and_answers_as_an_app_should() {
-    use std::io::{BufRead, BufReader};
-    let mut child = Command::new(env!("CARGO_BIN_EXE_finchat"))
-        .args([
-            "listen",
-            "--port",
-            "0",
-            "--token",
-            "callback-token",
-            "--app-id",
-            "app-1",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    let mut first = String::new();
-    stderr.read_line(&mut first).unwrap();
-    let addr = first
-        .strip_prefix("listening on ")
-        .and_then(|rest| rest.split('/').next())
-        .unwrap()
-        .to_owned();
-    let put = |body: Value| {
-        let url = format!("http://{addr}/callback");
-        async move {
-            reqwest::Client::new()
-                .put(url)
-                .json(&body)
-                .send()
-                .await
-                .unwrap()
-                .status()
-                .as_u16()
-        }
-    };
-    let event = json!({"app_id": "app-1", "token": "callback-token", "event": {
-        "event_id": "$1:x", "type": "finstore.room.interactcui", "timestamp": 1, "sender": "@alice:example.org",
-        "room_id": "!r:x", "origin_event": "$card:x", "content": {"action": "submit", "info": {"amount": "1200"}}}});
-    assert_eq!(put(event.clone()).await, 200);
-    let mut wrong = event;
-    wrong["token"] = "guess".into();
-    assert_eq!(put(wrong).await, 401);
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    stdout.read_line(&mut line).unwrap();
-    child.kill().ok();
-    child.wait().ok();
-    let line: Value = serde_json::from_str(&line).unwrap();
-    assert_eq!(
-        line,
-        json!({"type": "finstore.room.interactcui", "event_id": "$1:x", "sender": "@alice:example.org", "room_id": "!r:x",
-            "summary": {"action": "submit", "info": {"amount": "1200"}}})
-    );
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn poll_once_prints_the_events_and_keeps_the_cursor() {
-    let server = TestServer::with_tokens(|_, _| {
-        Reply::ok(json!({"events": [{"app_id": "app-1", "event_id": "$9:x", "type": "m.room.message", "timestamp": 1,
-            "sender": "@a:x", "room_id": "!r:x", "content": {"msgtype": "m.text", "body": "hi"}}], "since": "$9:x"}))
-    })
-    .await;
-    let dir = std::env::temp_dir().join(format!("finchat-cli-poll-{}", std::process::id()));
+async fn send_reads_the_rooms_file_from_stdin_but_not_both_inputs() {
+    let server = TestServer::with_tokens(|r, _| answer_send(r)).await;
+    let dir = std::env::temp_dir().join(format!("finchat-cli-stdin-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let since = dir.join("since.txt").to_string_lossy().into_owned();
+    let content = dir.join("text.json");
+    std::fs::write(&content, TEXT).unwrap();
+    let content = content.to_string_lossy().into_owned();
     let output = tokio::task::block_in_place(|| {
-        finchat(&server, &["poll", "--since-file", &since, "--once"], "")
+        finchat(
+            &server,
+            &["send", "--rooms-file", "-", &content],
+            "!a:example.org\n# skipped\n!b:example.org\n",
+        )
     });
+    std::fs::remove_dir_all(&dir).ok();
     assert_eq!(
         output.status.code(),
         Some(0),
@@ -279,9 +232,67 @@ async fn poll_once_prints_the_events_and_keeps_the_cursor() {
         String::from_utf8_lossy(&output.stderr)
     );
     assert_eq!(
-        lines(&output)[0]["summary"],
-        json!({"msgtype": "m.text", "text": "hi"})
+        server.calls()[0].json()["room_ids"],
+        json!(["!a:example.org", "!b:example.org"])
     );
-    assert_eq!(std::fs::read_to_string(&since).unwrap(), "$9:x");
+
+    let output =
+        tokio::task::block_in_place(|| finchat(&server, &["send", "--rooms-file", "-", "-"], TEXT));
+    assert_eq!(output.status.code(), Some(3));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("stdin can be read once"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(server.calls().len(), 1, "the second send sent nothing");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn send_names_the_line_of_a_bad_room_id_and_sends_nothing() {
+    let server = TestServer::with_tokens(|r, _| answer_send(r)).await;
+    let dir = std::env::temp_dir().join(format!("finchat-cli-rooms-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let rooms = dir.join("rooms.txt");
+    std::fs::write(&rooms, "!a:example.org\nnot-a-room\n").unwrap();
+    let rooms = rooms.to_string_lossy().into_owned();
+    let output = tokio::task::block_in_place(|| {
+        finchat(&server, &["send", "--rooms-file", &rooms, "-"], TEXT)
+    });
     std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(output.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with(&format!("finchat: {rooms}:2: room id `not-a-room`")),
+        "{stderr}"
+    );
+    assert!(server.requests().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn upload_reads_stdin_as_octet_stream_unless_told_the_type() {
+    let server =
+        TestServer::with_tokens(|_, _| Reply::ok(json!({"content_uri": "mxc://example.org/abc"})))
+            .await;
+    let output = tokio::task::block_in_place(|| finchat(&server, &["upload", "-"], "raw bytes"));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "mxc://example.org/abc\n",
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let output = tokio::task::block_in_place(|| {
+        finchat(
+            &server,
+            &["upload", "--content-type", "image/png", "-"],
+            "png",
+        )
+    });
+    assert_eq!(output.status.code(), Some(0));
+    let calls = server.calls();
+    assert_eq!(&calls[0].body[..], b"raw bytes");
+    assert_eq!(
+        calls[0].header("content-type"),
+        Some("application/octet-stream")
+    );
+    assert_eq!(calls[1].header("content-type"), Some("image/png"));
 }

@@ -50,7 +50,7 @@ async fn finchat_fuxin_token_prints_the_grant_as_json() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn finchat_fuxin_refresh_uses_the_refresh_host_and_errors_exit_2_without_the_secret() {
+async fn finchat_fuxin_refresh_uses_the_refresh_host_and_errors_exit_3_without_the_secret() {
     let token_host = token_server(crate::server::not_expected).await;
     let refresh_host = token_server(crate::server::not_expected).await;
     let (url, refresh_url) = (token_host.url(), refresh_host.url());
@@ -92,7 +92,7 @@ async fn finchat_fuxin_refresh_uses_the_refresh_host_and_errors_exit_2_without_t
         "test-secret",
     ];
     let output = tokio::task::block_in_place(|| finchat(&args));
-    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(output.status.code(), Some(3));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("errorCode 10001"), "{stderr}");
     assert!(!stderr.contains("test-secret"), "{stderr}");

@@ -122,7 +122,7 @@ async fn finchat_gobelieve_system_group_and_grant_reach_their_endpoints() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn finchat_gobelieve_refuses_invalid_content_and_reports_server_errors_with_exit_2() {
+async fn finchat_gobelieve_refuses_invalid_content_and_reports_server_errors_with_exit_3() {
     let server = TestServer::start(|_, _| {
         Reply::json(400, json!({"meta": {"code": 400, "message": "非法参数"}}))
     })
@@ -130,11 +130,11 @@ async fn finchat_gobelieve_refuses_invalid_content_and_reports_server_errors_wit
     let invalid = r#"{"msgtype": "m.text", "body": ""}"#;
     let args = ["send-peer", "--sender", "1", "--receiver", "2", "-"];
     let output = tokio::task::block_in_place(|| finchat(&server, &args, invalid));
-    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(output.status.code(), Some(3));
     assert!(server.requests().is_empty(), "invalid content is not sent");
     let valid = r#"{"msgtype": "m.text", "body": "hi"}"#;
     let output = tokio::task::block_in_place(|| finchat(&server, &args, valid));
-    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(output.status.code(), Some(3));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         stderr.contains("POST /messages/peers: http 400, code 400: 非法参数"),

@@ -1,6 +1,6 @@
-//! `finchat schema`, `finchat validate` and `finchat render`, run as a user runs them.
+//! `finchat schema`, `validate`, `render`, `completions` and `--help`, run as a user runs them.
 
-use std::io::Write;
+use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
@@ -135,20 +135,27 @@ fn validate_reads_stdin() {
 }
 
 #[test]
-fn validate_exits_2_on_input_that_is_not_json_or_cannot_be_read() {
+fn validate_exits_3_on_input_that_is_not_json_or_cannot_be_read() {
     let output = finchat(&["validate", "-"], Some("{not json"));
-    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(output.status.code(), Some(3));
     assert!(
-        stderr(&output).starts_with("<stdin>: not JSON: "),
+        stderr(&output).starts_with("finchat: <stdin>: not JSON: key must be a string at line 1"),
         "{}",
         stderr(&output)
     );
-    let output = finchat(&["validate", "/no/such/file.json"], None);
-    assert_eq!(output.status.code(), Some(2));
+    let output = finchat(&["validate", "/no/such/file.json", "-"], Some("{}"));
+    assert_eq!(output.status.code(), Some(3), "one file could not be read");
+    assert_eq!(
+        stderr(&output).lines().collect::<Vec<_>>(),
+        [
+            "finchat: /no/such/file.json: cannot read: No such file or directory (os error 2)",
+            "finchat: 1 of 2 files could not be checked",
+        ]
+    );
     assert!(
-        stderr(&output).starts_with("/no/such/file.json: cannot read: "),
-        "{}",
-        stderr(&output)
+        stdout(&output).starts_with("<stdin>: msgtype: "),
+        "the other file was checked: {}",
+        stdout(&output)
     );
 }
 
@@ -161,6 +168,96 @@ fn validate_reports_json_that_is_not_a_content_object() {
         "{}",
         stdout(&output)
     );
+}
+
+#[test]
+fn validate_prints_json_lines_with_file_path_kind_and_message() {
+    let request = r#"{"room_ids": ["!r:x"], "content": {"msgtype": "m.cui", "version": "0.1.0", "body": "b",
+        "info": {"type": "form", "status": "input", "shared": true,
+                 "elements": [{"type": "input", "subtype": "text-input", "key": "a"},
+                              {"type": "input", "subtype": "text-input", "key": "a"}]}}}"#;
+    let output = finchat(&["validate", "--format", "json", "-"], Some(request));
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stdout(&output),
+        concat!(
+            r#"{"file":"<stdin>","path":"content.info.elements[1].key","kind":"duplicate_key","#,
+            r#""message":"duplicate key \"a\" (also used by info.elements[0])"}"#,
+            "\n"
+        )
+    );
+    let output = finchat(&["validate", "--format", "json", "-"], Some("[1, 2]"));
+    let line: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(
+        (&line["path"], &line["kind"]),
+        (&"(content)".into(), &"wrong_type".into())
+    );
+}
+
+#[test]
+fn validate_ends_quietly_when_its_reader_goes_away() {
+    // Far more problems than a pipe holds, so finchat is still writing when the reader leaves.
+    let keys = vec![r#"{"type": "input", "subtype": "text-input", "key": "a"}"#; 20_000].join(",");
+    let card = format!(
+        r#"{{"msgtype": "m.cui", "version": "0.1.0", "body": "b",
+            "info": {{"type": "form", "status": "input", "shared": true, "elements": [{keys}]}}}}"#
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_finchat"))
+        .args(["validate", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(card.as_bytes()).unwrap();
+    drop(input);
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    drop(stdout);
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        first.starts_with("<stdin>: info.elements[1].key: duplicate key"),
+        "{first}"
+    );
+    assert_eq!(output.status.code(), Some(1), "problems were found");
+    assert_eq!(stderr(&output), "", "no panic, no complaint");
+}
+
+#[test]
+fn completions_prints_a_script_for_the_shell() {
+    let output = finchat(&["completions", "bash"], None);
+    assert_eq!(output.status.code(), Some(0));
+    let script = stdout(&output);
+    assert!(script.contains("complete -F _finchat"), "{script}");
+    assert!(script.contains("validate"), "the commands are in it");
+    assert!(script.contains("--rooms-file"), "and their flags");
+    assert_eq!(
+        finchat(&["completions", "tcsh"], None).status.code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn help_describes_the_tool_and_its_exit_statuses() {
+    let output = finchat(&["--help"], None);
+    assert_eq!(output.status.code(), Some(0));
+    let help = stdout(&output);
+    assert!(
+        help.starts_with(
+            "Validate, preview and send FinChat cards; receive events; run a local FinChat.\n"
+        ),
+        "{help}"
+    );
+    for status in [
+        "  0  done",
+        "  1  done, with problems",
+        "  2  usage error",
+        "  3  could not do it",
+    ] {
+        assert!(help.contains(status), "{status} in {help}");
+    }
 }
 
 #[test]
@@ -190,6 +287,17 @@ fn render_prints_an_html_page() {
     let html = stdout(&output);
     assert!(html.starts_with("<!doctype html>"), "{html}");
     assert!(html.contains("&lt;hi&gt;"));
+}
+
+#[test]
+fn render_exits_3_on_json_that_is_not_content() {
+    let output = finchat(&["render", "--text", "-"], Some("[1]"));
+    assert_eq!(output.status.code(), Some(3));
+    assert!(
+        stderr(&output).starts_with("finchat: <stdin>: not message content: invalid type"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]

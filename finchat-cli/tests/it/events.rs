@@ -1,0 +1,228 @@
+//! `finchat listen` and `finchat poll`, run as a user runs them: each event printed whole (or in
+//! short with `--summary`), and a server that cannot be reached said so on stderr.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, ChildStderr, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::api::{finchat, finchat_at, lines};
+use crate::server::{Reply, TestServer};
+
+/// A submission pushed the way FinChat pushes it: the app, the token, and the event.
+fn pushed_submission() -> Value {
+    json!({"app_id": "app-1", "token": "callback-token", "event": {
+        "event_id": "$1:x", "type": "finstore.room.interactcui", "timestamp": 1, "sender": "@alice:example.org",
+        "room_id": "!r:x", "origin_event": "$card:x", "content": {"action": "submit", "info": {"amount": "1200"}},
+        "unsigned": {"age": 7}}})
+}
+
+/// Starts `finchat listen` on a free port with `extra` arguments; the child and its address.
+fn listen(extra: &[&str]) -> (Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_finchat"))
+        .args(["listen", "--port", "0", "--token", "callback-token"])
+        .args(["--app-id", "app-1"])
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut first = String::new();
+    stderr.read_line(&mut first).unwrap();
+    let addr = first
+        .strip_prefix("listening on ")
+        .and_then(|rest| rest.split('/').next())
+        .unwrap_or_else(|| panic!("{first}"))
+        .to_owned();
+    (child, addr)
+}
+
+async fn put(addr: &str, body: &Value) -> u16 {
+    reqwest::Client::new()
+        .put(format!("http://{addr}/callback"))
+        .json(body)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+/// The first line `child` prints, as JSON; the child is stopped.
+fn first_line(mut child: Child) -> Value {
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    child.kill().ok();
+    child.wait().ok();
+    serde_json::from_str(&line).unwrap_or_else(|e| panic!("{line}: {e}"))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn listen_prints_each_event_whole_and_answers_as_an_app_should() {
+    let (child, addr) = listen(&[]);
+    let event = pushed_submission();
+    assert_eq!(put(&addr, &event).await, 200);
+    let mut wrong = event.clone();
+    wrong["token"] = "guess".into();
+    assert_eq!(put(&addr, &wrong).await, 401);
+    // Every field as it came, and nothing of the callback around it (the token stays unprinted).
+    assert_eq!(first_line(child), event["event"]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn listen_with_summary_prints_five_fields() {
+    let (child, addr) = listen(&["--summary"]);
+    assert_eq!(put(&addr, &pushed_submission()).await, 200);
+    assert_eq!(
+        first_line(child),
+        json!({"type": "finstore.room.interactcui", "event_id": "$1:x", "sender": "@alice:example.org", "room_id": "!r:x",
+            "summary": {"action": "submit", "info": {"amount": "1200"}}})
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn poll_once_prints_the_events_whole_and_keeps_the_cursor() {
+    let polled = json!({"app_id": "app-1", "event_id": "$9:x", "type": "m.room.message", "timestamp": 1,
+        "sender": "@a:x", "room_id": "!r:x", "content": {"msgtype": "m.text", "body": "hi"}});
+    let page = json!({"events": [polled], "since": "$9:x"});
+    let server = TestServer::with_tokens(move |_, _| Reply::ok(page.clone())).await;
+    let dir = std::env::temp_dir().join(format!("finchat-cli-poll-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let since = dir.join("since.txt").to_string_lossy().into_owned();
+    let poll = ["poll", "--since-file", &since, "--once"];
+    let output = tokio::task::block_in_place(|| finchat(&server, &poll, ""));
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(lines(&output), [polled]);
+    assert_eq!(std::fs::read_to_string(&since).unwrap(), "$9:x");
+    let output = tokio::task::block_in_place(|| {
+        finchat(&server, &[&poll[..], &["--summary"][..]].concat(), "")
+    });
+    assert_eq!(
+        lines(&output)[0]["summary"],
+        json!({"msgtype": "m.text", "text": "hi"})
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// A base URL where nothing listens.
+fn dead_server() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    url
+}
+
+#[test]
+fn poll_once_against_a_dead_server_exits_3_with_the_cause() {
+    let url = dead_server();
+    let since = std::env::temp_dir().join(format!("finchat-cli-dead-{}", std::process::id()));
+    let since = since.to_string_lossy().into_owned();
+    let output = finchat_at(&url, &["poll", "--since-file", &since, "--once"], "");
+    assert_eq!(output.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with(&format!("finchat: cannot poll {url}: POST ")),
+        "{stderr}"
+    );
+    // The cause chain reaches the operating system's word for it.
+    assert!(stderr.contains("Connection refused"), "{stderr}");
+    assert!(!stderr.contains("test-secret-value"), "{stderr}");
+}
+
+#[test]
+fn poll_against_a_dead_server_warns_on_each_try_and_keeps_trying() {
+    let url = dead_server();
+    let since = std::env::temp_dir().join(format!("finchat-cli-retry-{}", std::process::id()));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_finchat"))
+        .args(["poll", "--since-file"])
+        .arg(&since)
+        .env("FINCHAT_BASE_URL", &url)
+        .env("FINCHAT_APP_ID", "app-1")
+        .env("FINCHAT_SECRET", "test-secret-value")
+        .env_remove("RUST_LOG")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let mut stderr: BufReader<ChildStderr> = BufReader::new(child.stderr.take().unwrap());
+    let mut warnings = Vec::new();
+    for _ in 0..2 {
+        let mut line = String::new();
+        stderr.read_line(&mut line).unwrap();
+        warnings.push(line);
+    }
+    let still_running = child.try_wait().unwrap().is_none();
+    child.kill().ok();
+    child.wait().ok();
+    for (warning, wait) in warnings.iter().zip(["1s", "2s"]) {
+        assert!(
+            warning.contains(&format!("cannot poll {url}: ")),
+            "{warning}"
+        );
+        assert!(warning.contains("Connection refused"), "{warning}");
+        assert!(
+            warning
+                .trim_end()
+                .ends_with(&format!("trying again in {wait}")),
+            "{warning}"
+        );
+    }
+    assert!(still_running, "{warnings:?}");
+    assert!(started.elapsed() >= Duration::from_secs(1), "it waited");
+}
+
+#[test]
+fn v_logs_the_clients_retries_and_rust_log_overrides_it() {
+    let url = dead_server();
+    let since = std::env::temp_dir().join(format!("finchat-cli-log-{}", std::process::id()));
+    let since = since.to_string_lossy().into_owned();
+    let poll = ["poll", "--since-file", &since, "--once"];
+    let stderr = |args: &[&str], rust_log: Option<&str>| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_finchat"));
+        command
+            .args(args)
+            .env("FINCHAT_BASE_URL", &url)
+            .env("FINCHAT_APP_ID", "app-1")
+            .env("FINCHAT_SECRET", "test-secret-value");
+        match rust_log {
+            Some(filter) => command.env("RUST_LOG", filter),
+            None => command.env_remove("RUST_LOG"),
+        };
+        String::from_utf8(command.output().unwrap().stderr).unwrap()
+    };
+    let quiet = stderr(&poll, None);
+    assert!(!quiet.contains("DEBUG"), "{quiet}");
+    let verbose = stderr(&[&["-v"][..], &poll[..]].concat(), None);
+    assert!(
+        verbose.contains("DEBUG finchat_client::retry: retrying"),
+        "{verbose}"
+    );
+    let overridden = stderr(&[&["-v"][..], &poll[..]].concat(), Some("off"));
+    assert!(!overridden.contains("DEBUG"), "{overridden}");
+    // The error that ends the command is not a log line: `off` does not hide it.
+    assert!(
+        overridden.starts_with("finchat: cannot poll"),
+        "{overridden}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn listen_stops_quietly_when_its_reader_goes_away_and_leaves_the_event_for_later() {
+    // `listen` has read the first line of stderr and closed it too: as `finchat listen 2>&1 | head -1`,
+    // where the log's warning must not end it either.
+    let (mut child, addr) = listen(&[]);
+    drop(child.stdout.take());
+    // Not printed, so not acknowledged: FinChat pushes it again to whoever listens next.
+    assert_eq!(put(&addr, &pushed_submission()).await, 500);
+    let status = tokio::task::block_in_place(|| child.wait().unwrap());
+    assert_eq!(status.code(), Some(0));
+}
