@@ -93,3 +93,8 @@ pub use api::rooms::{
     CreateRoom, HistoryVisibility, ModifyRoom, ModifyRoomAnswer, RoomDetail, Rooms,
 };
 pub use api::users::{Friendship, UserDetail, Users};
+
+/// This crate's README, whose examples run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct CrateReadmeDoctests;

@@ -95,3 +95,8 @@ pub fn check_color(input: &str) -> bool {
         }
     }
 }
+
+/// This crate's README, whose examples run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct CrateReadmeDoctests;

@@ -308,3 +308,8 @@ impl SandboxHandle {
         self.shared.pushes()
     }
 }
+
+/// This crate's README, whose examples run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct CrateReadmeDoctests;
