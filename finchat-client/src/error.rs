@@ -293,8 +293,8 @@ impl fmt::Debug for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match &*self.kind {
+            // The message already holds the problems, and the transport error's own text.
             Kind::Failure(failure) => failure.source(),
-            Kind::InvalidContent(problems) => Some(problems),
             _ => None,
         }
     }

@@ -130,9 +130,12 @@ impl Failure {
     }
 
     /// The transport error, as the source of the client's error.
+    ///
+    /// The message already quotes the transport error, so the chain goes on from *its* cause: a cause
+    /// chain printed in full says each thing once.
     pub fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Self::Transport(error) => Some(error),
+            Self::Transport(error) => std::error::Error::source(error),
             _ => None,
         }
     }

@@ -138,6 +138,20 @@ async fn a_refused_connection_is_a_transport_error() {
             .starts_with("POST /api/v1/finchat/open-api/auth/token: request failed"),
         "{error}"
     );
+    // The cause chain, as a CLI or anyhow prints it, says each thing once and ends at the cause.
+    let mut chain = vec![error.to_string()];
+    let mut source = std::error::Error::source(&error);
+    while let Some(cause) = source {
+        chain.push(cause.to_string());
+        source = cause.source();
+    }
+    for pair in chain.windows(2) {
+        assert!(!pair[0].contains(&pair[1]), "said twice: {chain:?}");
+    }
+    assert!(
+        chain.last().unwrap().to_lowercase().contains("refused"),
+        "{chain:?}"
+    );
 }
 
 #[test]
