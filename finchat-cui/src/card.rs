@@ -2,10 +2,12 @@
 //! elements drawn top to bottom), with a builder that reads like the card.
 
 use schemars::JsonSchema;
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::element::{Dropdown, Element, Image, OpenUrl, Reply, Submit, Text, TextInput};
-use crate::{CardType, CuiContent, Fcid, HttpUrl, MxcUri, Status};
+use crate::word_list::word_list;
+use crate::{CuiContent, Fcid, HttpUrl, MxcUri};
 
 /// The `info` of an `m.cui` message.
 ///
@@ -25,7 +27,7 @@ use crate::{CardType, CuiContent, Fcid, HttpUrl, MxcUri, Status};
 /// card.validate()?;
 /// # Ok::<(), finchat_cui::Problems>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[non_exhaustive]
 pub struct Card {
     /// The card kind; `form` is the only published one.
@@ -37,10 +39,12 @@ pub struct Card {
     /// user.
     pub shared: bool,
     /// For an exclusive card, the users whose copy an update changes. Absent on the wire when `None`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fcids: Option<Vec<Fcid>>,
     /// The card's content, drawn top to bottom; at least one element.
     #[schemars(length(min = 1))]
     pub elements: Vec<Element>,
+    #[serde(flatten)]
     #[schemars(skip)]
     pub(crate) extra: Map<String, Value>,
 }
@@ -154,5 +158,25 @@ impl Card {
     /// Fields the format does not define, kept from received JSON (empty when built here).
     pub fn extra(&self) -> &Map<String, Value> {
         &self.extra
+    }
+}
+
+word_list! {
+    /// The state of a card (`info.status`) or of a reply button: whether the user can act on it.
+    Status {
+        /// `input`: the user can fill the card in and press its buttons.
+        Input = "input",
+        /// `loading`: the app is processing; the card is shown as busy.
+        Loading = "loading",
+        /// `disable`: read-only, for instance after it was handled.
+        Disable = "disable",
+    }
+}
+
+word_list! {
+    /// The kind of a CUI card (`info.type`).
+    CardType {
+        /// `form`, the only published kind.
+        Form = "form",
     }
 }

@@ -1,12 +1,12 @@
 //! Message content, tagged by `msgtype`: what `content` holds in a send or update-cui request and in a
 //! received `m.room.message` event.
 
-mod cui;
+pub(crate) mod cui;
 mod file;
 mod image;
 mod other;
 mod text;
-mod textcard;
+pub(crate) mod textcard;
 
 pub use cui::CuiContent;
 pub use file::{FileContent, FileInfo};

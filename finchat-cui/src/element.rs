@@ -15,6 +15,7 @@
 //! ```
 
 use schemars::JsonSchema;
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::{Color, HttpUrl, MxcUri, Status};
@@ -292,13 +293,14 @@ impl Dropdown {
 }
 
 /// One choice of a [`Dropdown`].
-#[derive(Debug, Clone, PartialEq, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[non_exhaustive]
 pub struct DropdownOption {
     /// What the user sees.
     pub label: String,
     /// What the submission carries.
     pub value: String,
+    #[serde(flatten)]
     #[schemars(skip)]
     pub(crate) extra: Map<String, Value>,
 }

@@ -1,8 +1,6 @@
 //! Typed forms: a struct that is a card and is read back from what users submit
 //! ([`CuiForm`]), an enum that is a dropdown's choices ([`CuiChoice`]), and [`FormErrors`].
 
-pub mod support;
-
 use std::fmt;
 
 use crate::element::DropdownOption;

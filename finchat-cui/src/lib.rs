@@ -36,36 +36,29 @@
 //! ```
 
 mod card;
-mod card_serde;
 mod checked_string;
 mod color;
 pub mod content;
 #[doc = include_str!("dsl.md")]
 pub mod dsl {}
-mod content_serde;
+#[doc(hidden)]
+pub mod __private;
 pub mod element;
-mod element_serde;
-mod fields_serde;
 mod form;
 mod http_url;
 mod id;
-mod options_serde;
 mod problem;
-#[doc(hidden)]
-pub mod __private {
-    //! Used by the code `cui!` and `#[derive(CuiForm)]` generate; not a public API.
-    pub use crate::form::support as form;
-    pub use crate::private::*;
-}
-mod private;
 pub mod render;
 pub mod schema;
 mod submission;
 mod validate;
-mod vocabulary;
+mod wire;
+mod word_list;
 
-pub use card::Card;
+pub use card::{Card, CardType, Status};
 pub use color::{Color, ColorError};
+pub use content::cui::Version;
+pub use content::textcard::OpenType;
 pub use content::{
     CuiContent, FileContent, FileInfo, ImageContent, ImageInfo, MessageContent, OtherContent,
     TextCardContent, TextCardInfo, TextContent,
@@ -81,6 +74,6 @@ pub use form::{CuiChoice, CuiForm, FormErrors};
 pub use http_url::{HttpUrl, UrlError};
 pub use id::{EventId, Fcid, IdError, MxcUri, RoomId};
 pub use problem::{Path, Problem, ProblemKind, Problems, Segment};
-pub use submission::{FromSubmitted, Submission, SubmissionError, SubmissionErrorKind};
+pub use submission::{Action, FromSubmitted, Submission, SubmissionError, SubmissionErrorKind};
 pub use validate::SENDABLE_MSGTYPES;
-pub use vocabulary::{Action, CardType, OpenType, Status, UnknownWordError, Version};
+pub use word_list::UnknownWordError;

@@ -7,8 +7,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::Card;
 use crate::element::Element;
-use crate::{Action, Card};
+use crate::word_list::word_list;
 
 /// The `content` of a `finstore.room.interactcui` event: which action was taken and, in `info`, the
 /// value of each input (and of the pressed reply button) under its key.
@@ -39,6 +40,14 @@ pub struct Submission {
     #[serde(flatten)]
     #[schemars(skip)]
     extra: Map<String, Value>,
+}
+
+word_list! {
+    /// What a user did to a card (`content.action` of a `finstore.room.interactcui` event).
+    Action {
+        /// `submit`: a submit or reply button was pressed.
+        Submit = "submit",
+    }
 }
 
 impl Submission {

@@ -12,8 +12,8 @@ use crate::content::{
     TextContent,
 };
 use crate::element::{Dropdown, Element, OtherElement};
-use crate::element_serde::{KNOWN_PAIRS, why_not_typed as why_element_is_not_typed};
 use crate::problem::{Path, ProblemKind, Problems};
+use crate::wire::{KNOWN_PAIRS, why_content_is_not_typed, why_element_is_not_typed};
 use crate::{Card, Status};
 
 /// The msgtypes the send APIs accept.
@@ -167,7 +167,7 @@ fn cui_rules(problems: &mut Problems, cui: &CuiContent) {
 
 fn other_content_rules(problems: &mut Problems, other: &OtherContent) {
     let root = Path::root();
-    let why = crate::content_serde::why_not_typed(other.raw());
+    let why = why_content_is_not_typed(other.raw());
     if !why.is_empty() {
         for error in why {
             problems.push(error.into_problem(&root));

@@ -3,7 +3,8 @@
 use schemars::JsonSchema;
 use serde_json::{Map, Value};
 
-use crate::{Card, Version};
+use crate::Card;
+use crate::word_list::word_list;
 
 /// The body the documented samples give a card: shown where the card cannot be drawn.
 pub const DEFAULT_CARD_BODY: &str = "[交互卡片]";
@@ -51,5 +52,13 @@ impl CuiContent {
     /// Fields the format does not define, kept from received JSON (empty when built here).
     pub fn extra(&self) -> &Map<String, Value> {
         &self.extra
+    }
+}
+
+word_list! {
+    /// The CUI protocol version (`version` of an `m.cui` message).
+    Version {
+        /// `0.1.0`, the only published version.
+        V0_1_0 = "0.1.0",
     }
 }

@@ -1,6 +1,7 @@
 //! `m.file`: a file stored on the media server.
 
 use schemars::JsonSchema;
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::MxcUri;
@@ -29,13 +30,16 @@ pub struct FileContent {
 }
 
 /// The `info` of a file.
-#[derive(Debug, Clone, Default, PartialEq, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
 #[non_exhaustive]
 pub struct FileInfo {
     /// MIME type; the API documents `""` for files.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mimetype: Option<String>,
     /// Size in bytes.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<u64>,
+    #[serde(flatten)]
     #[schemars(skip)]
     pub(crate) extra: Map<String, Value>,
 }

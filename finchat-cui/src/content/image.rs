@@ -1,6 +1,7 @@
 //! `m.image`: a picture stored on the media server.
 
 use schemars::JsonSchema;
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::MxcUri;
@@ -30,17 +31,22 @@ pub struct ImageContent {
 }
 
 /// The `info` of an image.
-#[derive(Debug, Clone, Default, PartialEq, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
 #[non_exhaustive]
 pub struct ImageInfo {
     /// MIME type, e.g. `image/png`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mimetype: Option<String>,
     /// Size in bytes.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<u64>,
     /// Height in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub h: Option<u32>,
     /// Width in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub w: Option<u32>,
+    #[serde(flatten)]
     #[schemars(skip)]
     pub(crate) extra: Map<String, Value>,
 }

@@ -1,9 +1,11 @@
 //! `m.textcard`: a title, a description and a button that opens a link.
 
 use schemars::JsonSchema;
+use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::{HttpUrl, MxcUri, OpenType};
+use crate::word_list::word_list;
+use crate::{HttpUrl, MxcUri};
 
 /// The content of `m.textcard`. Its `body` is the empty string, as the API documents.
 ///
@@ -29,7 +31,7 @@ pub struct TextCardContent {
 }
 
 /// The `info` of a text card.
-#[derive(Debug, Clone, PartialEq, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[non_exhaustive]
 pub struct TextCardInfo {
     /// The card's title.
@@ -41,7 +43,9 @@ pub struct TextCardInfo {
     /// The button's caption.
     pub btntext: String,
     /// Where the link opens; absent: the client decides.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub opentype: Option<OpenType>,
+    #[serde(flatten)]
     #[schemars(skip)]
     pub(crate) extra: Map<String, Value>,
 }
@@ -91,5 +95,15 @@ impl TextCardInfo {
     /// Fields the format does not define, kept from received JSON (empty when built here).
     pub fn extra(&self) -> &Map<String, Value> {
         &self.extra
+    }
+}
+
+word_list! {
+    /// How a text card's link opens (`info.opentype`).
+    OpenType {
+        /// `inapp`: inside FinChat.
+        InApp = "inapp",
+        /// `inbrowser`: in the system browser.
+        InBrowser = "inbrowser",
     }
 }

@@ -1,25 +1,28 @@
-//! Reading and writing the card envelope. Elements are read straight into [`Element`]s; a card whose
-//! envelope does not fit the format is kept as raw JSON by the content that holds it.
+//! Reading the card envelope (`info` of an `m.cui` message). Elements are read straight into
+//! [`Element`]s; a card whose envelope does not fit the format is kept as raw JSON by the content that
+//! holds it.
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess};
-use serde::ser::{Serialize, Serializer};
 use serde_json::Value;
 
+use super::field_error::{FieldError, FieldErrors, all_checks, json_type};
+use super::field_table::{Field, FieldTable, field_table};
+use super::lenient::{LenientVisitor, ObjectOrRaw};
 use crate::card::Card;
 use crate::element::Element;
-use crate::fields_serde::{
-    FieldError, FieldErrors, Fields, LenientVisitor, MapWriter, ObjectOrRaw, SlotKey, SlotKeySeed,
-    all_checks, json_type,
-};
 use crate::problem::{Path, ProblemKind};
 use crate::{CardType, Fcid, Status};
 
-const TYPE: usize = 0;
-const STATUS: usize = 1;
-const SHARED: usize = 2;
-const FCIDS: usize = 3;
-const ELEMENTS: usize = 4;
-const NAMES: &[&str; 5] = &["type", "status", "shared", "fcids", "elements"];
+field_table! {
+    /// The fields of a card envelope.
+    CardFields, CardKey {
+        card_type, CardType: "type",
+        status, Status: "status",
+        shared, Shared: "shared",
+        fcids, Fcids: "fcids",
+        elements, Elements: "elements",
+    }
+}
 
 /// The `elements` array read straight into elements, or whatever else arrived there.
 enum Elements {
@@ -63,17 +66,10 @@ impl ObjectOrRaw for CardOrRaw {
         CardOrRaw::Raw(value, vec![why])
     }
 
-    fn from_object<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut fields = Fields::empty(NAMES);
-        let mut elements = None;
-        while let Some(key) = map.next_key_seed(SlotKeySeed(NAMES))? {
-            match key {
-                SlotKey::Slot(ELEMENTS) => elements = Some(map.next_value::<Elements>()?),
-                SlotKey::Slot(index) => fields.set(index, map.next_value()?),
-                SlotKey::Extra(name) => fields.insert_extra(name, map.next_value()?),
-            }
-        }
-        Ok(from_parts(fields, elements))
+    fn from_object<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut fields = CardFields::empty();
+        let elements = fields.read_with::<Elements, _>(map, CardKey::Elements)?;
+        Ok(from_parts(&mut fields, elements))
     }
 }
 
@@ -83,20 +79,21 @@ impl<'de> Deserialize<'de> for CardOrRaw {
     }
 }
 
-fn from_parts(mut fields: Fields<5>, elements: Option<Elements>) -> CardOrRaw {
+fn from_parts(fields: &mut CardFields, elements: Option<Elements>) -> CardOrRaw {
     let list = match elements {
         Some(Elements::List(list)) => Some(list),
         Some(Elements::Raw(value)) => {
-            fields.set(ELEMENTS, value);
+            fields.elements.set(value);
             None
         }
         None => None,
     };
-    match envelope(&fields, list.is_some()) {
+    match envelope(fields, list.is_some()) {
         Ok((card_type, status, shared, fcids)) => {
-            for index in [TYPE, STATUS, SHARED, FCIDS] {
-                fields.discard(index);
-            }
+            fields.card_type.discard();
+            fields.status.discard();
+            fields.shared.discard();
+            fields.fcids.discard();
             CardOrRaw::Card(Card {
                 card_type,
                 status,
@@ -109,9 +106,11 @@ fn from_parts(mut fields: Fields<5>, elements: Option<Elements>) -> CardOrRaw {
         Err(why) => {
             if let Some(list) = list {
                 // Elements serialise to JSON objects with string keys: this cannot fail.
-                fields.set(ELEMENTS, serde_json::to_value(list).unwrap_or_default());
+                fields
+                    .elements
+                    .set(serde_json::to_value(list).unwrap_or_default());
             }
-            CardOrRaw::Raw(Value::Object(fields.into_map()), why)
+            CardOrRaw::Raw(Value::Object(fields.take_rest()), why)
         }
     }
 }
@@ -132,23 +131,10 @@ impl<'de> Deserialize<'de> for Card {
     }
 }
 
-impl Serialize for Card {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = MapWriter(serializer.serialize_map(None)?);
-        map.field("type", &self.card_type)?;
-        map.field("status", &self.status)?;
-        map.field("shared", &self.shared)?;
-        map.opt("fcids", &self.fcids)?;
-        map.field("elements", &self.elements)?;
-        map.extra(&self.extra)?;
-        map.end()
-    }
-}
-
 type Envelope = (CardType, Status, bool, Option<Vec<Fcid>>);
 
 /// Checks the envelope; `has_elements`: `elements` was read as an array.
-fn envelope(fields: &Fields<5>, has_elements: bool) -> Result<Envelope, FieldErrors> {
+fn envelope(fields: &CardFields, has_elements: bool) -> Result<Envelope, FieldErrors> {
     if fields.is_empty() && !has_elements {
         return Err(vec![FieldError::new(
             Path::root(),
@@ -158,38 +144,34 @@ fn envelope(fields: &Fields<5>, has_elements: bool) -> Result<Envelope, FieldErr
         )]);
     }
     all_checks! {
-        card_type = fields.req_str(TYPE).map(CardType::from_wire);
-        status = fields.req_str(STATUS).map(Status::from_wire);
-        shared = fields.req_bool(SHARED);
-        fcids = fcids(fields.get(FCIDS));
-        _elements = elements_present(fields.get(ELEMENTS), has_elements);
+        card_type = fields.card_type.req_str().map(CardType::from_wire);
+        status = fields.status.req_str().map(Status::from_wire);
+        shared = fields.shared.req_bool();
+        fcids = fcids(&fields.fcids);
+        _elements = elements_present(&fields.elements, has_elements);
     }
     Ok((card_type, status, shared, fcids))
 }
 
-fn elements_present(raw: Option<&Value>, has_elements: bool) -> Result<(), FieldError> {
-    match raw {
+fn elements_present(raw: &Field, has_elements: bool) -> Result<(), FieldError> {
+    match raw.get() {
         _ if has_elements => Ok(()),
         Some(other) => Err(FieldError::at(
-            "elements",
+            raw.name(),
             ProblemKind::WrongType,
             format!("expected an array of elements, found {}", json_type(other)),
         )),
-        None => Err(FieldError::at(
-            "elements",
-            ProblemKind::MissingField,
-            "missing field `elements`",
-        )),
+        None => Err(raw.missing()),
     }
 }
 
-fn fcids(raw: Option<&Value>) -> Result<Option<Vec<Fcid>>, FieldErrors> {
-    let items = match raw {
+fn fcids(raw: &Field) -> Result<Option<Vec<Fcid>>, FieldErrors> {
+    let items = match raw.get() {
         None => return Ok(None),
         Some(Value::Array(items)) => items,
         Some(other) => {
             return Err(vec![FieldError::at(
-                "fcids",
+                raw.name(),
                 ProblemKind::WrongType,
                 format!("expected an array of fcids, found {}", json_type(other)),
             )]);
@@ -198,7 +180,7 @@ fn fcids(raw: Option<&Value>) -> Result<Option<Vec<Fcid>>, FieldErrors> {
     let mut fcids = Vec::with_capacity(items.len());
     let mut errors = Vec::new();
     for (index, item) in items.iter().enumerate() {
-        let path = Path::root().field("fcids").index(index);
+        let path = Path::root().field(raw.name()).index(index);
         match item {
             Value::String(s) => match Fcid::parse(s.as_str()) {
                 Ok(fcid) => fcids.push(fcid),

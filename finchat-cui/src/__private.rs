@@ -1,5 +1,8 @@
-//! What the `cui!` and `#[derive(CuiForm)]` expansions call. Not part of the public API: names and
-//! signatures may change in any release.
+//! What the `cui!` and `#[derive(CuiForm)]` expansions call (`::finchat_cui::__private::…`; the
+//! derive's support is in [`form`]). Not part of the public API: names and signatures may change in
+//! any release.
+
+pub mod form;
 
 use std::fmt::{Display, Write};
 

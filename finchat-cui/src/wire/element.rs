@@ -1,49 +1,36 @@
-//! Reading and writing [`Element`]s: a known `type`/`subtype` whose fields fit becomes its variant, and
-//! anything else becomes [`Element::Other`] with the JSON exactly as received.
+//! Reading [`Element`]s: a known `type`/`subtype` whose fields fit becomes its variant, and anything
+//! else becomes [`Element::Other`] with the JSON exactly as received.
 
 use serde::de::{Deserialize, Deserializer, MapAccess};
-use serde::ser::{Serialize, Serializer};
 use serde_json::{Map, Value};
 
+use super::field_error::{FieldError, FieldErrors, all_checks};
+use super::field_table::{Field, FieldTable, field_table};
+use super::lenient::{LenientVisitor, ObjectOrRaw};
+use super::options::{Options, dropdown_options};
 use crate::element::{
     Divider, Dropdown, DropdownOption, Element, Image, OpenUrl, OtherElement, Reply, Submit, Text,
     TextInput,
 };
-use crate::fields_serde::{
-    FieldError, FieldErrors, Fields, LenientVisitor, MapWriter, ObjectOrRaw, SlotKey, SlotKeySeed,
-    all_checks,
-};
-use crate::options_serde::{Options, dropdown_options};
 use crate::problem::ProblemKind;
 use crate::{Color, HttpUrl, MxcUri, Status};
 
-const TYPE: usize = 0;
-const SUBTYPE: usize = 1;
-const VALUE: usize = 2;
-const KEY: usize = 3;
-const PLACEHOLDER: usize = 4;
-const OPTIONS: usize = 5;
-const HEIGHT: usize = 6;
-const BACKGROUND: usize = 7;
-const O_URL: usize = 8;
-const ACTION: usize = 9;
-const STATUS: usize = 10;
-
-const NAMES: &[&str; 11] = &[
-    "type",
-    "subtype",
-    "value",
-    "key",
-    "placeholder",
-    "options",
-    "height",
-    "background",
-    "o_url",
-    "action",
-    "status",
-];
-
-type ElementFields = Fields<11>;
+field_table! {
+    /// The fields of every known element; each variant uses some of them.
+    ElementFields, ElementKey {
+        element_type, ElementType: "type",
+        subtype, Subtype: "subtype",
+        value, Value: "value",
+        key, Key: "key",
+        placeholder, Placeholder: "placeholder",
+        options, Options: "options",
+        height, Height: "height",
+        background, Background: "background",
+        o_url, OUrl: "o_url",
+        action, Action: "action",
+        status, Status: "status",
+    }
+}
 
 /// The `type`/`subtype` pairs of the published format.
 pub(crate) const KNOWN_PAIRS: &[(&str, &str)] = &[
@@ -64,26 +51,28 @@ fn typed(
     fields: &mut ElementFields,
     list: &mut Option<Vec<DropdownOption>>,
 ) -> Result<Option<Element>, FieldErrors> {
-    let (Ok(Some(ty)), Ok(Some(subtype))) = (fields.opt_str(TYPE), fields.opt_str(SUBTYPE)) else {
+    let (Ok(Some(ty)), Ok(Some(subtype))) =
+        (fields.element_type.opt_str(), fields.subtype.opt_str())
+    else {
         return Ok(None);
     };
     let element = match (ty, subtype) {
         ("context", "text") => {
             all_checks! {
-                _value = fields.req_str(VALUE);
+                _value = fields.value.req_str();
             }
             Element::Text(Text {
-                value: take(fields, VALUE),
+                value: fields.value.take_required_string(),
                 extra: rest(fields),
             })
         }
         ("divider", "divider") => {
             all_checks! {
-                height = fields.parse_opt_str(HEIGHT, ProblemKind::InvalidHeight, parse_height);
-                background = fields.parse_opt_str(BACKGROUND, ProblemKind::InvalidColor, |s| Color::parse(s));
+                height = fields.height.parse_opt_str(ProblemKind::InvalidHeight, parse_height);
+                background = fields.background.parse_opt_str(ProblemKind::InvalidColor, |s| Color::parse(s));
             }
-            fields.discard(HEIGHT);
-            fields.discard(BACKGROUND);
+            fields.height.discard();
+            fields.background.discard();
             Element::Divider(Divider {
                 height,
                 background,
@@ -92,9 +81,9 @@ fn typed(
         }
         ("image", "image") => {
             all_checks! {
-                o_url = fields.parse_str(O_URL, ProblemKind::InvalidMxcUri, |s| MxcUri::parse(s));
+                o_url = fields.o_url.parse_str(ProblemKind::InvalidMxcUri, |s| MxcUri::parse(s));
             }
-            fields.discard(O_URL);
+            fields.o_url.discard();
             Element::Image(Image {
                 o_url,
                 extra: rest(fields),
@@ -102,70 +91,70 @@ fn typed(
         }
         ("input", "text-input") => {
             all_checks! {
-                _key = require_key(fields);
-                _placeholder = fields.opt_str(PLACEHOLDER);
-                _value = fields.opt_str(VALUE);
+                _key = require_key(&fields.key);
+                _placeholder = fields.placeholder.opt_str();
+                _value = fields.value.opt_str();
             }
             Element::TextInput(TextInput {
-                key: take(fields, KEY),
-                placeholder: fields.take_string(PLACEHOLDER),
-                value: fields.take_string(VALUE),
+                key: fields.key.take_required_string(),
+                placeholder: fields.placeholder.take_string(),
+                value: fields.value.take_string(),
                 extra: rest(fields),
             })
         }
         ("input", "dropdown-input") => {
             all_checks! {
-                _key = require_key(fields);
-                _placeholder = fields.opt_str(PLACEHOLDER);
-                _value = fields.req_str(VALUE);
+                _key = require_key(&fields.key);
+                _placeholder = fields.placeholder.opt_str();
+                _value = fields.value.req_str();
                 options = match list {
                     Some(_) => Ok(None),
-                    None => dropdown_options(fields.get(OPTIONS)).map(Some),
+                    None => dropdown_options(&fields.options).map(Some),
                 };
             }
             let options = options.or_else(|| list.take()).unwrap_or_default();
-            fields.discard(OPTIONS);
+            fields.options.discard();
             Element::Dropdown(Dropdown {
-                key: take(fields, KEY),
-                placeholder: fields.take_string(PLACEHOLDER),
-                value: take(fields, VALUE),
+                key: fields.key.take_required_string(),
+                placeholder: fields.placeholder.take_string(),
+                value: fields.value.take_required_string(),
                 options,
                 extra: rest(fields),
             })
         }
         ("button", "submit") => {
             all_checks! {
-                _value = fields.req_str(VALUE);
-                _action = submit_action(fields);
+                _value = fields.value.req_str();
+                _action = submit_action(&fields.action);
             }
-            fields.discard(ACTION);
+            fields.action.discard();
             Element::Submit(Submit {
-                value: take(fields, VALUE),
+                value: fields.value.take_required_string(),
                 extra: rest(fields),
             })
         }
         ("button", "reply") => {
             all_checks! {
-                _key = require_key(fields);
-                _value = fields.req_str(VALUE);
-                status = fields.opt_str(STATUS).map(|s| s.map(Status::from_wire));
+                _key = require_key(&fields.key);
+                _value = fields.value.req_str();
+                status = fields.status.opt_str().map(|s| s.map(Status::from_wire));
             }
-            fields.discard(STATUS);
+            fields.status.discard();
             Element::Reply(Reply {
-                key: take(fields, KEY),
-                value: take(fields, VALUE),
+                key: fields.key.take_required_string(),
+                value: fields.value.take_required_string(),
                 status,
                 extra: rest(fields),
             })
         }
         ("button", "openurl") => {
             all_checks! {
-                _value = fields.req_str(VALUE);
-                action = fields.parse_str(ACTION, ProblemKind::InvalidUrl, |s| HttpUrl::parse(s));
+                _value = fields.value.req_str();
+                action = fields.action.parse_str(ProblemKind::InvalidUrl, |s| HttpUrl::parse(s));
             }
-            fields.discard(ACTION);
+            fields.action.discard();
             Element::OpenUrl(OpenUrl {
-                value: take(fields, VALUE),
+                value: fields.value.take_required_string(),
                 action,
                 extra: rest(fields),
             })
@@ -175,37 +164,33 @@ fn typed(
     Ok(Some(element))
 }
 
-fn submit_action(fields: &ElementFields) -> Result<(), FieldError> {
-    let action = fields.req_str(ACTION)?;
+fn submit_action(action_field: &Field) -> Result<(), FieldError> {
+    let action = action_field.req_str()?;
     if action == "submit" {
         Ok(())
     } else {
         Err(FieldError::at(
-            "action",
+            action_field.name(),
             ProblemKind::WrongSubmitAction,
             format!("a submit button's action must be \"submit\", not {action:?}"),
         ))
     }
 }
 
-fn take(fields: &mut ElementFields, index: usize) -> String {
-    fields.take_string(index).unwrap_or_default()
-}
-
 fn rest(fields: &mut ElementFields) -> Map<String, Value> {
-    fields.discard(TYPE);
-    fields.discard(SUBTYPE);
+    fields.element_type.discard();
+    fields.subtype.discard();
     fields.take_rest()
 }
 
-fn require_key(fields: &ElementFields) -> Result<(), FieldError> {
-    match fields.get(KEY) {
+fn require_key(key: &Field) -> Result<(), FieldError> {
+    match key.get() {
         None => Err(FieldError::at(
-            "key",
+            key.name(),
             ProblemKind::MissingKey,
             "missing `key`: inputs and reply buttons need the name their value is submitted under",
         )),
-        Some(_) => fields.req_str(KEY).map(drop),
+        Some(_) => key.req_str().map(drop),
     }
 }
 
@@ -221,25 +206,25 @@ fn parse_height(s: &str) -> Result<u32, String> {
 }
 
 fn is_dropdown(fields: &ElementFields) -> bool {
-    fields.opt_str(TYPE) == Ok(Some("input"))
-        && fields.opt_str(SUBTYPE) == Ok(Some("dropdown-input"))
+    fields.element_type.opt_str() == Ok(Some("input"))
+        && fields.subtype.opt_str() == Ok(Some("dropdown-input"))
 }
 
-fn from_parts(mut fields: ElementFields, options: Option<Options>) -> Element {
+fn from_parts(fields: &mut ElementFields, options: Option<Options>) -> Element {
     let mut list = None;
     match options {
-        Some(Options::List(options)) if is_dropdown(&fields) => list = Some(options),
-        Some(other) => fields.set(OPTIONS, other.into_value()),
+        Some(Options::List(options)) if is_dropdown(fields) => list = Some(options),
+        Some(other) => fields.options.set(other.into_value()),
         None => {}
     }
-    match typed(&mut fields, &mut list) {
+    match typed(fields, &mut list) {
         Ok(Some(element)) => element,
         Ok(None) | Err(_) => {
             if let Some(list) = list {
-                fields.set(OPTIONS, Options::List(list).into_value());
+                fields.options.set(Options::List(list).into_value());
             }
             Element::Other(OtherElement {
-                raw: Value::Object(fields.into_map()),
+                raw: Value::Object(fields.take_rest()),
             })
         }
     }
@@ -251,22 +236,15 @@ pub(crate) fn why_not_typed(raw: &Value) -> FieldErrors {
     let Value::Object(map) = raw else {
         return Vec::new();
     };
-    let mut fields = Fields::from_map(NAMES, map.clone());
+    let mut fields = ElementFields::from_map(map.clone());
     typed(&mut fields, &mut None).err().unwrap_or_default()
 }
 
 impl ObjectOrRaw for Element {
-    fn from_object<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut fields = Fields::empty(NAMES);
-        let mut options = None;
-        while let Some(key) = map.next_key_seed(SlotKeySeed(NAMES))? {
-            match key {
-                SlotKey::Slot(OPTIONS) => options = Some(map.next_value::<Options>()?),
-                SlotKey::Slot(index) => fields.set(index, map.next_value()?),
-                SlotKey::Extra(name) => fields.insert_extra(name, map.next_value()?),
-            }
-        }
-        Ok(from_parts(fields, options))
+    fn from_object<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut fields = ElementFields::empty();
+        let options = fields.read_with::<Options, _>(map, ElementKey::Options)?;
+        Ok(from_parts(&mut fields, options))
     }
 
     fn from_raw(value: Value) -> Self {
@@ -278,132 +256,6 @@ impl<'de> Deserialize<'de> for Element {
     /// Never fails on well-formed JSON: what is not a known element becomes [`Element::Other`].
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_any(LenientVisitor::new())
-    }
-}
-
-fn tagged<S: Serializer>(
-    serializer: S,
-    ty: &str,
-    subtype: &str,
-) -> Result<MapWriter<S::SerializeMap>, S::Error> {
-    let mut map = MapWriter(serializer.serialize_map(None)?);
-    map.field("type", ty)?;
-    map.field("subtype", subtype)?;
-    Ok(map)
-}
-
-macro_rules! serialize_as_element {
-    ($($ty:ident),*) => {$(
-        impl Serialize for $ty {
-            /// Serialises the whole element, `type` and `subtype` included.
-            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                self.write(serializer)
-            }
-        }
-    )*};
-}
-
-serialize_as_element!(
-    Text, Divider, Image, TextInput, Dropdown, Submit, Reply, OpenUrl
-);
-
-impl Text {
-    fn write<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = tagged(serializer, "context", "text")?;
-        map.field("value", &self.value)?;
-        map.extra(&self.extra)?;
-        map.end()
-    }
-}
-
-impl Divider {
-    fn write<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = tagged(serializer, "divider", "divider")?;
-        if let Some(height) = self.height {
-            map.field("height", &height.to_string())?;
-        }
-        map.opt("background", &self.background)?;
-        map.extra(&self.extra)?;
-        map.end()
-    }
-}
-
-impl Image {
-    fn write<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = tagged(serializer, "image", "image")?;
-        map.field("o_url", &self.o_url)?;
-        map.extra(&self.extra)?;
-        map.end()
-    }
-}
-
-impl TextInput {
-    fn write<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = tagged(serializer, "input", "text-input")?;
-        map.field("key", &self.key)?;
-        map.opt("placeholder", &self.placeholder)?;
-        map.opt("value", &self.value)?;
-        map.extra(&self.extra)?;
-        map.end()
-    }
-}
-
-impl Dropdown {
-    fn write<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = tagged(serializer, "input", "dropdown-input")?;
-        map.field("key", &self.key)?;
-        map.opt("placeholder", &self.placeholder)?;
-        map.field("value", &self.value)?;
-        map.field("options", &self.options)?;
-        map.extra(&self.extra)?;
-        map.end()
-    }
-}
-
-impl Submit {
-    fn write<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = tagged(serializer, "button", "submit")?;
-        map.field("value", &self.value)?;
-        map.field("action", "submit")?;
-        map.extra(&self.extra)?;
-        map.end()
-    }
-}
-
-impl Reply {
-    fn write<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = tagged(serializer, "button", "reply")?;
-        map.field("key", &self.key)?;
-        map.field("value", &self.value)?;
-        map.opt("status", &self.status)?;
-        map.extra(&self.extra)?;
-        map.end()
-    }
-}
-
-impl OpenUrl {
-    fn write<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = tagged(serializer, "button", "openurl")?;
-        map.field("value", &self.value)?;
-        map.field("action", &self.action)?;
-        map.extra(&self.extra)?;
-        map.end()
-    }
-}
-
-impl Serialize for Element {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Text(e) => e.write(serializer),
-            Self::Divider(e) => e.write(serializer),
-            Self::Image(e) => e.write(serializer),
-            Self::TextInput(e) => e.write(serializer),
-            Self::Dropdown(e) => e.write(serializer),
-            Self::Submit(e) => e.write(serializer),
-            Self::Reply(e) => e.write(serializer),
-            Self::OpenUrl(e) => e.write(serializer),
-            Self::Other(e) => e.raw.serialize(serializer),
-        }
     }
 }
 

@@ -5,9 +5,9 @@ use std::fmt::Display;
 
 use serde_json::{Map, Value, json};
 
-use super::{CuiChoice, FormErrors};
 use crate::element::{Dropdown, TextInput};
-use crate::{Element, FromSubmitted, Submission, SubmissionError, SubmissionErrorKind};
+use crate::form::FormErrors;
+use crate::{CuiChoice, Element, FromSubmitted, Submission, SubmissionError, SubmissionErrorKind};
 /// The type of [`crate::CuiForm::schema`], for the generated signature.
 pub use schemars::Schema;
 
@@ -107,7 +107,7 @@ impl<'a, const N: usize> Reader<'a, N> {
     pub fn finish<T>(self, value: Option<T>) -> Result<T, FormErrors> {
         match value {
             Some(value) if self.errors.is_empty() => Ok(value),
-            _ => Err(FormErrors(self.errors)),
+            _ => Err(self.errors.into_iter().collect()),
         }
     }
 

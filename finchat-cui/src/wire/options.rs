@@ -1,28 +1,42 @@
-//! Reading and writing a dropdown's `options`: read straight into [`DropdownOption`]s when every one
-//! fits, otherwise kept as the JSON that came, so the dropdown is kept whole as an `Other` element.
+//! Reading a dropdown's `options`: read straight into [`DropdownOption`]s when every one fits,
+//! otherwise kept as the JSON that came, so the dropdown is kept whole as an `Other` element.
 
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess};
-use serde::ser::{Serialize, Serializer};
 use serde_json::Value;
 
+use super::field_error::{FieldError, FieldErrors, all_checks, json_type};
+use super::field_table::{Field, FieldTable, field_table};
+use super::lenient::{LenientVisitor, ObjectOrRaw};
 use crate::element::DropdownOption;
-use crate::fields_serde::{
-    FieldError, FieldErrors, Fields, LenientVisitor, MapWriter, ObjectOrRaw, all_checks, json_type,
-};
 use crate::problem::{Path, ProblemKind};
 
+field_table! {
+    /// The fields of one dropdown option.
+    OptionFields, OptionKey {
+        label, Label: "label",
+        value, Value: "value",
+    }
+}
+
+impl OptionFields {
+    /// The option, once `label` and `value` have been checked.
+    fn take_option(&mut self) -> DropdownOption {
+        DropdownOption {
+            label: self.label.take_required_string(),
+            value: self.value.take_required_string(),
+            extra: self.take_rest(),
+        }
+    }
+}
+
 /// Checks and converts options that came as a JSON value (the path used when re-reading raw JSON).
-pub(crate) fn dropdown_options(value: Option<&Value>) -> Result<Vec<DropdownOption>, FieldErrors> {
-    let Some(value) = value else {
-        return Err(vec![FieldError::at(
-            "options",
-            ProblemKind::MissingField,
-            "missing field `options`",
-        )]);
+pub(crate) fn dropdown_options(options: &Field) -> Result<Vec<DropdownOption>, FieldErrors> {
+    let Some(value) = options.get() else {
+        return Err(vec![options.missing()]);
     };
     let Value::Array(items) = value else {
         return Err(vec![FieldError::at(
-            "options",
+            options.name(),
             ProblemKind::WrongType,
             format!(
                 "expected an array of {{label, value}}, found {}",
@@ -30,23 +44,21 @@ pub(crate) fn dropdown_options(value: Option<&Value>) -> Result<Vec<DropdownOpti
             ),
         )]);
     };
-    let mut options = Vec::with_capacity(items.len());
+    let mut list = Vec::with_capacity(items.len());
     let mut errors = Vec::new();
     for (index, item) in items.iter().enumerate() {
-        let at = Path::root().field("options").index(index);
+        let at = Path::root().field(options.name()).index(index);
         match dropdown_option(item) {
-            Ok(option) => options.push(option),
+            Ok(option) => list.push(option),
             Err(found) => errors.extend(found.into_iter().map(|e| e.within(&at))),
         }
     }
     if errors.is_empty() {
-        Ok(options)
+        Ok(list)
     } else {
         Err(errors)
     }
 }
-
-const OPTION_NAMES: &[&str; 2] = &["label", "value"];
 
 fn dropdown_option(item: &Value) -> Result<DropdownOption, FieldErrors> {
     let Value::Object(map) = item else {
@@ -59,16 +71,12 @@ fn dropdown_option(item: &Value) -> Result<DropdownOption, FieldErrors> {
             ),
         )]);
     };
-    let mut fields = Fields::from_map(OPTION_NAMES, map.clone());
+    let mut fields = OptionFields::from_map(map.clone());
     all_checks! {
-        _label = fields.req_str(0);
-        _value = fields.req_str(1);
+        _label = fields.label.req_str();
+        _value = fields.value.req_str();
     }
-    Ok(DropdownOption {
-        label: fields.take_string(0).unwrap_or_default(),
-        value: fields.take_string(1).unwrap_or_default(),
-        extra: fields.take_rest(),
-    })
+    Ok(fields.take_option())
 }
 
 /// The `options` of a dropdown read straight into options, or whatever else arrived there.
@@ -99,15 +107,12 @@ impl ObjectOrRaw for OptionOrRaw {
     }
 
     fn from_object<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut fields = Fields::read(OPTION_NAMES, map)?;
-        if fields.req_str(0).is_err() || fields.req_str(1).is_err() {
-            return Ok(OptionOrRaw::Raw(Value::Object(fields.into_map())));
+        let mut fields = OptionFields::empty();
+        fields.read(map)?;
+        if fields.label.req_str().is_err() || fields.value.req_str().is_err() {
+            return Ok(OptionOrRaw::Raw(Value::Object(fields.take_rest())));
         }
-        Ok(OptionOrRaw::Option(DropdownOption {
-            label: fields.take_string(0).unwrap_or_default(),
-            value: fields.take_string(1).unwrap_or_default(),
-            extra: fields.take_rest(),
-        }))
+        Ok(OptionOrRaw::Option(fields.take_option()))
     }
 }
 
@@ -151,15 +156,5 @@ impl ObjectOrRaw for Options {
 impl<'de> Deserialize<'de> for Options {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_any(LenientVisitor::new())
-    }
-}
-
-impl Serialize for DropdownOption {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = MapWriter(serializer.serialize_map(None)?);
-        map.field("label", &self.label)?;
-        map.field("value", &self.value)?;
-        map.extra(&self.extra)?;
-        map.end()
     }
 }

@@ -1,17 +1,24 @@
-//! The closed word lists of the format (`status`, `opentype`, `version`, card `type`, submission `action`),
-//! each an enum that also keeps a word it does not know, so received content round-trips.
+//! [`word_list!`], which declares a closed word list of the format (`status`, `opentype`, `version`,
+//! card `type`, submission `action`) as an enum that also keeps a word it does not know, so received
+//! content round-trips. Each list is declared beside the type that owns it.
 
-use std::borrow::Cow;
 use std::fmt;
-
-use schemars::JsonSchema;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A word this library does not know, kept as received. It cannot be built by hand, so content built
 /// in Rust only ever holds the documented words.
 #[doc(hidden)]
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct UnknownWord(Box<str>);
+
+impl UnknownWord {
+    pub(crate) fn new(word: &str) -> Self {
+        Self(word.into())
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        &self.0
+    }
+}
 
 impl fmt::Debug for UnknownWord {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -28,6 +35,16 @@ pub struct UnknownWordError {
     known: &'static [&'static str],
 }
 
+impl UnknownWordError {
+    pub(crate) fn new(what: &'static str, input: &str, known: &'static [&'static str]) -> Self {
+        Self {
+            what,
+            input: input.to_owned(),
+            known,
+        }
+    }
+}
+
 macro_rules! word_list {
     (
         $(#[doc = $doc:literal])*
@@ -42,7 +59,7 @@ macro_rules! word_list {
             $( $(#[$vmeta])* $variant, )+
             /// A value the published format does not define, kept as received.
             #[doc(hidden)]
-            _Unknown(UnknownWord),
+            _Unknown($crate::word_list::UnknownWord),
         }
 
         impl $name {
@@ -53,7 +70,7 @@ macro_rules! word_list {
             pub fn as_str(&self) -> &str {
                 match self {
                     $( Self::$variant => $wire, )+
-                    Self::_Unknown(word) => &word.0,
+                    Self::_Unknown(word) => word.as_str(),
                 }
             }
 
@@ -66,19 +83,19 @@ macro_rules! word_list {
             pub(crate) fn from_wire(s: &str) -> Self {
                 match s {
                     $( $wire => Self::$variant, )+
-                    other => Self::_Unknown(UnknownWord(other.into())),
+                    other => Self::_Unknown($crate::word_list::UnknownWord::new(other)),
                 }
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
 
-        impl fmt::Debug for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl ::std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 match self {
                     Self::_Unknown(word) => write!(f, "{}::Unknown({:?})", stringify!($name), word),
                     known => f.write_str(match known {
@@ -90,42 +107,42 @@ macro_rules! word_list {
         }
 
         impl std::str::FromStr for $name {
-            type Err = UnknownWordError;
+            type Err = $crate::word_list::UnknownWordError;
 
             /// Accepts only the documented values, so content built in Rust cannot hold another.
-            fn from_str(s: &str) -> Result<Self, UnknownWordError> {
+            fn from_str(s: &str) -> Result<Self, $crate::word_list::UnknownWordError> {
                 match Self::from_wire(s) {
-                    Self::_Unknown(_) => Err(UnknownWordError {
-                        what: stringify!($name),
-                        input: s.to_owned(),
-                        known: Self::KNOWN,
-                    }),
+                    Self::_Unknown(_) => Err($crate::word_list::UnknownWordError::new(
+                        stringify!($name),
+                        s,
+                        Self::KNOWN,
+                    )),
                     known => Ok(known),
                 }
             }
         }
 
-        impl Serialize for $name {
-            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
 
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let s = Cow::<str>::deserialize(deserializer)?;
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let s = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(deserializer)?;
                 Ok(Self::from_wire(&s))
             }
         }
 
-        impl JsonSchema for $name {
-            fn schema_name() -> Cow<'static, str> {
+        impl ::schemars::JsonSchema for $name {
+            fn schema_name() -> ::std::borrow::Cow<'static, str> {
                 stringify!($name).into()
             }
 
-            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+            fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
                 let description = [$($doc),*].map(str::trim).join(" ");
-                schemars::json_schema!({
+                ::schemars::json_schema!({
                     "type": "string",
                     "description": description,
                     "enum": [$($wire),+],
@@ -135,55 +152,11 @@ macro_rules! word_list {
     };
 }
 
-word_list! {
-    /// The state of a card (`info.status`) or of a reply button: whether the user can act on it.
-    Status {
-        /// `input`: the user can fill the card in and press its buttons.
-        Input = "input",
-        /// `loading`: the app is processing; the card is shown as busy.
-        Loading = "loading",
-        /// `disable`: read-only, for instance after it was handled.
-        Disable = "disable",
-    }
-}
-
-word_list! {
-    /// How a text card's link opens (`info.opentype`).
-    OpenType {
-        /// `inapp`: inside FinChat.
-        InApp = "inapp",
-        /// `inbrowser`: in the system browser.
-        InBrowser = "inbrowser",
-    }
-}
-
-word_list! {
-    /// The CUI protocol version (`version` of an `m.cui` message).
-    Version {
-        /// `0.1.0`, the only published version.
-        V0_1_0 = "0.1.0",
-    }
-}
-
-word_list! {
-    /// The kind of a CUI card (`info.type`).
-    CardType {
-        /// `form`, the only published kind.
-        Form = "form",
-    }
-}
-
-word_list! {
-    /// What a user did to a card (`content.action` of a `finstore.room.interactcui` event).
-    Action {
-        /// `submit`: a submit or reply button was pressed.
-        Submit = "submit",
-    }
-}
+pub(crate) use word_list;
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::{OpenType, Status, Version};
 
     #[test]
     fn unknown_words_are_kept_and_flagged() {
