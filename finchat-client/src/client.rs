@@ -506,7 +506,10 @@ impl Client {
                 Err(error) => error,
             };
             match self.wait_before_retry(call, attempt, &error) {
-                Some(wait) => tokio::time::sleep(wait).await,
+                Some(wait) => {
+                    tracing::debug!(call = %call.name(), attempt, error = %error, ?wait, "retrying");
+                    tokio::time::sleep(wait).await;
+                }
                 None => return Err(error.in_call(call.name())),
             }
         }
