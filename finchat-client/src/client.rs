@@ -15,7 +15,7 @@ use url::Url;
 use crate::http::{self, Timeouts, excerpt};
 use crate::retry::{Retry, RetryPolicy};
 use crate::token::{AccessToken, InMemoryTokenStore, TokenManager, TokenStore};
-use crate::{Error, FcCode, Secret};
+use crate::{Error, FcCode, Secret, telemetry};
 
 const TOKEN: &str = "/api/v1/finchat/open-api/auth/token";
 
@@ -434,6 +434,10 @@ impl Client {
     /// Fetches a new token: `POST /api/v1/finchat/open-api/auth/token`. This invalidates the
     /// previous one, so callers go through [`Client::access_token`] instead.
     async fn fetch_token(&self) -> Result<AccessToken, Error> {
+        telemetry::token(&self.inner.app_id, self.request_token()).await
+    }
+
+    async fn request_token(&self) -> Result<AccessToken, Error> {
         #[derive(Deserialize)]
         struct TokenAnswer {
             app_access_token: String,
@@ -457,13 +461,29 @@ impl Client {
 
     /// Runs a call and reads its JSON answer.
     pub(crate) async fn call_json<T: DeserializeOwned>(&self, call: Call) -> Result<T, Error> {
+        self.call_json_then(call, |answer| answer).await
+    }
+
+    /// Runs a call and reads its JSON answer into what `then` makes of it, inside the call's span
+    /// (so that a send's per-target results land on it).
+    pub(crate) async fn call_json_then<T: DeserializeOwned, U>(
+        &self,
+        call: Call,
+        then: impl FnOnce(T) -> U,
+    ) -> Result<U, Error> {
         let name = call.name();
-        let response = self.call(call).await?;
-        read_json(response, &name).await
+        let span = telemetry::api_span(&call);
+        let answer = async { read_json(self.run(call).await?, &name).await.map(then) };
+        telemetry::api(span, answer).await
     }
 
     /// Runs a call: authentication, retries, and the API's error answers. The response is a success.
     pub(crate) async fn call(&self, call: Call) -> Result<reqwest::Response, Error> {
+        telemetry::api(telemetry::api_span(&call), self.run(call)).await
+    }
+
+    /// [`Client::call`] without its span.
+    async fn run(&self, call: Call) -> Result<reqwest::Response, Error> {
         let name = call.name();
         let mut token = None;
         let mut replaced_token = false;
@@ -580,6 +600,7 @@ impl Client {
         };
         let response = request.send().await.map_err(Error::transport)?;
         let status = response.status();
+        telemetry::record_status(status.as_u16());
         if status.is_success() {
             return Ok(response);
         }

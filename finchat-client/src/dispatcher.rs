@@ -9,6 +9,7 @@ use std::sync::Arc;
 use finchat_cui::{CuiForm, MessageContent};
 
 use crate::events::{Event, EventContent, RoomCreated, SearchQuery, SearchResponse};
+use crate::telemetry;
 
 /// What a handler returns: `Ok` when the event is handled (or durably queued), else the reason.
 pub type HandlerResult = Result<(), HandlerError>;
@@ -86,7 +87,8 @@ pub enum Dispatched {
 /// ```
 pub struct Dispatcher<S> {
     state: Arc<S>,
-    routes: Vec<Route<S>>,
+    /// Each route with its handler's name, for the `finchat.handler` span.
+    routes: Vec<(&'static str, Route<S>)>,
     search: Option<SearchHandler<S>>,
 }
 
@@ -105,8 +107,8 @@ impl<S: Send + Sync + 'static> Dispatcher<S> {
         &self.state
     }
 
-    fn route(mut self, route: Route<S>) -> Self {
-        self.routes.push(route);
+    fn route(mut self, handler: &'static str, route: Route<S>) -> Self {
+        self.routes.push((handler, route));
         self
     }
 
@@ -116,13 +118,16 @@ impl<S: Send + Sync + 'static> Dispatcher<S> {
         F: Fn(Arc<S>, Event, MessageContent) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = HandlerResult> + Send + 'static,
     {
-        self.route(Box::new(move |state, event| match &event.content {
-            EventContent::Message(message) => {
-                let message = message.clone();
-                Ok(Box::pin(handler(Arc::clone(state), *event, message)))
-            }
-            _ => Err(event),
-        }))
+        self.route(
+            "on_message",
+            Box::new(move |state, event| match &event.content {
+                EventContent::Message(message) => {
+                    let message = message.clone();
+                    Ok(Box::pin(handler(Arc::clone(state), *event, message)))
+                }
+                _ => Err(event),
+            }),
+        )
     }
 
     /// Handles card submissions that read as the form `T` (so several forms can be told apart by
@@ -133,10 +138,13 @@ impl<S: Send + Sync + 'static> Dispatcher<S> {
         F: Fn(Arc<S>, Event, T) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = HandlerResult> + Send + 'static,
     {
-        self.route(Box::new(move |state, event| match event.form::<T>() {
-            Some(Ok(form)) => Ok(Box::pin(handler(Arc::clone(state), *event, form))),
-            _ => Err(event),
-        }))
+        self.route(
+            "on_submission",
+            Box::new(move |state, event| match event.form::<T>() {
+                Some(Ok(form)) => Ok(Box::pin(handler(Arc::clone(state), *event, form))),
+                _ => Err(event),
+            }),
+        )
     }
 
     /// Handles the creation of a user's direct room with the app's bot.
@@ -145,13 +153,16 @@ impl<S: Send + Sync + 'static> Dispatcher<S> {
         F: Fn(Arc<S>, Event, RoomCreated) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = HandlerResult> + Send + 'static,
     {
-        self.route(Box::new(move |state, event| match &event.content {
-            EventContent::RoomCreated(created) => {
-                let created = created.clone();
-                Ok(Box::pin(handler(Arc::clone(state), *event, created)))
-            }
-            _ => Err(event),
-        }))
+        self.route(
+            "on_room_created",
+            Box::new(move |state, event| match &event.content {
+                EventContent::RoomCreated(created) => {
+                    let created = created.clone();
+                    Ok(Box::pin(handler(Arc::clone(state), *event, created)))
+                }
+                _ => Err(event),
+            }),
+        )
     }
 
     /// Handles every event no handler before it took (any type, including unknown ones).
@@ -160,9 +171,10 @@ impl<S: Send + Sync + 'static> Dispatcher<S> {
         F: Fn(Arc<S>, Event) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = HandlerResult> + Send + 'static,
     {
-        self.route(Box::new(move |state, event| {
-            Ok(Box::pin(handler(Arc::clone(state), *event)))
-        }))
+        self.route(
+            "on_event",
+            Box::new(move |state, event| Ok(Box::pin(handler(Arc::clone(state), *event)))),
+        )
     }
 
     /// Answers shortcut searches. Without it, searches get no results.
@@ -180,9 +192,13 @@ impl<S: Send + Sync + 'static> Dispatcher<S> {
     /// Hands `event` to the first handler that takes it.
     pub async fn dispatch(&self, event: Event) -> Result<Dispatched, HandlerError> {
         let mut event = Box::new(event);
-        for route in &self.routes {
+        for (handler, route) in &self.routes {
             match route(&self.state, event) {
-                Ok(handling) => return handling.await.map(|()| Dispatched::Handled),
+                Ok(handling) => {
+                    return telemetry::handler(handler, handling)
+                        .await
+                        .map(|()| Dispatched::Handled);
+                }
                 Err(not_mine) => event = not_mine,
             }
         }
@@ -193,7 +209,9 @@ impl<S: Send + Sync + 'static> Dispatcher<S> {
     /// Answers a search; no results without a search handler.
     pub async fn search(&self, query: SearchQuery) -> Result<SearchResponse, HandlerError> {
         match &self.search {
-            Some(handler) => handler(Arc::clone(&self.state), query).await,
+            Some(handler) => {
+                telemetry::handler("on_search", handler(Arc::clone(&self.state), query)).await
+            }
             None => Ok(SearchResponse::empty()),
         }
     }

@@ -19,6 +19,10 @@
 //! once when the server refuses it. Content is validated before it is sent: an invalid card never
 //! leaves the process.
 //!
+//! Every pushed or polled event, handler run, API call and token fetch has a `tracing` span, and
+//! with the `metrics` feature the client counts events, redeliveries, failures and token fetches;
+//! the [`telemetry`] module lists their names and fields. None holds a token or a secret.
+//!
 //! A local FinChat to develop and test bots against is the `finchat-sandbox` crate; the `finchat`
 //! command-line tool is `finchat-cli`.
 //!
@@ -59,6 +63,7 @@ pub mod polling;
 pub mod receiver;
 mod retry;
 mod secret;
+pub mod telemetry;
 pub mod token;
 
 pub use api::media::{Download, Media};

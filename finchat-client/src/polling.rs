@@ -9,8 +9,11 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::dispatcher::Dispatcher;
+use tracing::Instrument;
+
+use crate::dispatcher::{Dispatched, Dispatcher};
 use crate::events::Event;
+use crate::telemetry;
 use crate::token::StoreFuture;
 use crate::{Client, Error};
 
@@ -179,11 +182,19 @@ impl<S: Send + Sync + 'static> PollingConsumer<S> {
                 }
             };
             let event_id = event.event_id.clone();
-            if let Err(error) = self.dispatcher.dispatch(event).await {
-                tracing::warn!(%event_id, %error, "handler failed; the event will be polled again");
-                poll.failed = true;
-                break;
-            }
+            let span = telemetry::event_received(&event, telemetry::POLLING);
+            let dispatched = self.dispatcher.dispatch(event).instrument(span.clone());
+            let outcome = match dispatched.await {
+                Ok(Dispatched::Handled) => "handled",
+                Ok(Dispatched::NoHandler) => "no_handler",
+                Err(error) => {
+                    span.record("outcome", "failed");
+                    tracing::warn!(%event_id, %error, "handler failed; the event will be polled again");
+                    poll.failed = true;
+                    break;
+                }
+            };
+            span.record("outcome", outcome);
             self.cursor
                 .save(&event_id)
                 .await

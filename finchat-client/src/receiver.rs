@@ -3,6 +3,7 @@
 //!
 //! - The `token` is checked in constant time, and `app_id` when the server sends one: a wrong one is
 //!   401. Malformed JSON is 400 with a message, a body over the limit 413; no input makes it panic.
+//!   Each refusal is logged at WARN with its reason, never the token (see [`crate::telemetry`]).
 //! - 200 only when the handler succeeded (or durably queued the event); a failure, a panic or a
 //!   handler over its deadline (below FinChat's 30 s) is 5xx, so FinChat delivers the event again.
 //! - A redelivered event is acknowledged but not handled twice (`event_id`, bounded memory).
@@ -17,15 +18,18 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{post, put};
 use serde_json::json;
+use tracing::Instrument;
 
 use crate::Secret;
-use crate::dispatcher::Dispatcher;
-use crate::events::{Callback, SearchRequest, SearchResponse};
+use crate::dispatcher::{Dispatched, Dispatcher};
+use crate::events::{Callback, Event, SearchRequest, SearchResponse};
+use crate::telemetry::{self, record_outcome};
 
 /// The receiver of an app's callbacks.
 ///
@@ -164,23 +168,53 @@ fn reply(status: StatusCode, message: &str) -> Response {
         .into_response()
 }
 
+/// Refuses a push: logged at WARN with the reason (never the token), answered with it.
+fn refuse(push: &'static str, status: StatusCode, reason: &str) -> Response {
+    telemetry::push_refused(push, status.as_u16(), reason);
+    reply(status, reason)
+}
+
+/// Refuses a push whose body could not be read (over the limit: 413), answered as axum does.
+fn unreadable(push: &'static str, rejection: BytesRejection) -> Response {
+    telemetry::push_refused(push, rejection.status().as_u16(), &rejection.body_text());
+    rejection.into_response()
+}
+
 async fn on_event<S: Send + Sync + 'static>(
     State(receiver): State<Arc<Receiver<S>>>,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Response {
+    let body = match body {
+        Ok(body) => body,
+        Err(rejection) => return unreadable("event", rejection),
+    };
     let callback: Callback = match serde_json::from_slice(&body) {
         Ok(callback) => callback,
-        Err(e) => return reply(StatusCode::BAD_REQUEST, &format!("malformed callback: {e}")),
+        Err(e) => {
+            let reason = format!("malformed callback: {e}");
+            return refuse("event", StatusCode::BAD_REQUEST, &reason);
+        }
     };
     if let Err(why) = receiver.check(&callback.token, callback.app_id.as_deref()) {
-        return reply(StatusCode::UNAUTHORIZED, why);
+        return refuse("event", StatusCode::UNAUTHORIZED, why);
     }
-    let event = callback.event;
+    let span = telemetry::event_received(&callback.event, telemetry::CALLBACK);
+    handle(receiver, callback.event).instrument(span).await
+}
+
+/// Handles an accepted event once (in the `finchat.event` span).
+async fn handle<S: Send + Sync + 'static>(receiver: Arc<Receiver<S>>, event: Event) -> Response {
     let id = event.event_id.clone();
-    match receiver.dedupe.begin(&id).await {
-        Seen::Done => return reply(StatusCode::OK, "already handled"),
+    let seen = receiver.dedupe.begin(&id).await;
+    telemetry::delivery(seen != Seen::New, seen == Seen::Done);
+    match seen {
+        Seen::Done => {
+            record_outcome("duplicate");
+            return reply(StatusCode::OK, "already handled");
+        }
         // Another delivery of it is being handled: not acknowledged, in case that one fails.
         Seen::InFlight => {
+            record_outcome("in_flight");
             return reply(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "being handled; deliver it again later",
@@ -189,12 +223,19 @@ async fn on_event<S: Send + Sync + 'static>(
         Seen::New => {}
     }
     let dispatcher = Arc::clone(&receiver.dispatcher);
-    let handling = tokio::spawn(async move { dispatcher.dispatch(event).await });
+    let handling = tokio::spawn(async move { dispatcher.dispatch(event).await }.in_current_span());
     let abort = handling.abort_handle();
     let outcome = tokio::time::timeout(receiver.handler_deadline, handling).await;
     let (handled, response) = match outcome {
-        Ok(Ok(Ok(_))) => (true, reply(StatusCode::OK, "handled")),
+        Ok(Ok(Ok(dispatched))) => {
+            record_outcome(match dispatched {
+                Dispatched::Handled => "handled",
+                Dispatched::NoHandler => "no_handler",
+            });
+            (true, reply(StatusCode::OK, "handled"))
+        }
         Ok(Ok(Err(error))) => {
+            record_outcome("failed");
             tracing::warn!(event_id = %id, %error, "handler failed; FinChat will deliver the event again");
             (
                 false,
@@ -202,6 +243,8 @@ async fn on_event<S: Send + Sync + 'static>(
             )
         }
         Ok(Err(join_error)) => {
+            record_outcome("panicked");
+            telemetry::handler_failed("panic");
             tracing::error!(event_id = %id, %join_error, "handler panicked");
             (
                 false,
@@ -210,6 +253,8 @@ async fn on_event<S: Send + Sync + 'static>(
         }
         Err(_late) => {
             abort.abort();
+            record_outcome("late");
+            telemetry::handler_failed("deadline");
             tracing::warn!(event_id = %id, "handler over its deadline; FinChat will deliver the event again");
             (
                 false,
@@ -223,18 +268,25 @@ async fn on_event<S: Send + Sync + 'static>(
 
 async fn on_search<S: Send + Sync + 'static>(
     State(receiver): State<Arc<Receiver<S>>>,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Response {
+    let body = match body {
+        Ok(body) => body,
+        Err(rejection) => return unreadable("search", rejection),
+    };
     let request: SearchRequest = match serde_json::from_slice(&body) {
         Ok(request) => request,
-        Err(e) => return reply(StatusCode::BAD_REQUEST, &format!("malformed search: {e}")),
+        Err(e) => {
+            let reason = format!("malformed search: {e}");
+            return refuse("search", StatusCode::BAD_REQUEST, &reason);
+        }
     };
     if let Err(why) = receiver.check(&request.token, request.app_id.as_deref()) {
-        return reply(StatusCode::UNAUTHORIZED, why);
+        return refuse("search", StatusCode::UNAUTHORIZED, why);
     }
     let dispatcher = Arc::clone(&receiver.dispatcher);
     let query = request.event.content;
-    let searching = tokio::spawn(async move { dispatcher.search(query).await });
+    let searching = tokio::spawn(async move { dispatcher.search(query).await }.in_current_span());
     let abort = searching.abort_handle();
     let answer = match tokio::time::timeout(receiver.search_deadline, searching).await {
         Ok(Ok(Ok(answer))) => answer,
@@ -243,11 +295,13 @@ async fn on_search<S: Send + Sync + 'static>(
             SearchResponse::empty()
         }
         Ok(Err(join_error)) => {
+            telemetry::handler_failed("panic");
             tracing::error!(%join_error, "search handler panicked; answering no results");
             SearchResponse::empty()
         }
         Err(_late) => {
             abort.abort();
+            telemetry::handler_failed("deadline");
             tracing::warn!("search handler over its deadline; answering no results");
             SearchResponse::empty()
         }

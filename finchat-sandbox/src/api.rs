@@ -11,12 +11,14 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, FromRequestParts};
+use axum::extract::{DefaultBodyLimit, FromRequestParts, Request};
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
+use axum::middleware::Next;
 use axum::response::Response;
 use axum::routing::{get, post, put};
 use serde::de::DeserializeOwned;
+use tracing::Instrument;
 
 use super::error::Refusal;
 use super::shared::{Shared, now_ms};
@@ -60,6 +62,18 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
             "/api/v1/finchat/privilege-api/forwarder/{app_id}/events",
             get(forwarder::events),
         )
+        .layer(axum::middleware::from_fn(traced))
+}
+
+/// Runs an API call in a `finchat.sandbox.api` span: its method and path, never the query or the
+/// headers (the token).
+async fn traced(request: Request, next: Next) -> Response {
+    let span = tracing::info_span!(
+        "finchat.sandbox.api",
+        method = %request.method(),
+        path = %request.uri().path(),
+    );
+    next.run(request).instrument(span).await
 }
 
 /// The query string's parameters (the last value of a repeated one).

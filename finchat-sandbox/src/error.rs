@@ -141,6 +141,7 @@ impl Refusal {
 impl IntoResponse for Refusal {
     fn into_response(self) -> Response {
         let status = self.status();
+        tracing::debug!(errcode = self.code.as_str(), error = %self.error, "api call refused");
         let mut body = json!({ "errcode": self.code.as_str(), "error": self.error });
         if let Some(data) = self.data {
             body["data"] = data;

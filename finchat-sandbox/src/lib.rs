@@ -11,6 +11,11 @@
 //! 30 s time-out, a growing retry interval up to 10 min, dropped after an hour of failures; times
 //! scaled by [`SandboxConfig::time_scale`]) and kept for polling.
 //!
+//! It traces with `tracing`: each push attempt runs in a `finchat.sandbox.push` span (`event_id`,
+//! `event_type`, `attempt`), each API call in a `finchat.sandbox.api` span (`method`, `path`), and
+//! a refused API call is logged at DEBUG with its `errcode` and `error`. None holds a token or the
+//! secret.
+//!
 //! The world is seeded: the bot `@finchat-bot:sandbox`, the people `@alice:sandbox` (张三),
 //! `@bob:sandbox` (李四) and `@carol:sandbox` (王五), a direct room of the bot with each
 //! (`!direct-alice:sandbox`, …, each announced by a `finstore.room.create` event) and the group

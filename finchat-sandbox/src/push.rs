@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use tokio::sync::Notify;
+use tracing::Instrument;
 
 use super::shared::Shared;
 
@@ -113,10 +114,11 @@ pub(crate) async fn run(shared: Weak<Shared>, wake: Arc<Notify>) {
                 let body = json!({
                     "app_id": shared.config.app_id, "token": token.expose(), "event": event,
                 });
-                (index, event_id(&event), url, body, schedule)
+                let event_type = event["type"].as_str().unwrap_or_default().to_owned();
+                (index, event_id(&event), event_type, url, body, schedule)
             })
         };
-        let Some((index, event_id, url, body, schedule)) = job else {
+        let Some((index, event_id, event_type, url, body, schedule)) = job else {
             wake.notified().await;
             continue;
         };
@@ -124,7 +126,14 @@ pub(crate) async fn run(shared: Weak<Shared>, wake: Arc<Notify>) {
         let mut attempts = 0;
         let (outcome, last_error, drop_backlog) = loop {
             attempts += 1;
-            let error = match put(&http, &url, &body, schedule.timeout).await {
+            let span = tracing::info_span!(
+                "finchat.sandbox.push",
+                event_id = %event_id,
+                event_type = %event_type,
+                attempt = attempts,
+            );
+            let attempt = put(&http, &url, &body, schedule.timeout).instrument(span);
+            let error = match attempt.await {
                 Ok(()) => {
                     failing = Failing::default();
                     break (PushOutcome::Delivered, None, false);

@@ -1,8 +1,9 @@
 //! Helpers the workspace's tests share: [`server::TestServer`], a real HTTP server on 127.0.0.1 and a
-//! free port that records each request and answers what the test says, and [`snapshot::snapshot`],
-//! JSON snapshots in the workspace's `snapshots/` folder.
+//! free port that records each request and answers what the test says, [`snapshot::snapshot`],
+//! JSON snapshots in the workspace's `snapshots/` folder, and [`logs::Logs`], what `tracing` emits.
 
 pub mod fuxin;
 pub mod gobelieve;
+pub mod logs;
 pub mod server;
 pub mod snapshot;

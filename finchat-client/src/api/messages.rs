@@ -11,11 +11,12 @@ use reqwest::Method;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use tokio::task::JoinSet;
+use tracing::Instrument;
 
 use super::report::{SendAnswer, SendReport, Target, whole_request_failed};
 use crate::client::Call;
 use crate::retry::Retry;
-use crate::{Client, Error};
+use crate::{Client, Error, telemetry};
 
 const SEND: &str = "/api/v1/finchat/open-api/message/send";
 const UPDATE_CUI: &str = "/api/v1/finchat/open-api/message/update-cui";
@@ -261,7 +262,8 @@ impl SendRequest<'_> {
                     break;
                 };
                 let plan = Arc::clone(&plan);
-                running.spawn(async move { (index, plan.send_batch(batch).await) });
+                running
+                    .spawn(async move { (index, plan.send_batch(batch).await) }.in_current_span());
             }
             match running.join_next().await {
                 Some(Ok((index, report))) => reports[index] = Some(report),
@@ -327,8 +329,12 @@ impl Plan {
                     pending.push(second.to_vec());
                     pending.push(first.to_vec());
                 }
-                Err(error) => report.extend(whole_request_failed(&batch, &error)),
-                Ok(answer) => report.extend(answer.report(&batch)),
+                Err(error) => {
+                    let failed = whole_request_failed(&batch, &error);
+                    telemetry::target_results(&failed);
+                    report.extend(failed);
+                }
+                Ok(part) => report.extend(part),
             }
         }
         let done =
@@ -340,7 +346,8 @@ impl Plan {
         report
     }
 
-    async fn request(&self, batch: &[Target]) -> Result<SendAnswer, Error> {
+    /// Sends one request; its answer as each target's result.
+    async fn request(&self, batch: &[Target]) -> Result<SendReport, Error> {
         let ids: Vec<String> = batch.iter().map(ToString::to_string).collect();
         let field = match batch.first() {
             Some(Target::User(_)) => "fcids",
@@ -351,6 +358,7 @@ impl Plan {
         let (method, path) = match &self.kind {
             Kind::Send => (Method::POST, SEND),
             Kind::UpdateCui { origin } => {
+                telemetry::update_cui_called();
                 body["origin_event"] = json!(origin);
                 (Method::PUT, UPDATE_CUI)
             }
@@ -362,8 +370,13 @@ impl Plan {
                 (Method::POST, SEND_AS_USER)
             }
         };
+        let call = Call::new(method, path).json(body);
         self.client
-            .call_json(Call::new(method, path).json(body))
+            .call_json_then(call, |answer: SendAnswer| {
+                let report = answer.report(batch);
+                telemetry::target_results(&report);
+                report
+            })
             .await
     }
 }

@@ -16,10 +16,13 @@ mod gobelieve_client;
 mod identity;
 mod media;
 mod messages;
+#[cfg(all(feature = "metrics", feature = "receiver"))]
+mod metrics;
 mod polling;
 #[cfg(feature = "receiver")]
 mod receiver;
 mod rooms;
+mod telemetry;
 mod token;
 
 use finchat_test_support::{server, snapshot as support};

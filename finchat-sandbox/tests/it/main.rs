@@ -6,5 +6,6 @@ mod flows;
 mod page;
 mod push;
 mod support;
+mod telemetry;
 
 use finchat_test_support::server;
