@@ -1,6 +1,5 @@
 //! When a call is repeated after a failure, and how long the client waits before it does.
 
-use std::fmt;
 use std::time::Duration;
 
 /// Which failures of a call may be retried.
@@ -75,7 +74,9 @@ impl RetryPolicy {
     }
 
     /// Runs `once` until it succeeds, fails with an error `may_repeat` refuses, or the tries run
-    /// out, waiting [`RetryPolicy::delay`] between tries. `name` names the call in the log.
+    /// out, waiting [`RetryPolicy::delay`] between tries. `name` names the call in the log. (The
+    /// FuXin and GoBelieve clients; FinChat's own calls also honour `Retry-After`, in `Client`.)
+    #[cfg(any(feature = "fuxin", feature = "gobelieve"))]
     pub(crate) async fn run<T, E, F>(
         &self,
         name: &str,
@@ -84,7 +85,7 @@ impl RetryPolicy {
     ) -> Result<T, E>
     where
         F: Future<Output = Result<T, E>>,
-        E: fmt::Display,
+        E: std::fmt::Display,
     {
         let mut attempt = 0;
         loop {

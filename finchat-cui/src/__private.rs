@@ -4,6 +4,25 @@
 
 pub mod form;
 
+/// The items it is given, when finchat-cui has its `schema` feature, and nothing otherwise: the
+/// derive wraps `CuiForm::schema` in it, since the derive cannot see finchat-cui's features.
+#[cfg(feature = "schema")]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __with_schema {
+    ($($item:item)*) => { $($item)* };
+}
+
+/// The items it is given, when finchat-cui has its `schema` feature, and nothing otherwise.
+#[cfg(not(feature = "schema"))]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __with_schema {
+    ($($item:item)*) => {};
+}
+
+pub use crate::__with_schema as with_schema;
+
 use std::fmt::{Display, Write};
 
 use crate::element::{

@@ -1,7 +1,6 @@
 //! The CUI card: the `info` envelope of an `m.cui` message (kind, status, shared or per-user, and the
 //! elements drawn top to bottom), with a builder that reads like the card.
 
-use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -27,7 +26,8 @@ use crate::{CuiContent, Fcid, HttpUrl, MxcUri};
 /// card.validate()?;
 /// # Ok::<(), finchat_cui::Problems>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Card {
     /// The card kind; `form` is the only published one.
@@ -42,10 +42,10 @@ pub struct Card {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fcids: Option<Vec<Fcid>>,
     /// The card's content, drawn top to bottom; at least one element.
-    #[schemars(length(min = 1))]
+    #[cfg_attr(feature = "schema", schemars(length(min = 1)))]
     pub elements: Vec<Element>,
     #[serde(flatten)]
-    #[schemars(skip)]
+    #[cfg_attr(feature = "schema", schemars(skip))]
     pub(crate) extra: Map<String, Value>,
 }
 

@@ -14,7 +14,6 @@
 //! assert_eq!(elements[1].key(), Some("dept"));
 //! ```
 
-use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -113,13 +112,14 @@ impl Element {
 }
 
 /// `context`/`text`: a line of text (a title, a description, a label).
-#[derive(Debug, Clone, PartialEq, JsonSchema)]
-#[schemars(transform = crate::schema::tag_text)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(transform = crate::schema::tag_text))]
 #[non_exhaustive]
 pub struct Text {
     /// The text.
     pub value: String,
-    #[schemars(skip)]
+    #[cfg_attr(feature = "schema", schemars(skip))]
     pub(crate) extra: Map<String, Value>,
 }
 
@@ -134,27 +134,38 @@ impl Text {
 }
 
 /// `divider`/`divider`: a horizontal rule.
-#[derive(Debug, Clone, Default, PartialEq, JsonSchema)]
-#[schemars(transform = crate::schema::tag_divider)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(transform = crate::schema::tag_divider))]
 #[non_exhaustive]
 pub struct Divider {
     /// Line thickness in pixels; written on the wire as a string (`"1"`). Absent: the client's default, 1.
-    #[schemars(with = "Option<DividerHeight>")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<DividerHeight>"))]
     pub height: Option<u32>,
     /// Line colour, e.g. `#666`. Absent: the client's default.
     pub background: Option<Color>,
-    #[schemars(skip)]
+    #[cfg_attr(feature = "schema", schemars(skip))]
     pub(crate) extra: Map<String, Value>,
 }
 
 /// The wire form of a divider height: a whole number of pixels as a string.
-#[derive(JsonSchema)]
-#[schemars(
-    transparent,
-    description = "Line thickness in pixels, as a string of digits, e.g. \"1\"."
+#[cfg(feature = "schema")]
+#[derive(schemars::JsonSchema)]
+#[cfg_attr(
+    feature = "schema",
+    schemars(
+        transparent,
+        description = "Line thickness in pixels, as a string of digits, e.g. \"1\"."
+    )
 )]
 #[allow(dead_code)] // only its schema is used
-struct DividerHeight(#[schemars(regex(pattern = r"^(0|[1-9][0-9]{0,8})$"))] String);
+struct DividerHeight(
+    #[cfg_attr(
+        feature = "schema",
+        schemars(regex(pattern = r"^(0|[1-9][0-9]{0,8})$"))
+    )]
+    String,
+);
 
 impl Divider {
     /// A divider with the client's default thickness and colour.
@@ -176,13 +187,14 @@ impl Divider {
 }
 
 /// `image`/`image`: a picture stored on the media server.
-#[derive(Debug, Clone, PartialEq, JsonSchema)]
-#[schemars(transform = crate::schema::tag_image)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(transform = crate::schema::tag_image))]
 #[non_exhaustive]
 pub struct Image {
     /// The picture, as returned by the media upload API.
     pub o_url: MxcUri,
-    #[schemars(skip)]
+    #[cfg_attr(feature = "schema", schemars(skip))]
     pub(crate) extra: Map<String, Value>,
 }
 
@@ -197,18 +209,19 @@ impl Image {
 }
 
 /// `input`/`text-input`: a text field whose content is submitted under `key`.
-#[derive(Debug, Clone, PartialEq, JsonSchema)]
-#[schemars(transform = crate::schema::tag_text_input)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(transform = crate::schema::tag_text_input))]
 #[non_exhaustive]
 pub struct TextInput {
     /// The name of the field in the submission; unique within a card.
-    #[schemars(length(min = 1))]
+    #[cfg_attr(feature = "schema", schemars(length(min = 1)))]
     pub key: String,
     /// Hint shown while the field is empty.
     pub placeholder: Option<String>,
     /// Pre-filled text.
     pub value: Option<String>,
-    #[schemars(skip)]
+    #[cfg_attr(feature = "schema", schemars(skip))]
     pub(crate) extra: Map<String, Value>,
 }
 
@@ -237,21 +250,22 @@ impl TextInput {
 }
 
 /// `input`/`dropdown-input`: a single choice from `options`, submitted under `key`.
-#[derive(Debug, Clone, PartialEq, JsonSchema)]
-#[schemars(transform = crate::schema::tag_dropdown)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(transform = crate::schema::tag_dropdown))]
 #[non_exhaustive]
 pub struct Dropdown {
     /// The name of the field in the submission; unique within a card.
-    #[schemars(length(min = 1))]
+    #[cfg_attr(feature = "schema", schemars(length(min = 1)))]
     pub key: String,
     /// Hint shown while nothing is chosen.
     pub placeholder: Option<String>,
     /// The pre-selected option's `value`, or `""` for none.
     pub value: String,
     /// The choices, at least one.
-    #[schemars(length(min = 1))]
+    #[cfg_attr(feature = "schema", schemars(length(min = 1)))]
     pub options: Vec<DropdownOption>,
-    #[schemars(skip)]
+    #[cfg_attr(feature = "schema", schemars(skip))]
     pub(crate) extra: Map<String, Value>,
 }
 
@@ -293,7 +307,8 @@ impl Dropdown {
 }
 
 /// One choice of a [`Dropdown`].
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DropdownOption {
     /// What the user sees.
@@ -301,7 +316,7 @@ pub struct DropdownOption {
     /// What the submission carries.
     pub value: String,
     #[serde(flatten)]
-    #[schemars(skip)]
+    #[cfg_attr(feature = "schema", schemars(skip))]
     pub(crate) extra: Map<String, Value>,
 }
 
@@ -329,13 +344,14 @@ impl DropdownOption {
 }
 
 /// `button`/`submit`: sends the card's inputs back to the app (`action` is always `submit`).
-#[derive(Debug, Clone, PartialEq, JsonSchema)]
-#[schemars(transform = crate::schema::tag_submit)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(transform = crate::schema::tag_submit))]
 #[non_exhaustive]
 pub struct Submit {
     /// The button's caption.
     pub value: String,
-    #[schemars(skip)]
+    #[cfg_attr(feature = "schema", schemars(skip))]
     pub(crate) extra: Map<String, Value>,
 }
 
@@ -350,18 +366,19 @@ impl Submit {
 }
 
 /// `button`/`reply`: a one-click answer; pressing it submits `value` under `key`.
-#[derive(Debug, Clone, PartialEq, JsonSchema)]
-#[schemars(transform = crate::schema::tag_reply)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(transform = crate::schema::tag_reply))]
 #[non_exhaustive]
 pub struct Reply {
     /// The name the answer has in the submission.
-    #[schemars(length(min = 1))]
+    #[cfg_attr(feature = "schema", schemars(length(min = 1)))]
     pub key: String,
     /// The caption, and the answer it gives.
     pub value: String,
     /// The button's own state.
     pub status: Option<Status>,
-    #[schemars(skip)]
+    #[cfg_attr(feature = "schema", schemars(skip))]
     pub(crate) extra: Map<String, Value>,
 }
 
@@ -384,15 +401,16 @@ impl Reply {
 }
 
 /// `button`/`openurl`: a button that opens `action`, an http(s) URL.
-#[derive(Debug, Clone, PartialEq, JsonSchema)]
-#[schemars(transform = crate::schema::tag_openurl)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(transform = crate::schema::tag_openurl))]
 #[non_exhaustive]
 pub struct OpenUrl {
     /// The button's caption.
     pub value: String,
     /// The URL to open.
     pub action: HttpUrl,
-    #[schemars(skip)]
+    #[cfg_attr(feature = "schema", schemars(skip))]
     pub(crate) extra: Map<String, Value>,
 }
 

@@ -71,6 +71,7 @@ pub trait CuiForm: Sized {
 
     /// The JSON Schema (draft 2020-12) of the submitted `info` object: one string property per field,
     /// with the pattern or the option values it accepts, for front-end teams and mock servers.
+    #[cfg(feature = "schema")]
     fn schema() -> schemars::Schema;
 }
 

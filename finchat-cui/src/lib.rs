@@ -9,6 +9,13 @@
 //! examples and return type in [`dsl`]), and [`macro@CuiForm`], which makes a struct a form and reads a
 //! submission back into it.
 //!
+//! | feature | default | what it adds |
+//! | --- | --- | --- |
+//! | `macros` | on | the `cui!` DSL and `#[derive(CuiForm)]` / `#[derive(CuiChoice)]` (finchat-cui-macros) |
+//! | `schema` | on | JSON Schemas of content, cards and submissions (`schema`, `CuiForm::schema`; schemars) |
+//!
+//! A crate that only reads and writes content (as finchat-client does) can turn both off.
+//!
 //! ```
 //! use finchat_cui::element::{Dropdown, Reply, TextInput};
 //! use finchat_cui::{Card, MessageContent, Status, Submission};
@@ -35,6 +42,8 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 mod card;
 mod checked_string;
 mod color;
@@ -49,6 +58,7 @@ mod http_url;
 mod id;
 mod problem;
 pub mod render;
+#[cfg(feature = "schema")]
 pub mod schema;
 mod submission;
 mod validate;
@@ -64,11 +74,14 @@ pub use content::{
     TextCardContent, TextCardInfo, TextContent,
 };
 pub use element::Element;
+#[cfg(feature = "macros")]
 #[doc = include_str!("form/cui_choice.md")]
 pub use finchat_cui_macros::CuiChoice;
+#[cfg(feature = "macros")]
 #[doc = include_str!("form/cui_form.md")]
 pub use finchat_cui_macros::CuiForm;
 /// Writes a FinChat message like the card it shows; see [`dsl`] for the grammar and the return type.
+#[cfg(feature = "macros")]
 pub use finchat_cui_macros::cui;
 pub use form::{CuiChoice, CuiForm, FormErrors};
 pub use http_url::{HttpUrl, UrlError};
@@ -77,3 +90,8 @@ pub use problem::{Path, Problem, ProblemKind, Problems, Segment};
 pub use submission::{Action, FromSubmitted, Submission, SubmissionError, SubmissionErrorKind};
 pub use validate::SENDABLE_MSGTYPES;
 pub use word_list::UnknownWordError;
+
+/// This crate's README, whose examples run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct CrateReadmeDoctests;

@@ -135,6 +135,7 @@ macro_rules! word_list {
             }
         }
 
+        #[cfg(feature = "schema")]
         impl ::schemars::JsonSchema for $name {
             fn schema_name() -> ::std::borrow::Cow<'static, str> {
                 stringify!($name).into()
@@ -195,6 +196,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "schema")]
     fn schema_lists_the_documented_values_with_the_doc_comment() {
         let schema = schemars::schema_for!(Status);
         let value = serde_json::to_value(&schema).unwrap();

@@ -42,8 +42,10 @@ pub fn form(form: &Form) -> TokenStream {
                 #from_submission
             }
 
-            fn schema() -> #support::Schema {
-                #schema
+            ::finchat_cui::__private::with_schema! {
+                fn schema() -> #support::Schema {
+                    #schema
+                }
             }
         }
     }
@@ -92,8 +94,10 @@ pub fn fallback(input: &DeriveInput) -> TokenStream {
                 ::core::unreachable!()
             }
 
-            fn schema() -> #support::Schema {
-                ::core::unreachable!()
+            ::finchat_cui::__private::with_schema! {
+                fn schema() -> #support::Schema {
+                    ::core::unreachable!()
+                }
             }
         }
     }

@@ -1,6 +1,5 @@
 //! `m.cui`: an interactive card.
 
-use schemars::JsonSchema;
 use serde_json::{Map, Value};
 
 use crate::Card;
@@ -17,18 +16,19 @@ pub const DEFAULT_CARD_BODY: &str = "[交互卡片]";
 /// assert_eq!(content.body, "[交互卡片]");
 /// assert_eq!(content.version.as_str(), "0.1.0");
 /// ```
-#[derive(Debug, Clone, PartialEq, JsonSchema)]
-#[schemars(transform = crate::schema::tag_m_cui)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(transform = crate::schema::tag_m_cui))]
 #[non_exhaustive]
 pub struct CuiContent {
     /// Text shown where the card cannot be drawn (notifications, old clients). Not empty.
-    #[schemars(length(min = 1))]
+    #[cfg_attr(feature = "schema", schemars(length(min = 1)))]
     pub body: String,
     /// The CUI protocol version.
     pub version: Version,
     /// The card.
     pub info: Card,
-    #[schemars(skip)]
+    #[cfg_attr(feature = "schema", schemars(skip))]
     pub(crate) extra: Map<String, Value>,
 }
 

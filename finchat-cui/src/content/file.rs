@@ -1,6 +1,5 @@
 //! `m.file`: a file stored on the media server.
 
-use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -15,8 +14,9 @@ use crate::MxcUri;
 /// assert_eq!(pdf.body, "test.pdf");
 /// # Ok::<(), finchat_cui::IdError>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, JsonSchema)]
-#[schemars(transform = crate::schema::tag_m_file)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(transform = crate::schema::tag_m_file))]
 #[non_exhaustive]
 pub struct FileContent {
     /// The file name.
@@ -25,12 +25,13 @@ pub struct FileContent {
     pub info: Option<FileInfo>,
     /// The file, as returned by the media upload API.
     pub o_url: MxcUri,
-    #[schemars(skip)]
+    #[cfg_attr(feature = "schema", schemars(skip))]
     pub(crate) extra: Map<String, Value>,
 }
 
 /// The `info` of a file.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct FileInfo {
     /// MIME type; the API documents `""` for files.
@@ -40,7 +41,7 @@ pub struct FileInfo {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<u64>,
     #[serde(flatten)]
-    #[schemars(skip)]
+    #[cfg_attr(feature = "schema", schemars(skip))]
     pub(crate) extra: Map<String, Value>,
 }
 

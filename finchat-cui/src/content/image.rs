@@ -1,6 +1,5 @@
 //! `m.image`: a picture stored on the media server.
 
-use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -16,8 +15,9 @@ use crate::MxcUri;
 /// assert_eq!(png.info.as_ref().and_then(|i| i.w), Some(750));
 /// # Ok::<(), finchat_cui::IdError>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, JsonSchema)]
-#[schemars(transform = crate::schema::tag_m_image)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(transform = crate::schema::tag_m_image))]
 #[non_exhaustive]
 pub struct ImageContent {
     /// The image's file name.
@@ -26,12 +26,13 @@ pub struct ImageContent {
     pub info: Option<ImageInfo>,
     /// The image, as returned by the media upload API.
     pub o_url: MxcUri,
-    #[schemars(skip)]
+    #[cfg_attr(feature = "schema", schemars(skip))]
     pub(crate) extra: Map<String, Value>,
 }
 
 /// The `info` of an image.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ImageInfo {
     /// MIME type, e.g. `image/png`.
@@ -47,7 +48,7 @@ pub struct ImageInfo {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub w: Option<u32>,
     #[serde(flatten)]
-    #[schemars(skip)]
+    #[cfg_attr(feature = "schema", schemars(skip))]
     pub(crate) extra: Map<String, Value>,
 }
 

@@ -1,6 +1,5 @@
 //! `m.text` and `m.alert`: a plain text body.
 
-use schemars::JsonSchema;
 use serde_json::{Map, Value};
 
 /// The content of `m.text` (and of the received-only `m.alert`).
@@ -9,13 +8,14 @@ use serde_json::{Map, Value};
 /// let hello = finchat_cui::TextContent::new("hello world");
 /// assert_eq!(hello.body, "hello world");
 /// ```
-#[derive(Debug, Clone, PartialEq, JsonSchema)]
-#[schemars(transform = crate::schema::tag_m_text)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(transform = crate::schema::tag_m_text))]
 #[non_exhaustive]
 pub struct TextContent {
     /// The text.
     pub body: String,
-    #[schemars(skip)]
+    #[cfg_attr(feature = "schema", schemars(skip))]
     pub(crate) extra: Map<String, Value>,
 }
 

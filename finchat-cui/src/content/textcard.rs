@@ -1,6 +1,5 @@
 //! `m.textcard`: a title, a description and a button that opens a link.
 
-use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -16,8 +15,9 @@ use crate::{HttpUrl, MxcUri};
 /// assert_eq!(card.body, "");
 /// # Ok::<(), finchat_cui::UrlError>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, JsonSchema)]
-#[schemars(transform = crate::schema::tag_m_textcard)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(transform = crate::schema::tag_m_textcard))]
 #[non_exhaustive]
 pub struct TextCardContent {
     /// Always `""` for a text card.
@@ -26,12 +26,13 @@ pub struct TextCardContent {
     pub info: TextCardInfo,
     /// A media URI; the documented samples carry one, but its role for text cards is not documented.
     pub o_url: Option<MxcUri>,
-    #[schemars(skip)]
+    #[cfg_attr(feature = "schema", schemars(skip))]
     pub(crate) extra: Map<String, Value>,
 }
 
 /// The `info` of a text card.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct TextCardInfo {
     /// The card's title.
@@ -46,7 +47,7 @@ pub struct TextCardInfo {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub opentype: Option<OpenType>,
     #[serde(flatten)]
-    #[schemars(skip)]
+    #[cfg_attr(feature = "schema", schemars(skip))]
     pub(crate) extra: Map<String, Value>,
 }
 
