@@ -10,6 +10,7 @@
 //! | `native-tls` | off | HTTPS by the platform's TLS library (OpenSSL on Linux) |
 //! | `fuxin` | off | `fuxin`: FuXin meeting-system tokens |
 //! | `gobelieve` | off | `gobelieve`: the GoBelieve IM REST API |
+//! | `metrics` | off | counters through the `metrics` facade (see [`telemetry`]) |
 //!
 //! A bot that only sends needs `default-features = false, features = ["rustls"]`: no server side.
 //! Without a TLS feature the client speaks plain HTTP only.
