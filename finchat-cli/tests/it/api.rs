@@ -1,11 +1,11 @@
 //! `finchat token`, `send`, `update`, `upload` and `download` against a real server, run as a user
 //! runs them, configured through the FINCHAT_* environment variables.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use serde_json::{Value, json};
 
+use crate::process::{self, run};
 use crate::server::{Recorded, Reply, TestServer};
 
 /// Runs `finchat args` against `server`, with `stdin` as its standard input.
@@ -15,23 +15,14 @@ pub fn finchat(server: &TestServer, args: &[&str], stdin: &str) -> Output {
 
 /// Runs `finchat args` against the server at `url`.
 pub fn finchat_at(url: &str, args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_finchat"))
-        .args(args)
-        .env("FINCHAT_BASE_URL", url)
-        .env("FINCHAT_APP_ID", "app-1")
-        .env("FINCHAT_SECRET", "test-secret-value")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("finchat starts");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+    run(
+        process::finchat()
+            .args(args)
+            .env("FINCHAT_BASE_URL", url)
+            .env("FINCHAT_APP_ID", "app-1")
+            .env("FINCHAT_SECRET", "test-secret-value"),
+        stdin,
+    )
 }
 
 /// Stdout, one JSON value per line.

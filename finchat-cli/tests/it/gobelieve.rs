@@ -1,38 +1,25 @@
 //! `finchat gobelieve …`, run as a user runs it, against a fake GoBelieve server.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use finchat_test_support::gobelieve::{SERVER_AUTH, answer};
 use serde_json::{Value, json};
 
+use crate::process::{self, run};
 use crate::server::{Reply, TestServer};
 
 fn finchat(server: &TestServer, args: &[&str], stdin: &str) -> Output {
     let url = server.url();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_finchat"))
-        .args([
-            "gobelieve",
-            "--base-url",
-            &url,
-            "--appid",
-            "7",
-            "--secret",
-            "test-secret",
-        ])
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("finchat starts");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+    let gobelieve = [
+        "gobelieve",
+        "--base-url",
+        &url,
+        "--appid",
+        "7",
+        "--secret",
+        "test-secret",
+    ];
+    run(process::finchat().args(gobelieve).args(args), stdin)
 }
 
 #[tokio::test(flavor = "multi_thread")]

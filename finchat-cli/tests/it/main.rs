@@ -9,6 +9,7 @@ mod fuxin;
 #[cfg(feature = "gobelieve")]
 mod gobelieve;
 mod offline;
+mod process;
 mod sandbox;
 
 use finchat_test_support::server;

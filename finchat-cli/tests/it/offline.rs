@@ -2,6 +2,8 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
+
+use crate::process::{self, run};
 use std::process::{Command, Output, Stdio};
 
 fn fixture(path: &str) -> String {
@@ -13,17 +15,7 @@ fn fixture(path: &str) -> String {
 }
 
 fn finchat(args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_finchat"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("finchat starts");
-    let mut input = child.stdin.take().unwrap();
-    input.write_all(stdin.unwrap_or("").as_bytes()).unwrap();
-    drop(input);
-    child.wait_with_output().unwrap()
+    run(process::finchat().args(args), stdin.unwrap_or(""))
 }
 
 fn stdout(output: &Output) -> String {
