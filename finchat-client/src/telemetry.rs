@@ -19,8 +19,8 @@
 //!
 //! A push the receiver refuses is logged at WARN, `push refused`, with `push` (`event` or
 //! `search`), `status` (401, 400, 413, …) and `reason` (`wrong token`, the JSON error, the body
-//! limit). A failed API call is logged at DEBUG inside its `finchat.api` span, a failed token
-//! fetch at WARN inside its `finchat.token` span.
+//! limit): nobody else hears of it. A failed API call and a failed token fetch are logged at DEBUG
+//! inside their spans: the error is returned to the caller, whose to report it.
 //!
 //! No span or log line holds a token, a secret or an `Authorization` header: tokens are
 //! [`Secret`](crate::Secret)s, which print as `[redacted]`, and endpoints are paths without their
@@ -226,7 +226,7 @@ pub(crate) async fn token<T>(
         Ok(_) => "ok",
         Err(error) => {
             record_error(&span, error);
-            span.in_scope(|| tracing::warn!(%error, "cannot fetch the app access token"));
+            span.in_scope(|| tracing::debug!(%error, "cannot fetch the app access token"));
             "error"
         }
     };

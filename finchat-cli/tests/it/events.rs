@@ -203,7 +203,9 @@ fn v_logs_the_clients_retries_and_rust_log_overrides_it() {
     assert!(!quiet.contains("DEBUG"), "{quiet}");
     let verbose = stderr(&[&["-v"][..], &poll[..]].concat(), None);
     assert!(
-        verbose.contains("DEBUG finchat_client::") && verbose.contains(": retrying"),
+        verbose.lines().any(|line| line.contains(" DEBUG ")
+            && line.contains(" finchat_client::")
+            && line.contains(": retrying")),
         "{verbose}"
     );
     let overridden = stderr(&[&["-v"][..], &poll[..]].concat(), Some("off"));
