@@ -20,7 +20,7 @@
 //! A push the receiver refuses is logged at WARN, `push refused`, with `push` (`event` or
 //! `search`), `status` (401, 400, 413, …) and `reason` (`wrong token`, the JSON error, the body
 //! limit): nobody else hears of it. A failed API call and a failed token fetch are logged at DEBUG
-//! inside their spans: the error is returned to the caller, whose to report it.
+//! inside their spans: the error goes back to the caller, who reports it.
 //!
 //! No span or log line holds a token, a secret or an `Authorization` header: tokens are
 //! [`Secret`](crate::Secret)s, which print as `[redacted]`, and endpoints are paths without their
