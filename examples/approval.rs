@@ -42,6 +42,10 @@ pub struct ApprovalForm {
 }
 
 /// The card asking to approve `claim`; once decided, `outcome` is shown and the card is read-only.
+///
+/// # Errors
+///
+/// The [`Problems`] of the card built from `claim`, should its run-time parts break a rule.
 pub fn approval_card(claim: &Claim, outcome: Option<&str>) -> Result<CuiContent, Problems> {
     let status = if outcome.is_some() {
         finchat_cui::Status::Disable
@@ -94,6 +98,11 @@ impl ApprovalBot {
     }
 
     /// Sends the card for `claim` to `room`; the card's event id.
+    ///
+    /// # Errors
+    ///
+    /// A boxed error when the card is invalid ([`Problems`]), the send fails
+    /// ([`finchat_client::Error`]), or the room's result is not `Sent`.
     pub async fn ask(
         &self,
         room: RoomId,

@@ -396,6 +396,11 @@ impl Client {
     }
 
     /// A client configured by `FINCHAT_BASE_URL`, `FINCHAT_APP_ID` and `FINCHAT_SECRET`.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] of class `Local` when one of the three variables is not set, and as
+    /// [`ClientBuilder::build`] otherwise.
     pub fn from_env() -> Result<Client, Error> {
         let var = |name: &str| {
             std::env::var(name).map_err(|_| Error::config(format!("{name} is not set")))
@@ -427,6 +432,12 @@ impl Client {
     }
 
     /// The current app access token, fetched if there is none or it is about to expire.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when a token cannot be fetched: class `Unauthorized` (`FC_INVALID_SECRET`),
+    /// `NotFound` (`FC_APP_NOT_FOUND`) or `Forbidden` (`FC_APP_NOT_PUBLISHED`) for the app's
+    /// credentials, or a transport, time-out or unreadable-answer failure; see [`Error::class`].
     pub async fn access_token(&self) -> Result<AccessToken, Error> {
         self.inner.tokens.get(|| self.fetch_token()).await
     }

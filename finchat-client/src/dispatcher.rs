@@ -190,6 +190,11 @@ impl<S: Send + Sync + 'static> Dispatcher<S> {
     }
 
     /// Hands `event` to the first handler that takes it.
+    ///
+    /// # Errors
+    ///
+    /// The [`HandlerError`] of the handler that took the event. An event no handler takes is not an
+    /// error: [`Dispatched::NoHandler`].
     pub async fn dispatch(&self, event: Event) -> Result<Dispatched, HandlerError> {
         let mut event = Box::new(event);
         for (handler, route) in &self.routes {
@@ -207,6 +212,10 @@ impl<S: Send + Sync + 'static> Dispatcher<S> {
     }
 
     /// Answers a search; no results without a search handler.
+    ///
+    /// # Errors
+    ///
+    /// The [`HandlerError`] of the search handler.
     pub async fn search(&self, query: SearchQuery) -> Result<SearchResponse, HandlerError> {
         match &self.search {
             Some(handler) => {

@@ -155,6 +155,13 @@ impl<S: Send + Sync + 'static> PollingConsumer<S> {
 
     /// Fetches one page from the saved cursor and handles its events in order, saving the cursor after
     /// each handled one and stopping at the first failure.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when the page cannot be fetched (see
+    /// [`EventsRequest::send`](crate::EventsRequest::send)), or of class `Local` when the cursor
+    /// cannot be loaded or saved. A failed handler or an unreadable event is not an error: it ends
+    /// the poll with [`Poll::failed`] set.
     pub async fn poll_once(&self) -> Result<Poll, Error> {
         let since = self
             .cursor
@@ -207,6 +214,11 @@ impl<S: Send + Sync + 'static> PollingConsumer<S> {
     /// Polls until `shutdown` completes: at once while pages come full, after the idle interval when
     /// they do not, and with a doubling backoff after failures. An event being handled when
     /// `shutdown` completes is finished first.
+    ///
+    /// # Errors
+    ///
+    /// None in practice: a failed poll is logged and tried again after the backoff, and `Ok(())`
+    /// comes once `shutdown` completes.
     pub async fn run_until(self, shutdown: impl Future<Output = ()>) -> Result<(), Error> {
         tokio::pin!(shutdown);
         let mut backoff = Duration::from_secs(1);

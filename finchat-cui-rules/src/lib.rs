@@ -14,6 +14,11 @@ pub const STATUSES: &[&str] = &["input", "loading", "disable"];
 pub const OPENTYPES: &[&str] = &["inapp", "inbrowser"];
 
 /// A Matrix-style `<sigil><opaque>:<server>` id; the error says what is wrong.
+///
+/// # Errors
+///
+/// A short reason when `input` does not start with `sigil`, has no `:server` part, has an empty
+/// part before `:`, or has a bad server name (see [`check_server_name`]).
 pub fn check_sigil_id(input: &str, sigil: char) -> Result<(), &'static str> {
     let Some(rest) = input.strip_prefix(sigil) else {
         return Err(match sigil {
@@ -32,6 +37,11 @@ pub fn check_sigil_id(input: &str, sigil: char) -> Result<(), &'static str> {
 }
 
 /// A server name: a host with an optional port, without spaces, slashes or control characters.
+///
+/// # Errors
+///
+/// A short reason when `server` is empty or holds whitespace, a control character, `/`, `?`, `#` or
+/// `@`.
 pub fn check_server_name(server: &str) -> Result<(), &'static str> {
     if server.is_empty() {
         return Err("has an empty server name");
@@ -46,6 +56,11 @@ pub fn check_server_name(server: &str) -> Result<(), &'static str> {
 }
 
 /// `mxc://server/media-id` with the media id in `A-Z a-z 0-9 _ -`. Returns where the server name ends.
+///
+/// # Errors
+///
+/// A short reason when `input` does not start with `mxc://`, has no `/media-id` part or a bad
+/// server name, or its media id is empty or holds other characters.
 pub fn check_mxc(input: &str) -> Result<usize, &'static str> {
     let Some(rest) = input.strip_prefix("mxc://") else {
         return Err("does not start with `mxc://`");
@@ -67,6 +82,11 @@ pub fn check_mxc(input: &str) -> Result<usize, &'static str> {
 }
 
 /// An absolute `http`/`https` URL with a host and no whitespace; the error says what is wrong.
+///
+/// # Errors
+///
+/// The reason when `input` holds whitespace, does not parse as a URL (the parser's message), has a
+/// scheme other than `http` or `https`, or has no host.
 pub fn check_http_url(input: &str) -> Result<(), String> {
     if input.chars().any(char::is_whitespace) {
         return Err("it contains whitespace".into());

@@ -22,6 +22,11 @@ pub struct Color(Box<str>);
 
 impl Color {
     /// Parses and checks `input`.
+    ///
+    /// # Errors
+    ///
+    /// A [`ColorError`] when `input` is not `#rgb`, `#rgba`, `#rrggbb`, `#rrggbbaa` or a colour
+    /// name of up to 32 ASCII letters.
     pub fn parse(input: impl AsRef<str> + Into<String>) -> Result<Self, ColorError> {
         if finchat_cui_rules::check_color(input.as_ref()) {
             Ok(Self(input.into().into_boxed_str()))

@@ -67,6 +67,11 @@ pub trait CuiForm: Sized {
 
     /// Reads the form back from what a user submitted. Every field that is missing or does not parse is
     /// reported, in field order; this never panics.
+    ///
+    /// # Errors
+    ///
+    /// [`FormErrors`] with one [`SubmissionError`] per field that is missing or does not parse, in
+    /// field order.
     fn from_submission(submission: &Submission) -> Result<Self, FormErrors>;
 
     /// The JSON Schema (draft 2020-12) of the submitted `info` object: one string property per field,

@@ -27,6 +27,11 @@ pub struct HttpUrl(Box<str>);
 
 impl HttpUrl {
     /// Parses and checks `input`.
+    ///
+    /// # Errors
+    ///
+    /// A [`UrlError`] saying why when `input` holds whitespace, does not parse as a URL, has a
+    /// scheme other than `http` or `https`, or has no host.
     pub fn parse(input: impl AsRef<str> + Into<String>) -> Result<Self, UrlError> {
         match finchat_cui_rules::check_http_url(input.as_ref()) {
             Ok(()) => Ok(Self(input.into().into_boxed_str())),

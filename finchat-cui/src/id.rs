@@ -49,6 +49,11 @@ macro_rules! string_id {
 
         impl $name {
             /// Parses and validates `input`.
+            ///
+            /// # Errors
+            ///
+            /// An [`IdError`] saying what is wrong ([`IdError::problem`], e.g. a missing sigil,
+            /// `:server` part or media id) when `input` does not have this identifier's shape.
             pub fn parse(input: impl AsRef<str> + Into<String>) -> Result<Self, IdError> {
                 let check: fn(&str) -> Result<(), &'static str> = $check;
                 match check(input.as_ref()) {

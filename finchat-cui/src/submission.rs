@@ -102,6 +102,11 @@ impl Submission {
 
     /// Reads the `content` of a `finstore.room.interactcui` event without copying it; gives the value
     /// back unchanged when it is not a submission (`action` a string, `info` an object).
+    ///
+    /// # Errors
+    ///
+    /// The `content` itself, unchanged, when it is not a submission: not an object with a string
+    /// `action` and an object `info`.
     pub fn from_value(content: Value) -> Result<Self, Value> {
         let fits = matches!(
             (content.get("action"), content.get("info")),
@@ -135,6 +140,11 @@ impl Submission {
     }
 
     /// The value under `key`, read as `T`. The error names the key and says what was expected.
+    ///
+    /// # Errors
+    ///
+    /// A [`SubmissionError`] naming `key`: [`SubmissionErrorKind::Missing`] when nothing was
+    /// submitted under it, `Invalid` or `NotAnOption` when its value does not read as `T`.
     pub fn get<T: FromSubmitted>(&self, key: &str) -> Result<T, SubmissionError> {
         T::from_submitted(self.info.get(key)).map_err(|kind| SubmissionError {
             key: key.to_owned(),
@@ -223,6 +233,12 @@ impl std::error::Error for SubmissionError {}
 /// or `""` is `None`).
 pub trait FromSubmitted: Sized {
     /// Reads the value under a key; `None` when nothing was submitted under it.
+    ///
+    /// # Errors
+    ///
+    /// [`SubmissionErrorKind::Missing`] when `value` is `None` (except for an `Option`), and
+    /// [`SubmissionErrorKind::Invalid`] (or `NotAnOption` for a choice) when it does not read as
+    /// `Self`.
     fn from_submitted(value: Option<&Value>) -> Result<Self, SubmissionErrorKind>;
 }
 

@@ -33,6 +33,11 @@ impl MessageContent {
     /// assert_eq!(problems.to_string(), r#"info.elements[1].key: duplicate key "amount" (also used by info.elements[0])"#);
     /// assert_eq!(problems.iter().next().unwrap().kind, ProblemKind::DuplicateKey);
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Problems`] listing every broken rule, each with the path of its field and its
+    /// [`ProblemKind`] (e.g. `DuplicateKey`, `EmptyBody`, `ReceiveOnlyMsgtype` for `m.alert`).
     pub fn validate(&self) -> Result<(), Problems> {
         match self {
             Self::Text(text) => text.validate(),
@@ -58,6 +63,10 @@ impl MessageContent {
     }
 
     /// This content, if it is valid.
+    ///
+    /// # Errors
+    ///
+    /// The [`Problems`] of [`MessageContent::validate`] when the content breaks a rule.
     pub fn validated(self) -> Result<Self, Problems> {
         self.validate().map(|()| self)
     }
@@ -65,6 +74,10 @@ impl MessageContent {
 
 impl TextContent {
     /// Checks an `m.text` message; see [`MessageContent::validate`].
+    ///
+    /// # Errors
+    ///
+    /// [`Problems`] with [`ProblemKind::EmptyBody`] when the text is empty.
     pub fn validate(&self) -> Result<(), Problems> {
         let mut problems = Problems::new();
         require_body(&mut problems, &self.body, "a text message needs text");
@@ -74,6 +87,11 @@ impl TextContent {
 
 impl TextCardContent {
     /// Checks an `m.textcard` message; see [`MessageContent::validate`].
+    ///
+    /// # Errors
+    ///
+    /// [`Problems`] with [`ProblemKind::UnknownOpentype`] for an `opentype` other than `inapp` or
+    /// `inbrowser`.
     pub fn validate(&self) -> Result<(), Problems> {
         let mut problems = Problems::new();
         if let Some(opentype) = &self.info.opentype {
@@ -94,6 +112,10 @@ impl TextCardContent {
 
 impl ImageContent {
     /// Checks an `m.image` message; see [`MessageContent::validate`].
+    ///
+    /// # Errors
+    ///
+    /// [`Problems`] with [`ProblemKind::EmptyBody`] when the body (the file name) is empty.
     pub fn validate(&self) -> Result<(), Problems> {
         let mut problems = Problems::new();
         require_body(
@@ -107,6 +129,10 @@ impl ImageContent {
 
 impl FileContent {
     /// Checks an `m.file` message; see [`MessageContent::validate`].
+    ///
+    /// # Errors
+    ///
+    /// [`Problems`] with [`ProblemKind::EmptyBody`] when the body (the file name) is empty.
     pub fn validate(&self) -> Result<(), Problems> {
         let mut problems = Problems::new();
         require_body(
@@ -120,6 +146,11 @@ impl FileContent {
 
 impl CuiContent {
     /// Checks the card message; see [`MessageContent::validate`].
+    ///
+    /// # Errors
+    ///
+    /// [`Problems`] listing every broken rule of the message and its card (keys, options, ids,
+    /// URLs, statuses, …), each with its path and [`ProblemKind`].
     pub fn validate(&self) -> Result<(), Problems> {
         let mut problems = Problems::new();
         cui_rules(&mut problems, self);
@@ -129,6 +160,11 @@ impl CuiContent {
 
 impl Card {
     /// Checks the card; paths start at `info`, as in a message. See [`MessageContent::validate`].
+    ///
+    /// # Errors
+    ///
+    /// [`Problems`] listing every broken rule of the card (missing or duplicate keys, dropdown
+    /// options, URIs, colours, …), each with its path under `info` and [`ProblemKind`].
     pub fn validate(&self) -> Result<(), Problems> {
         let mut problems = Problems::new();
         card_rules(&mut problems, &Path::root().field("info"), self);

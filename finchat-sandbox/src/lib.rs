@@ -101,6 +101,11 @@ impl Sandbox {
 
     /// Binds `addr` (e.g. `127.0.0.1:8008`, or port 0 for any free one), serves the sandbox on it in
     /// a task, and returns at once. It stops when the [`RunningSandbox`] is dropped or shut down.
+    ///
+    /// # Errors
+    ///
+    /// An [`io::Error`] when the state file cannot be read (`InvalidData` for one that does not
+    /// parse or has another format) or `addr` cannot be bound.
     pub async fn serve(
         config: SandboxConfig,
         addr: impl ToSocketAddrs,
@@ -278,6 +283,13 @@ impl SandboxHandle {
     /// values they typed or chose, and the pressed reply button's `key: value`). The event's `info`
     /// also holds every other input's current value, as a client sends them. Emits
     /// `finstore.room.interactcui`; its event id.
+    ///
+    /// # Errors
+    ///
+    /// A [`SandboxError`] when `as_user` is not one of the sandbox's people or not in `room`
+    /// (`UnknownUser`, `UnknownRoom`, `NotInRoom`), `card` is not a card there (`UnknownMessage`,
+    /// `NotACard`), the card or button is closed (`CardClosed`, `ButtonClosed`), or `info` has an
+    /// unknown key (`UnknownKey`).
     pub fn submit(
         &self,
         as_user: &Fcid,
@@ -290,6 +302,11 @@ impl SandboxHandle {
 
     /// `as_user` says `body` in `room`. In a direct room the bot gets it as `m.text`; in a group room
     /// only when it @-mentions the bot (`@机器人`), as `m.alert`. The message's event id.
+    ///
+    /// # Errors
+    ///
+    /// A [`SandboxError`]: `EmptyMessage` for a blank `body`; `UnknownUser`, `UnknownRoom` or
+    /// `NotInRoom` when `as_user` is not in `room`; `Muted` when only the room's owner may speak.
     pub fn say(&self, as_user: &Fcid, room: &RoomId, body: &str) -> Result<EventId, SandboxError> {
         web::say(&self.shared, as_user, room, body)
     }

@@ -35,6 +35,11 @@ impl Apps<'_> {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`]: the API's refusal (`FC_APP_NOT_FOUND`, `FC_INVALID_ACCESS_TOKEN`, …) or a
+    /// transport, time-out or unreadable-answer failure; see [`Error::class`].
     pub async fn friendships(&self) -> Result<Vec<DirectRoom>, Error> {
         let path = format!("{APPS}/{}/friendships", segment(self.client.app_id())?);
         self.client.call_json(Call::new(Method::GET, path)).await
@@ -51,6 +56,11 @@ impl Apps<'_> {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`]: the API's refusal (`FC_APP_NOT_FOUND`, `FC_INVALID_ACCESS_TOKEN`, …) or a
+    /// transport, time-out or unreadable-answer failure; see [`Error::class`].
     pub async fn visibility(&self) -> Result<Visibility, Error> {
         let path = format!("{APPS}/{}/visibility", segment(self.client.app_id())?);
         self.client.call_json(Call::new(Method::GET, path)).await

@@ -38,6 +38,11 @@ impl<'a> Contacts<'a> {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`]: the API's refusal (`FC_FORBIDDEN`, `FC_INVALID_ACCESS_TOKEN`, …) or a
+    /// transport, time-out or unreadable-answer failure; see [`Error::class`].
     pub async fn users_by_authority(&self, authority_name: &str) -> Result<Vec<Fcid>, Error> {
         let call = Call::new(Method::GET, USERS_BY_AUTHORITY)
             .query("authority_name", authority_name)
@@ -57,6 +62,11 @@ impl<'a> Contacts<'a> {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`]: the API's refusal (`FC_FCID_NOT_FOUND`, `FC_FORBIDDEN`, …) or a transport,
+    /// time-out or unreadable-answer failure; see [`Error::class`].
     pub async fn organizations_by_type(
         &self,
         fcid: &Fcid,
@@ -77,6 +87,12 @@ impl<'a> Contacts<'a> {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] of class `Local` for an empty, `.` or `..` id (nothing is sent); else the API's
+    /// refusal (`FC_NOT_FOUND`, `FC_FORBIDDEN`, …) or a transport, time-out or unreadable-answer
+    /// failure; see [`Error::class`].
     pub async fn organization(&self, organization_id: &str) -> Result<Organization, Error> {
         let call = Call::new(
             Method::GET,
@@ -127,6 +143,12 @@ impl DepartmentRequest<'_> {
     }
 
     /// Reads the department.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] of class `Local` for an empty, `.` or `..` id (nothing is sent); else the API's
+    /// refusal (`FC_NOT_FOUND`, `FC_FORBIDDEN`, …) or a transport, time-out or unreadable-answer
+    /// failure; see [`Error::class`].
     pub async fn send(self) -> Result<Department, Error> {
         // The parameter table spells it `include_sub_deparments`; the request address, which the
         // server routes on, spells it right, and that is what is sent.

@@ -84,6 +84,12 @@ impl EventsRequest<'_> {
     }
 
     /// Reads the page.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`]: the API's refusal (`FC_APP_NOT_FOUND`, `FC_INVALID_ACCESS_TOKEN`, …) or a
+    /// transport, time-out or unreadable-answer failure once the retries are used up; see
+    /// [`Error::class`].
     pub async fn send(self) -> Result<EventPage, Error> {
         let path = format!("{FORWARDER}/{}/events", segment(self.client.app_id())?);
         let mut call = Call::new(Method::GET, path);

@@ -69,6 +69,11 @@ impl IamHost {
     /// assert_eq!(iam.as_url().host_str(), Some("iam.example.org"));
     /// # Ok::<(), finchat_client::Error>(())
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] of class `Local` when `url` is not a URL, or not an `http://` or `https://`
+    /// one.
     pub fn parse(url: &str) -> Result<Self, Error> {
         let parsed = Url::parse(url)
             .map_err(|e| Error::config(format!("the IAM host `{url}` is not a URL: {e}")))?;
@@ -120,6 +125,12 @@ impl Identity<'_> {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`]: the server's error answer, a transport failure or time-out, or class
+    /// `MalformedResponse` when the answer or its `iam` flow's `url` cannot be read; see
+    /// [`Error::class`].
     pub async fn iam_host(&self) -> Result<Option<IamHost>, Error> {
         #[derive(Deserialize)]
         struct IamInfo {
@@ -204,6 +215,12 @@ impl Identity<'_> {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] with the IAM's HTTP status when it refuses the exchange (class `BadRequest` for
+    /// a used or expired code or another `redirect_uri`, `Unauthorized` for the app's id and
+    /// secret), or a transport, time-out or unreadable-answer failure; see [`Error::class`].
     pub async fn exchange_code(
         &self,
         iam: &IamHost,
@@ -234,6 +251,12 @@ impl Identity<'_> {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] with the IAM's HTTP status when it refuses the refresh (class `BadRequest` for
+    /// an expired or revoked refresh token, `Unauthorized` for the app's id and secret), or a
+    /// transport, time-out or unreadable-answer failure; see [`Error::class`].
     pub async fn refresh(
         &self,
         iam: &IamHost,
@@ -259,6 +282,11 @@ impl Identity<'_> {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] of class `Unauthorized` when the IAM refuses the access token (expired or
+    /// wrong), or a transport, time-out or unreadable-answer failure; see [`Error::class`].
     pub async fn userinfo(&self, iam: &IamHost, access_token: &Secret) -> Result<UserInfo, Error> {
         let call = Call::absolute(Method::GET, iam.endpoint("userinfo")).auth(Auth::Header(
             Secret::new(format!("Bearer {}", access_token.expose())),

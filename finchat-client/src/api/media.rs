@@ -46,6 +46,11 @@ impl Media<'_> {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`]: the API's refusal (`FC_BAD_JSON`, `FC_FORBIDDEN`, …) or a transport, time-out
+    /// or unreadable-answer failure; see [`Error::class`].
     pub async fn upload(
         &self,
         bytes: impl Into<bytes::Bytes>,
@@ -65,6 +70,12 @@ impl Media<'_> {
     }
 
     /// Downloads `uri` (`GET …/media/download/{server-name}/{media-id}`) into memory.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] of class `NotFound` (`FC_NOT_FOUND`, 404) when there is no such file, another
+    /// refusal of the API, or a transport failure or time-out, also while the file arrives; see
+    /// [`Error::class`].
     pub async fn download(&self, uri: &MxcUri) -> Result<Download, Error> {
         let response = self.client.call(download_call(self.client, uri)).await?;
         let content_type = content_type(&response);
@@ -80,6 +91,11 @@ impl Media<'_> {
 
     /// Downloads `uri` into `out` piece by piece, without holding the whole file in memory; the
     /// `Content-Type` and the number of bytes written.
+    ///
+    /// # Errors
+    ///
+    /// As [`Media::download`], and an [`Error`] of class `Local` when writing to `out` fails; what
+    /// was written before the failure stays written.
     pub async fn download_to<W: AsyncWrite + Unpin>(
         &self,
         uri: &MxcUri,

@@ -127,6 +127,12 @@ impl<'a> Messages<'a> {
     }
 
     /// Sends `content` through a webhook bot (`POST …/message/webhook/send`); the new message's id.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] with [`Error::problems`] (class `Local`, nothing sent) for invalid content;
+    /// else the API's refusal (`FC_BAD_JSON`, `FC_INVALID_ACCESS_TOKEN`, …) or a transport,
+    /// time-out or unreadable-answer failure; see [`Error::class`].
     pub async fn send_webhook(
         &self,
         webhook_id: &str,
@@ -214,6 +220,13 @@ impl SendRequest<'_> {
 
     /// Sends it. `Err` only when nothing was sent: invalid content, no targets, no token. Failures of
     /// single targets or batches are in the report.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] only when nothing was sent: invalid content ([`Error::problems`]), a request
+    /// refused as it is (class `Local`: no targets, non-card content for `update_cui`, a card for
+    /// `send_as_user`, a `topic` with rooms), or no access token. Per-target and per-batch failures
+    /// are data in the [`SendReport`], not errors.
     pub async fn send(self) -> Result<SendReport, Error> {
         let content = validated(self.content)?;
         match (&self.kind, &content) {
@@ -405,6 +418,12 @@ impl ToDeviceRequest<'_> {
     }
 
     /// Sends it.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] of class `Local` when no message was added (nothing is sent); else the API's
+    /// refusal (`FC_BAD_JSON`, `FC_FCID_NOT_FOUND`, …) or a transport, time-out or
+    /// unreadable-answer failure; see [`Error::class`].
     pub async fn send(self) -> Result<(), Error> {
         if self.messages.is_empty() {
             return Err(Error::refused(

@@ -98,6 +98,12 @@ impl<'a> Rooms<'a> {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] of class `Local` for an empty, `.` or `..` id (nothing is sent); else class
+    /// `NotFound` (`FC_ROOM_NOT_FOUND`) for an unknown room, `Forbidden` (`FC_FORBIDDEN`), or a
+    /// transport, time-out or unreadable-answer failure; see [`Error::class`].
     pub async fn detail(&self, room_id: &RoomId) -> Result<RoomDetail, Error> {
         let call = Call::new(
             Method::GET,
@@ -117,6 +123,11 @@ impl<'a> Rooms<'a> {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`]: the API's refusal (`FC_APP_NOT_FOUND`, `FC_INVALID_ACCESS_TOKEN`, …) or a
+    /// transport, time-out or unreadable-answer failure; see [`Error::class`].
     pub async fn list(&self) -> Result<Vec<RoomId>, Error> {
         let call = Call::new(Method::GET, ROOMS).query("app_id", self.client.app_id());
         self.client.call_json(call).await
@@ -244,6 +255,12 @@ impl CreateRoom<'_> {
     }
 
     /// Creates the room; its id.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`]: the API's refusal (`FC_FCID_NOT_FOUND` for an unknown owner or member,
+    /// `FC_BAD_JSON`, …) or a transport, time-out or unreadable-answer failure; see
+    /// [`Error::class`].
     pub async fn send(self) -> Result<RoomId, Error> {
         #[derive(Serialize)]
         struct Body<'b> {
@@ -409,6 +426,13 @@ impl ModifyRoom<'_> {
     /// On the first failed request this stops and returns its error: the levels before it are
     /// already applied (they are not undone), the ones after it are not sent. Sending the same
     /// changes again is harmless. Nothing set at all is refused without a request.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] of class `Local` when nothing is set (nothing is sent); else the first failed
+    /// request's error (`FC_ROOM_NOT_FOUND`, `FC_FORBIDDEN`, transport, …), the levels before it
+    /// stay applied. Members not invited or kicked are data in the answer
+    /// ([`ModifyRoomAnswer::all_succeeded`]), not errors.
     pub async fn send(self) -> Result<ModifyRoomAnswer, Error> {
         #[derive(Serialize)]
         struct Body<'b> {

@@ -34,6 +34,12 @@ impl Users<'_> {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] of class `Local` for an empty, `.` or `..` id (nothing is sent); else class
+    /// `NotFound` (`FC_FCID_NOT_FOUND`) for an unknown user, another refusal of the API, or a
+    /// transport, time-out or unreadable-answer failure; see [`Error::class`].
     pub async fn detail(&self, fcid: &Fcid) -> Result<UserDetail, Error> {
         let call = Call::new(Method::GET, format!("{USERS}/{}", segment(fcid.as_str())?))
             .query("app_id", self.client.app_id());
@@ -52,6 +58,12 @@ impl Users<'_> {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] of class `Local` for an empty, `.` or `..` id (nothing is sent); else class
+    /// `NotFound` (`FC_FCID_NOT_FOUND`) for an unknown user, another refusal of the API, or a
+    /// transport, time-out or unreadable-answer failure; see [`Error::class`].
     pub async fn friendships(&self, fcid: &Fcid) -> Result<Vec<Friendship>, Error> {
         let call = Call::new(
             Method::GET,

@@ -120,6 +120,11 @@ impl ClientBuilder {
     }
 
     /// The client, or what is missing.
+    ///
+    /// # Errors
+    ///
+    /// A configuration [`Error`] when `base_url`, `eid` or `secret` is missing or empty, a base URL
+    /// is not `http(s)://`, or the HTTP client cannot be made (no TLS back end).
     pub fn build(self) -> Result<Client, Error> {
         let base = self
             .base_url
@@ -185,6 +190,12 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`]: the server's refusal (an HTTP error status, or `success: false` with its
+    /// [`Error::error_code`], e.g. a wrong secret), or a transport, time-out or unreadable-answer
+    /// failure once the retries are used up.
     pub async fn get_access_token(&self) -> Result<TokenGrant, Error> {
         let inner = &self.inner;
         let url = join(&inner.base_url, GET_ACCESS_TOKEN)?;
@@ -201,6 +212,12 @@ impl Client {
 
     /// The next grant for `refresh_token` (`POST {refresh_base_url}/gateway/oauth2/token/refreshToken`
     /// with `eid`, `refreshToken`, `timestamp` and `scope`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`]: the server's refusal (an HTTP error status, or `success: false` with its
+    /// [`Error::error_code`], e.g. a used or expired refresh token), or a transport, time-out or
+    /// unreadable-answer failure; it is retried only when it never reached the server.
     pub async fn refresh_token(&self, refresh_token: &Secret) -> Result<TokenGrant, Error> {
         let inner = &self.inner;
         let url = join(&inner.refresh_base_url, REFRESH_TOKEN)?;

@@ -154,6 +154,12 @@ impl TokenSource {
     }
 
     /// The current access token: fetched on first use, refreshed past its refresh point.
+    ///
+    /// # Errors
+    ///
+    /// The fetch's [`Error`] when there is no token yet, or the held one has expired and neither
+    /// `refreshToken` nor `getAccessToken` gives a new one. While the held token is valid, a failed
+    /// renewal is logged, not returned.
     pub async fn token(&self) -> Result<Secret, Error> {
         let mut held = self.inner.held.lock().await;
         let now = Instant::now();
@@ -178,6 +184,10 @@ impl TokenSource {
 
     /// A new token after the server refused `refused` (HTTP 401): a fresh `getAccessToken`, as the
     /// document advises, unless another caller has replaced `refused` already.
+    ///
+    /// # Errors
+    ///
+    /// The [`Error`] of `getAccessToken` (see [`Client::get_access_token`]).
     pub async fn renew(&self, refused: &Secret) -> Result<Secret, Error> {
         let mut held = self.inner.held.lock().await;
         if let Some(current) = held.as_ref() {
@@ -210,6 +220,12 @@ impl TokenSource {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when no token can be had (see [`TokenSource::token`]), the request cannot be
+    /// built or sent (transport, time-out), or the answer is HTTP 401 again with a new token
+    /// ([`Error::is_unauthorized`]). Other error statuses are returned as responses.
     pub async fn send<F>(&self, build: F) -> Result<reqwest::Response, Error>
     where
         F: Fn(&str) -> reqwest::RequestBuilder,
@@ -218,6 +234,12 @@ impl TokenSource {
     }
 
     /// As [`TokenSource::send`], then reads the answer as the FuXin envelope and returns its `data`.
+    ///
+    /// # Errors
+    ///
+    /// As [`TokenSource::send`], and also an error status or `success: false`
+    /// ([`Error::error_code`]), or an answer that is not the envelope or has no readable `data`
+    /// ([`Error::is_malformed_response`]).
     pub async fn call<T, F>(&self, build: F) -> Result<T, Error>
     where
         T: DeserializeOwned,

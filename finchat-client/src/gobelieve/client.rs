@@ -109,6 +109,12 @@ impl ClientBuilder {
     }
 
     /// The client, or what is missing.
+    ///
+    /// # Errors
+    ///
+    /// A configuration [`Error`] when `base_url`, `appid` or `secret` is missing (or the secret
+    /// empty), the base URL is not `http(s)://`, or the HTTP client cannot be made (no TLS back
+    /// end).
     pub fn build(self) -> Result<Client, Error> {
         let url = self
             .base_url

@@ -68,6 +68,11 @@ pub struct GroupMemberInfo {
 
 impl ClientGroups<'_> {
     /// Creates a group (`POST /client/groups`); its id.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`]: the server's refusal (its status and `meta`; [`Error::is_unauthorized`] for a
+    /// refused user token) or a transport, time-out or unreadable-answer failure.
     pub async fn create(&self, group: NewGroup) -> Result<u64, Error> {
         let call = self
             .session
@@ -88,6 +93,11 @@ impl ClientGroups<'_> {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`]: the server's refusal (its status and `meta`; [`Error::is_unauthorized`] for a
+    /// refused user token) or a transport, time-out or unreadable-answer failure.
     pub async fn list(&self) -> Result<Vec<GroupInfo>, Error> {
         let call = self
             .session
@@ -98,17 +108,32 @@ impl ClientGroups<'_> {
 
     /// Renames group `gid` (`PATCH /client/groups/{gid}` with `name`; the API takes the name and
     /// the notice one at a time).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`]: the server's refusal (status and `meta`) or a transport failure, time-out or
+    /// unreadable answer.
     pub async fn rename(&self, gid: u64, name: impl Into<String>) -> Result<(), Error> {
         self.patch_group(gid, json!({"name": name.into()})).await
     }
 
     /// Sets group `gid`'s notice (`PATCH /client/groups/{gid}` with `notice`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`]: the server's refusal (status and `meta`) or a transport failure, time-out or
+    /// unreadable answer.
     pub async fn set_notice(&self, gid: u64, notice: impl Into<String>) -> Result<(), Error> {
         self.patch_group(gid, json!({"notice": notice.into()}))
             .await
     }
 
     /// Dissolves group `gid` (`DELETE /client/groups/{gid}`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`]: the server's refusal (status and `meta`) or a transport failure, time-out or
+    /// unreadable answer.
     pub async fn dissolve(&self, gid: u64) -> Result<(), Error> {
         let call = self
             .session
@@ -117,6 +142,11 @@ impl ClientGroups<'_> {
     }
 
     /// Adds members to group `gid` (`POST /client/groups/{gid}/members`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`]: the server's refusal (status and `meta`) or a transport failure, time-out or
+    /// unreadable answer.
     pub async fn add_members(
         &self,
         gid: u64,
@@ -131,6 +161,11 @@ impl ClientGroups<'_> {
 
     /// Removes members from group `gid` (`DELETE /client/groups/{gid}/members`, a list of
     /// `{uid, name, avatar}`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`]: the server's refusal (status and `meta`) or a transport failure, time-out or
+    /// unreadable answer.
     pub async fn remove_members(
         &self,
         gid: u64,
@@ -145,6 +180,11 @@ impl ClientGroups<'_> {
 
     /// Member `uid` leaves group `gid` (`DELETE /client/groups/{gid}/members/{uid}`): the user
     /// themselves, or a member the group's master removes.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`]: the server's refusal (status and `meta`) or a transport failure, time-out or
+    /// unreadable answer.
     pub async fn leave(&self, gid: u64, uid: u64) -> Result<(), Error> {
         let call = self
             .session
@@ -155,6 +195,12 @@ impl ClientGroups<'_> {
     /// Sets one of member `uid`'s settings in group `gid`
     /// (`PATCH /client/groups/{gid}/members/{uid}`). The client side has no `mute`: a
     /// [`MemberSetting::Mute`] is refused before anything is sent.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] that [`Error::is_refused`] for [`MemberSetting::Mute`] (nothing is sent); else
+    /// the server's refusal (status and `meta`) or a transport, time-out or unreadable-answer
+    /// failure.
     pub async fn member_settings(
         &self,
         gid: u64,

@@ -169,6 +169,11 @@ impl CustomerService<'_> {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`]: the server's refusal (its status and `meta`) or a transport, time-out or
+    /// unreadable-answer failure.
     pub async fn token(&self, request: CustomerRequest) -> Result<CustomerToken, Error> {
         #[derive(Deserialize)]
         struct Answer {
@@ -194,6 +199,12 @@ impl CustomerService<'_> {
 
     /// How many offline messages the customer has (`GET /messages/offline`, server auth): the
     /// answer's `new`, which the document gives as 1 or 0.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`]: the server's refusal (its status and `meta`; [`Error::is_unauthorized`] for
+    /// refused credentials), a transport failure or time-out, or an unreadable answer
+    /// ([`Error::is_malformed_response`]), also when `new` is not a count.
     pub async fn offline_count(&self, query: OfflineQuery) -> Result<u64, Error> {
         #[derive(Deserialize)]
         struct Answer {

@@ -55,6 +55,11 @@ impl Meta {
 impl<T> Envelope<T> {
     /// The answer as a result: `data` (which may be absent) when `status` and `meta` say success,
     /// else the error they describe.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] with `status` and `meta`'s code and message when `status` is not a success or
+    /// `meta.code` is neither absent, `0` nor `200`.
     pub fn into_result(self, status: StatusCode) -> Result<Option<T>, Error> {
         let meta_ok = self.meta.as_ref().is_none_or(Meta::is_success);
         if status.is_success() && meta_ok {

@@ -184,6 +184,11 @@ impl Groups<'_> {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`]: the server's refusal (its status and `meta`; [`Error::is_unauthorized`] for
+    /// refused credentials) or a transport, time-out or unreadable-answer failure.
     pub async fn create(&self, group: NewGroup) -> Result<u64, Error> {
         let call = Call::new(Method::POST, "groups").json(new_group_json(&group));
         let created: Created = self.client.data(call).await?;
@@ -191,6 +196,11 @@ impl Groups<'_> {
     }
 
     /// Renames group `gid` (`PATCH /groups/{gid}`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`]: the server's refusal (status and `meta`) or a transport failure, time-out or
+    /// unreadable answer.
     pub async fn rename(&self, gid: u64, name: impl Into<String>) -> Result<(), Error> {
         let call = Call::new(Method::PATCH, format!("groups/{gid}"));
         self.client
@@ -199,6 +209,11 @@ impl Groups<'_> {
     }
 
     /// Dissolves group `gid` (`DELETE /groups/{gid}`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`]: the server's refusal (status and `meta`) or a transport failure, time-out or
+    /// unreadable answer.
     pub async fn dissolve(&self, gid: u64) -> Result<(), Error> {
         self.client
             .done(Call::new(Method::DELETE, format!("groups/{gid}")))
@@ -215,6 +230,11 @@ impl Groups<'_> {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`]: the server's refusal (status and `meta`) or a transport failure, time-out or
+    /// unreadable answer.
     pub async fn add_members(
         &self,
         gid: u64,
@@ -235,6 +255,11 @@ impl Groups<'_> {
 
     /// Removes members from group `gid` (`DELETE /groups/{gid}/members`). They are sent as
     /// `{uid, name, avatar}` objects, the form both the server and the client endpoint take.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`]: the server's refusal (status and `meta`) or a transport failure, time-out or
+    /// unreadable answer.
     pub async fn remove_members(
         &self,
         gid: u64,
@@ -245,6 +270,11 @@ impl Groups<'_> {
     }
 
     /// Member `uid` leaves group `gid` (`DELETE /groups/{gid}/members/{uid}`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`]: the server's refusal (status and `meta`) or a transport failure, time-out or
+    /// unreadable answer.
     pub async fn leave(&self, gid: u64, uid: u64) -> Result<(), Error> {
         let call = Call::new(Method::DELETE, format!("groups/{gid}/members/{uid}"));
         self.client.done(call).await
@@ -252,6 +282,11 @@ impl Groups<'_> {
 
     /// Turns group `gid` into a super group (`POST /groups/{gid}/upgrade`). The document gives no
     /// body but a JSON content type, so the body is `{}`.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`]: the server's refusal (status and `meta`) or a transport failure, time-out or
+    /// unreadable answer.
     pub async fn upgrade(&self, gid: u64) -> Result<(), Error> {
         let call = Call::new(Method::POST, format!("groups/{gid}/upgrade"));
         self.client.done(call.json(json!({}))).await
@@ -266,6 +301,11 @@ impl Groups<'_> {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`]: the server's refusal (status and `meta`) or a transport failure, time-out or
+    /// unreadable answer.
     pub async fn member_settings(
         &self,
         gid: u64,

@@ -35,6 +35,11 @@ impl Messages<'_> {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] that [`Error::is_refused`] for empty content (nothing is sent); else the
+    /// server's refusal (status and `meta`) or a transport, time-out or unreadable-answer failure.
     pub async fn peer(
         &self,
         sender: u64,
@@ -50,6 +55,11 @@ impl Messages<'_> {
     }
 
     /// From user `sender` to group `group_id` (`POST /messages/groups`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] that [`Error::is_refused`] for empty content (nothing is sent); else the
+    /// server's refusal (status and `meta`) or a transport, time-out or unreadable-answer failure.
     pub async fn group(
         &self,
         sender: u64,
@@ -65,12 +75,22 @@ impl Messages<'_> {
     }
 
     /// A system message to user `receiver` (`POST /messages/systems`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] that [`Error::is_refused`] for empty content (nothing is sent); else the
+    /// server's refusal (status and `meta`) or a transport, time-out or unreadable-answer failure.
     pub async fn system(&self, receiver: u64, content: impl Into<Content>) -> Result<(), Error> {
         self.send("messages/systems", json!({"receiver": receiver}), content)
             .await
     }
 
     /// A notification to user `receiver` while online (`POST /messages/notifications`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] that [`Error::is_refused`] for empty content (nothing is sent); else the
+    /// server's refusal (status and `meta`) or a transport, time-out or unreadable-answer failure.
     pub async fn notification(
         &self,
         receiver: u64,
@@ -85,6 +105,11 @@ impl Messages<'_> {
     }
 
     /// A notification to group `group_id` (`POST /messages/groups/notifications`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] that [`Error::is_refused`] for empty content (nothing is sent); else the
+    /// server's refusal (status and `meta`) or a transport, time-out or unreadable-answer failure.
     pub async fn group_notification(
         &self,
         group_id: u64,
@@ -100,6 +125,11 @@ impl Messages<'_> {
 
     /// From user `sender` to chat room `room_id` (`POST /messages/rooms`). The document calls the
     /// sender a group id, a slip: it is the sending user, as in the other sends.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] that [`Error::is_refused`] for empty content (nothing is sent); else the
+    /// server's refusal (status and `meta`) or a transport, time-out or unreadable-answer failure.
     pub async fn room(
         &self,
         sender: u64,

@@ -50,6 +50,11 @@ impl UserSession<'_> {
 
     /// The supporters of service desk `store_id` (`GET /supporters?store_id=`). The document shows
     /// one object; a list is read too.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`]: the server's refusal (its status and `meta`; [`Error::is_unauthorized`] for a
+    /// refused user token) or a transport, time-out or unreadable-answer failure.
     pub async fn supporters(&self, store_id: &str) -> Result<Vec<Supporter>, Error> {
         let call = self
             .call(Method::GET, "supporters")
@@ -58,6 +63,11 @@ impl UserSession<'_> {
     }
 
     /// The message history (`GET /messages`), of service desk `store` when given (`store=`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`]: the server's refusal (its status and `meta`; [`Error::is_unauthorized`] for a
+    /// refused user token) or a transport, time-out or unreadable-answer failure.
     pub async fn history(&self, store: Option<&str>) -> Result<Vec<HistoryMessage>, Error> {
         let mut call = self.call(Method::GET, "messages");
         if let Some(store) = store {

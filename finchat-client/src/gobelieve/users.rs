@@ -164,6 +164,11 @@ impl Users<'_> {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`]: the server's refusal (its status and `meta`; [`Error::is_unauthorized`] for
+    /// refused credentials) or a transport, time-out or unreadable-answer failure.
     pub async fn grant(&self, request: GrantRequest) -> Result<Grant, Error> {
         #[derive(Deserialize)]
         struct Answer {
@@ -190,6 +195,11 @@ impl Users<'_> {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] that [`Error::is_refused`] when no setting is given (nothing is sent); else the
+    /// server's refusal (status and `meta`) or a transport, time-out or unreadable-answer failure.
     pub async fn settings(&self, uid: u64, settings: UserSettings) -> Result<(), Error> {
         let body = settings.to_json();
         let call = Call::new(Method::POST, format!("users/{uid}"));
