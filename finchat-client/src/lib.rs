@@ -87,8 +87,9 @@ pub use reqwest;
 pub use reqwest::StatusCode;
 pub use url::Url;
 
-/// The README's examples, compiled and run as doctests (here, where both crates are in reach).
-#[cfg(doctest)]
+/// The workspace README's examples, compiled and run as doctests (here, where both crates are in
+/// reach). They receive events too, so they run with the `receiver` feature.
+#[cfg(all(doctest, feature = "receiver"))]
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;
 pub use api::apps::{Apps, DirectRoom, Visibility};
