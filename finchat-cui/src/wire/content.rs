@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 use super::card::CardOrRaw;
 use super::content_info::{FileInfoFields, ImageInfoFields, TextCardInfoFields, sub_object};
 use super::field_error::{FieldError, FieldErrors, all_checks, json_type};
-use super::field_table::{FieldTable, Key, KeySeed, field_table};
+use super::field_table::{FieldTable, Key, field_table};
 use crate::content::{
     CuiContent, FileContent, ImageContent, MessageContent, OtherContent, TextCardContent,
     TextContent,
@@ -246,10 +246,11 @@ impl<'de> Visitor<'de> for ContentVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<MessageContent, A::Error> {
         let mut parts = Parts::new(ContentFields::empty());
-        while let Some(key) = map.next_key_seed(KeySeed::<ContentFields>::new())? {
+        let mut name = String::new();
+        while let Some(key) = ContentFields::next_key(&mut map, &mut name)? {
             match key {
                 Key::Field(ContentKey::Info) if parts.is_cui() => parts.set_info(map.next_value()?),
-                other => parts.fields.read_value(other, &mut map)?,
+                other => parts.fields.read_value(other, &mut name, &mut map)?,
             }
         }
         Ok(parts.finish().into_content())

@@ -8,7 +8,7 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::{self, Deserialize, DeserializeSeed, MapAccess, Visitor};
+use serde::de::{self, Deserialize, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
 use super::field_error::{FieldError, json_type};
@@ -39,9 +39,24 @@ impl Field {
         self.value = Some(value);
     }
 
+    /// Reads the next value of `map` straight into the field. A repeated key keeps its last value,
+    /// as serde_json's `Value` does.
+    fn read_value<'de, A: MapAccess<'de>>(&mut self, map: &mut A) -> Result<(), A::Error> {
+        map.next_value_seed(ValueInto(&mut self.value))
+    }
+
     /// Takes whatever the field holds.
     pub fn take(&mut self) -> Option<Value> {
         self.value.take()
+    }
+
+    /// Takes whatever the field holds, writing to it only when it holds something.
+    pub fn take_left(&mut self) -> Option<Value> {
+        if self.value.is_some() {
+            self.value.take()
+        } else {
+            None
+        }
     }
 
     /// Drops the value (one already converted by reference).
@@ -156,39 +171,43 @@ pub(crate) trait FieldTable: Sized {
     /// Every field, in table order.
     fn fields(&self) -> impl Iterator<Item = &Field>;
 
-    /// Every field, in table order.
-    fn fields_mut(&mut self) -> impl Iterator<Item = &mut Field>;
-
     fn extra_mut(&mut self) -> &mut Map<String, Value>;
 
     fn extra(&self) -> &Map<String, Value>;
 
-    /// Files `value` under its field, or in `extra` when it is not one.
-    fn insert(&mut self, key: Key<Self::Key>, value: Value) {
-        match key {
-            Key::Field(key) => self.field_mut(key).set(value),
-            Key::Extra(name) => {
-                self.extra_mut().insert(name, value);
-            }
-        }
+    /// Reads the next key of `map`: a field of this table, or [`Key::Extra`] with its name put in
+    /// `name`.
+    fn next_key<'de, A: MapAccess<'de>>(
+        map: &mut A,
+        name: &mut String,
+    ) -> Result<Option<Key<Self::Key>>, A::Error> {
+        map.next_key_seed(KeySeed::<Self>::new(name))
     }
 
-    /// Reads the value of `key`, the next one in `map`, into its field or into `extra`. A repeated key
-    /// keeps its last value, as serde_json's `Value` does.
+    /// Reads the value of `key`, the next one in `map`, into its field or, under `name`, into
+    /// `extra`. A repeated key keeps its last value, as serde_json's `Value` does.
     fn read_value<'de, A: MapAccess<'de>>(
         &mut self,
         key: Key<Self::Key>,
+        name: &mut String,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        self.insert(key, map.next_value()?);
-        Ok(())
+        match key {
+            Key::Field(key) => self.field_mut(key).read_value(map),
+            Key::Extra => {
+                let value = map.next_value()?;
+                self.extra_mut().insert(std::mem::take(name), value);
+                Ok(())
+            }
+        }
     }
 
     /// Reads the rest of a JSON object into this (empty) table. Filled in place: tables are large
     /// enough that moving them shows in the parse benchmark.
     fn read<'de, A: MapAccess<'de>>(&mut self, mut map: A) -> Result<(), A::Error> {
-        while let Some(key) = map.next_key_seed(KeySeed::<Self>::new())? {
-            self.read_value(key, &mut map)?;
+        let mut name = String::new();
+        while let Some(key) = Self::next_key(&mut map, &mut name)? {
+            self.read_value(key, &mut name, &mut map)?;
         }
         Ok(())
     }
@@ -201,10 +220,11 @@ pub(crate) trait FieldTable: Sized {
         special: Self::Key,
     ) -> Result<Option<T>, A::Error> {
         let mut value = None;
-        while let Some(key) = map.next_key_seed(KeySeed::<Self>::new())? {
+        let mut name = String::new();
+        while let Some(key) = Self::next_key(&mut map, &mut name)? {
             match key {
                 Key::Field(key) if key == special => value = Some(map.next_value()?),
-                other => self.read_value(other, &mut map)?,
+                other => self.read_value(other, &mut name, &mut map)?,
             }
         }
         Ok(value)
@@ -214,25 +234,18 @@ pub(crate) trait FieldTable: Sized {
     fn from_map(map: Map<String, Value>) -> Self {
         let mut table = Self::empty();
         for (name, value) in map {
-            let key = match Self::key(&name) {
-                Some(key) => Key::Field(key),
-                None => Key::Extra(name),
-            };
-            table.insert(key, value);
+            match Self::key(&name) {
+                Some(key) => table.field_mut(key).set(value),
+                None => {
+                    table.extra_mut().insert(name, value);
+                }
+            }
         }
         table
     }
 
     /// What was not taken: the unknown fields and the known ones this variant does not use.
-    fn take_rest(&mut self) -> Map<String, Value> {
-        let mut map = std::mem::take(self.extra_mut());
-        for field in self.fields_mut() {
-            if let Some(value) = field.take() {
-                map.insert(field.name().to_owned(), value);
-            }
-        }
-        map
-    }
+    fn take_rest(&mut self) -> Map<String, Value>;
 
     /// Whether the object had no fields at all.
     fn is_empty(&self) -> bool {
@@ -286,8 +299,15 @@ macro_rules! field_table {
                 [$( &self.$field ),+].into_iter()
             }
 
-            fn fields_mut(&mut self) -> impl Iterator<Item = &mut $crate::wire::field_table::Field> {
-                [$( &mut self.$field ),+].into_iter()
+            fn take_rest(&mut self) -> ::serde_json::Map<String, ::serde_json::Value> {
+                // Field by field, unrolled: only a field still holding a value is written to.
+                let mut map = ::std::mem::take(&mut self.extra);
+                $(
+                    if let Some(value) = self.$field.take_left() {
+                        map.insert(self.$field.name().to_owned(), value);
+                    }
+                )+
+                map
             }
 
             fn extra_mut(&mut self) -> &mut ::serde_json::Map<String, ::serde_json::Value> {
@@ -303,22 +323,31 @@ macro_rules! field_table {
 
 pub(crate) use field_table;
 
-/// An object key as read: one of the table's fields, or an unknown one (kept in `extra`).
+/// An object key as read: one of the table's fields, or an unknown one (kept in `extra`; its name is
+/// handed back separately, so a key fits in a register).
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Key<K> {
     Field(K),
-    Extra(String),
+    Extra,
 }
 
-/// Reads an object key without allocating when it names a field of `T`.
-pub(crate) struct KeySeed<T>(PhantomData<T>);
+/// Reads an object key without allocating when it names a field of `T`; an unknown name is put in
+/// the borrowed string.
+struct KeySeed<'a, T> {
+    name: &'a mut String,
+    table: PhantomData<T>,
+}
 
-impl<T> KeySeed<T> {
-    pub fn new() -> Self {
-        Self(PhantomData)
+impl<'a, T> KeySeed<'a, T> {
+    fn new(name: &'a mut String) -> Self {
+        Self {
+            name,
+            table: PhantomData,
+        }
     }
 }
 
-impl<'de, T: FieldTable> DeserializeSeed<'de> for KeySeed<T> {
+impl<'de, T: FieldTable> DeserializeSeed<'de> for KeySeed<'_, T> {
     type Value = Key<T::Key>;
 
     fn deserialize<D: de::Deserializer<'de>>(
@@ -329,7 +358,7 @@ impl<'de, T: FieldTable> DeserializeSeed<'de> for KeySeed<T> {
     }
 }
 
-impl<'de, T: FieldTable> Visitor<'de> for KeySeed<T> {
+impl<'de, T: FieldTable> Visitor<'de> for KeySeed<'_, T> {
     type Value = Key<T::Key>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -339,14 +368,169 @@ impl<'de, T: FieldTable> Visitor<'de> for KeySeed<T> {
     fn visit_str<E: de::Error>(self, name: &str) -> Result<Self::Value, E> {
         Ok(match T::key(name) {
             Some(key) => Key::Field(key),
-            None => Key::Extra(name.to_owned()),
+            None => {
+                name.clone_into(self.name);
+                Key::Extra
+            }
         })
     }
 
     fn visit_string<E: de::Error>(self, name: String) -> Result<Self::Value, E> {
         Ok(match T::key(&name) {
             Some(key) => Key::Field(key),
-            None => Key::Extra(name),
+            None => {
+                *self.name = name;
+                Key::Extra
+            }
         })
+    }
+}
+
+/// Reads any JSON value straight into a field, as serde_json's `Value` reads it. Not going through
+/// a returned `Value` saves a copy of every field value (which the CPU pays for in stalls).
+struct ValueInto<'a>(&'a mut Option<Value>);
+
+impl ValueInto<'_> {
+    fn put<E>(self, value: Value) -> Result<(), E> {
+        *self.0 = Some(value);
+        Ok(())
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for ValueInto<'_> {
+    type Value = ();
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ValueInto<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any valid JSON value")
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        self.put(Value::Bool(v))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        self.put(Value::from(v))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        self.put(Value::from(v))
+    }
+
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<(), E> {
+        self.put(Value::deserialize(de::value::I128Deserializer::<E>::new(
+            v,
+        ))?)
+    }
+
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<(), E> {
+        self.put(Value::deserialize(de::value::U128Deserializer::<E>::new(
+            v,
+        ))?)
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        self.put(Value::from(v))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        self.put(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<(), E> {
+        self.put(Value::String(v))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        self.put(Value::Null)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        self.put(Value::Null)
+    }
+
+    fn visit_some<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
+        self.put(Value::deserialize(de::value::SeqAccessDeserializer::new(
+            seq,
+        ))?)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        self.put(Value::deserialize(de::value::MapAccessDeserializer::new(
+            map,
+        ))?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserializer;
+    use serde_json::json;
+
+    field_table! {
+        /// A table for the tests.
+        TestFields, TestKey {
+            a, A: "a",
+        }
+    }
+
+    struct Read(TestFields);
+
+    impl<'de> Deserialize<'de> for Read {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = Read;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("an object")
+                }
+                fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Read, A::Error> {
+                    let mut fields = TestFields::empty();
+                    fields.read(map)?;
+                    Ok(Read(fields))
+                }
+            }
+            deserializer.deserialize_map(V)
+        }
+    }
+
+    #[test]
+    fn field_values_are_read_as_serde_json_reads_them() {
+        for value in [
+            json!(null),
+            json!(true),
+            json!(-3),
+            json!(18_446_744_073_709_551_615_u64),
+            json!(1.5),
+            json!("s\u{e9}\n"),
+            json!([1, "x", {"y": null}]),
+            json!({"b": [], "c": {"d": 2}}),
+        ] {
+            // A repeated key keeps its last value.
+            let text = format!(r#"{{"a": 0, "z": {value}, "a": {value}}}"#);
+            let object = json!({"z": value.clone(), "a": value.clone()});
+            for Read(mut fields) in [
+                serde_json::from_str(&text).unwrap(),
+                serde_json::from_value(object).unwrap(),
+            ] {
+                assert_eq!(fields.a.get(), Some(&value));
+                let rest = fields.take_rest();
+                assert_eq!(rest.get("z"), Some(&value));
+                assert_eq!(rest.get("a"), Some(&value));
+                assert_eq!(rest.len(), 2);
+            }
+        }
     }
 }
