@@ -205,7 +205,18 @@ async fn on_event<S: Send + Sync + 'static>(
 /// Handles an accepted event once (in the `finchat.event` span).
 async fn handle<S: Send + Sync + 'static>(receiver: Arc<Receiver<S>>, event: Event) -> Response {
     let id = event.event_id.clone();
-    let seen = receiver.dedupe.begin(&id).await;
+    // An event without a usable id (missing, not a string, empty) cannot be told from another one:
+    // it is handled without de-duplication, never under a key that other such events would share.
+    let deduplicated = !id.is_empty();
+    let seen = if deduplicated {
+        receiver.dedupe.begin(&id).await
+    } else {
+        tracing::warn!(
+            event_type = %event.event_type(),
+            "event without an event_id: handled without de-duplication"
+        );
+        Seen::New
+    };
     telemetry::delivery(seen != Seen::New, seen == Seen::Done);
     match seen {
         Seen::Done => {
@@ -262,7 +273,9 @@ async fn handle<S: Send + Sync + 'static>(receiver: Arc<Receiver<S>>, event: Eve
             )
         }
     };
-    receiver.dedupe.finish(&id, handled).await;
+    if deduplicated {
+        receiver.dedupe.finish(&id, handled).await;
+    }
     response
 }
 

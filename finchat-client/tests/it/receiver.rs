@@ -242,6 +242,22 @@ async fn a_duplicate_delivery_is_acknowledged_and_handled_once() {
     assert_eq!(counts.messages.load(Ordering::SeqCst), 1);
 }
 
+/// Events without a usable `event_id` cannot be told apart: each is handled, none is taken for a
+/// redelivery of another under a shared empty key.
+#[tokio::test]
+async fn events_without_an_event_id_are_each_handled() {
+    let (addr, counts) = start(Counts::default()).await;
+    let mut missing = text("", "first");
+    missing["event"].as_object_mut().unwrap().remove("event_id");
+    let mut not_a_string = text("", "second");
+    not_a_string["event"]["event_id"] = json!(42);
+    let empty = text("", "third");
+    for event in [&missing, &not_a_string, &empty, &missing] {
+        assert_eq!(put_json(addr, event).await, 200);
+    }
+    assert_eq!(counts.messages.load(Ordering::SeqCst), 4);
+}
+
 #[tokio::test]
 async fn a_failed_handler_is_5xx_and_the_redelivery_is_handled_once() {
     let counts = Counts::default();
