@@ -529,21 +529,16 @@ impl Client {
     /// Runs a call that carries no app token (the token call itself, which `call` needs): the same
     /// retries, without the token's replacement.
     async fn call_without_token(&self, call: &Call) -> Result<reqwest::Response, Error> {
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            let error = match self.send_once(call, None).await {
-                Ok(response) => return Ok(response),
-                Err(error) => error,
-            };
-            match self.wait_before_retry(call, attempt, &error) {
-                Some(wait) => {
-                    tracing::debug!(call = %call.name(), attempt, error = %error, ?wait, "retrying");
-                    tokio::time::sleep(wait).await;
-                }
-                None => return Err(error.in_call(call.name())),
-            }
-        }
+        let name = call.name();
+        self.inner
+            .retry
+            .run_with_waits(
+                &name,
+                || self.send_once(call, None),
+                |attempt, error| self.wait_before_retry(call, attempt, error),
+            )
+            .await
+            .map_err(|e| e.in_call(name))
     }
 
     /// Whether try `attempt` of `call`, failed with `error`, is repeated, and after how long: what
@@ -551,13 +546,14 @@ impl Client {
     /// repeated after this error, the tries are used up, or the server asks for a longer wait than
     /// the client accepts.
     fn wait_before_retry(&self, call: &Call, attempt: u32, error: &Error) -> Option<Duration> {
-        if !call.retry.allows(error) || attempt >= self.inner.retry.attempts {
-            return None;
-        }
+        let backoff = self
+            .inner
+            .retry
+            .backoff(attempt, call.retry.allows(error))?;
         match error.retry_after() {
             Some(wait) if wait > self.inner.max_retry_after => None,
             Some(wait) => Some(wait),
-            None => Some(self.inner.retry.delay(attempt)),
+            None => Some(backoff),
         }
     }
 

@@ -73,6 +73,11 @@ impl RetryPolicy {
         capped.saturating_sub(jitter)
     }
 
+    /// The backoff before try `attempt + 1`, when the failed try may be repeated and tries are left.
+    pub(crate) fn backoff(&self, attempt: u32, may_repeat: bool) -> Option<Duration> {
+        (may_repeat && attempt < self.attempts).then(|| self.delay(attempt))
+    }
+
     /// Runs `once` until it succeeds, fails with an error `may_repeat` refuses, or the tries run
     /// out, waiting [`RetryPolicy::delay`] between tries. `name` names the call in the log. (The
     /// FuXin and GoBelieve clients; FinChat's own calls also honour `Retry-After`, in `Client`.)
@@ -80,8 +85,26 @@ impl RetryPolicy {
     pub(crate) async fn run<T, E, F>(
         &self,
         name: &str,
-        mut once: impl FnMut() -> F,
+        once: impl FnMut() -> F,
         may_repeat: impl Fn(&E) -> bool,
+    ) -> Result<T, E>
+    where
+        F: Future<Output = Result<T, E>>,
+        E: std::fmt::Display,
+    {
+        self.run_with_waits(name, once, |attempt, error| {
+            self.backoff(attempt, may_repeat(error))
+        })
+        .await
+    }
+
+    /// Runs `once` until it succeeds or `wait(attempt, error)` says not to try again (`None`),
+    /// sleeping the wait it gives between tries. `name` names the call in the log.
+    pub(crate) async fn run_with_waits<T, E, F>(
+        &self,
+        name: &str,
+        mut once: impl FnMut() -> F,
+        wait: impl Fn(u32, &E) -> Option<Duration>,
     ) -> Result<T, E>
     where
         F: Future<Output = Result<T, E>>,
@@ -90,12 +113,16 @@ impl RetryPolicy {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            match once().await {
-                Err(error) if attempt < self.attempts && may_repeat(&error) => {
-                    tracing::debug!(call = %name, attempt, error = %error, "retrying");
-                    tokio::time::sleep(self.delay(attempt)).await;
+            let error = match once().await {
+                Ok(value) => return Ok(value),
+                Err(error) => error,
+            };
+            match wait(attempt, &error) {
+                Some(wait) => {
+                    tracing::debug!(call = %name, attempt, error = %error, ?wait, "retrying");
+                    tokio::time::sleep(wait).await;
                 }
-                result => return result,
+                None => return Err(error),
             }
         }
     }
