@@ -117,6 +117,20 @@ impl FromRequestParts<Arc<Shared>> for Authorized {
     }
 }
 
+/// A call whose query names the sandbox's app (`?app_id=`): the extractor of the GET and upload
+/// calls, which carry the app id in the query rather than in a JSON body. Put it after
+/// [`Authorized`], so that the token is checked first.
+struct AppInQuery;
+
+impl FromRequestParts<Arc<Shared>> for AppInQuery {
+    type Rejection = Refusal;
+
+    async fn from_request_parts(parts: &mut Parts, shared: &Arc<Shared>) -> Result<Self, Refusal> {
+        let query = query(parts.uri.query());
+        check_app(shared, query.get("app_id").map(String::as_str)).map(|()| AppInQuery)
+    }
+}
+
 /// Checks the `Authorization: Bearer` token: the app's current one, not expired.
 fn authorize(shared: &Shared, headers: &HeaderMap) -> Result<(), Refusal> {
     let refused = |why: &str| Refusal::new(FcCode::InvalidAccessToken, why);

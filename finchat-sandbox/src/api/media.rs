@@ -5,12 +5,12 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-use super::{ApiResult, Authorized, check_app, query, random_hex};
+use super::{ApiResult, AppInQuery, Authorized, random_hex};
 use crate::error::Refusal;
 use crate::shared::Shared;
 use crate::world::{SERVER, StoredMedia};
@@ -22,15 +22,11 @@ pub(super) const UPLOAD_LIMIT: usize = 64 << 20;
 /// `POST …/media/upload?app_id=`: the body is the file, its `Content-Type` the file's type.
 pub(super) async fn upload(
     State(shared): State<Arc<Shared>>,
-    RawQuery(raw): RawQuery,
     _: Authorized,
+    _: AppInQuery,
     headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult {
-    check_app(
-        &shared,
-        query(raw.as_deref()).get("app_id").map(String::as_str),
-    )?;
     if body.is_empty() {
         return Err(Refusal::bad_json(
             "the upload is empty; send the file as the body",
@@ -59,13 +55,9 @@ pub(super) async fn upload(
 pub(super) async fn download(
     State(shared): State<Arc<Shared>>,
     Path((server, media_id)): Path<(String, String)>,
-    RawQuery(raw): RawQuery,
     _: Authorized,
+    _: AppInQuery,
 ) -> ApiResult {
-    check_app(
-        &shared,
-        query(raw.as_deref()).get("app_id").map(String::as_str),
-    )?;
     media_response(&shared, &server, &media_id)
 }
 

@@ -4,13 +4,13 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{ApiResult, Authorized, check_app, json_body, query};
+use super::{ApiResult, AppInQuery, Authorized, check_app, json_body};
 use crate::rooms::{NewRoom, RoomChanges};
 use crate::shared::Shared;
 
@@ -50,13 +50,9 @@ pub(super) async fn modify(
 pub(super) async fn detail(
     State(shared): State<Arc<Shared>>,
     Path(room_id): Path<String>,
-    RawQuery(raw): RawQuery,
     _: Authorized,
+    _: AppInQuery,
 ) -> ApiResult {
-    check_app(
-        &shared,
-        query(raw.as_deref()).get("app_id").map(String::as_str),
-    )?;
     let detail = shared.read(|state| state.room_detail(&room_id))?;
     Ok(Json(detail).into_response())
 }
@@ -64,13 +60,9 @@ pub(super) async fn detail(
 /// `GET …/rooms?app_id=`: the app's group rooms.
 pub(super) async fn list(
     State(shared): State<Arc<Shared>>,
-    RawQuery(raw): RawQuery,
     _: Authorized,
+    _: AppInQuery,
 ) -> ApiResult {
-    check_app(
-        &shared,
-        query(raw.as_deref()).get("app_id").map(String::as_str),
-    )?;
     let rooms = shared.read(|state| state.group_rooms());
     Ok(Json(rooms).into_response())
 }
