@@ -1,0 +1,51 @@
+//! The polling consumer under faults: kill -9 may repeat an event it handled but had not yet
+//! passed with its cursor (at most one per kill), and must lose none; token faults must cost
+//! nothing.
+
+use finchat_reliability::polling_faults::{PollingFault, PollingRun};
+use finchat_reliability::{Tally, seed};
+
+const EVENTS: usize = 1000;
+
+async fn run(fault: PollingFault) -> (Tally, u64) {
+    let seed = seed();
+    let tally = PollingRun::new(fault, EVENTS, seed, env!("CARGO_BIN_EXE_poll-consumer"))
+        .run()
+        .await
+        .unwrap_or_else(|e| panic!("seed {seed}: {e}"));
+    println!("{}\n{}\nseed: {seed}", Tally::header(), tally.row());
+    assert!(tally.injected > 0, "nothing injected\n{}", tally.explain(seed));
+    assert_eq!(tally.lost, 0, "events lost\n{}", tally.explain(seed));
+    (tally, seed)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_consumer_killed_at_random_points_loses_nothing_and_repeats_at_most_one_event_per_kill() {
+    let (tally, seed) = run(PollingFault::Kill9).await;
+    assert!(
+        tally.twice <= tally.injected,
+        "more repeats than kills\n{}",
+        tally.explain(seed)
+    );
+    assert_eq!(tally.once + tally.twice, EVENTS, "{}", tally.explain(seed));
+}
+
+fn assert_each_event_handled_once((tally, seed): (Tally, u64)) {
+    assert_eq!(tally.twice, 0, "events handled twice\n{}", tally.explain(seed));
+    assert_eq!(tally.once, EVENTS, "{}", tally.explain(seed));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_consumer_waits_out_a_token_endpoint_outage() {
+    assert_each_event_handled_once(run(PollingFault::TokenEndpointDown).await);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_consumer_recovers_from_a_401_storm() {
+    assert_each_event_handled_once(run(PollingFault::UnauthorizedStorm).await);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_consumer_recovers_from_a_401_storm_while_the_token_endpoint_is_down() {
+    assert_each_event_handled_once(run(PollingFault::StormWhileTokenDown).await);
+}
