@@ -98,7 +98,7 @@ pub struct StuckMemory {
     pub rss_after_kib: Option<u64>,
     /// How long it took.
     pub elapsed: Duration,
-    /// How long the last 1,000 `begin` calls took each, on average.
+    /// How long the last (up to) 1,000 `begin` calls took each, on average.
     pub last_begin: Duration,
     /// Whether the oldest finished entry is still remembered (with a bound that holds, it is not).
     pub oldest_finished_remembered: bool,
@@ -124,7 +124,7 @@ pub async fn measure_stuck_memory(
     let started = Instant::now();
     let mut out_of_time = false;
     let mut put = (0, 0);
-    let mut last_begin = Duration::ZERO;
+    let mut recent = std::collections::VecDeque::with_capacity(1000);
     let total = in_flight + finished;
     for i in 0..total {
         if started.elapsed() > budget {
@@ -134,9 +134,10 @@ pub async fn measure_stuck_memory(
         let id = format!("$stuck-{i}");
         let begun = Instant::now();
         store.begin(&id).await;
-        if i + 1000 >= total {
-            last_begin += begun.elapsed();
+        if recent.len() == 1000 {
+            recent.pop_front();
         }
+        recent.push_back(begun.elapsed());
         if i < in_flight {
             put.0 += 1;
         } else {
@@ -155,7 +156,8 @@ pub async fn measure_stuck_memory(
         rss_before_kib,
         rss_after_kib,
         elapsed,
-        last_begin: last_begin / 1000,
+        last_begin: recent.iter().sum::<Duration>()
+            / u32::try_from(recent.len().max(1)).unwrap_or(1),
         oldest_finished_remembered,
     }
 }
@@ -180,7 +182,10 @@ mod tests {
         let ttl = Duration::from_secs(7200);
         assert!(Window::at(100_000, ttl, 27.0).covers_redeliveries());
         assert!(!Window::at(100_000, ttl, 100.0).covers_redeliveries());
-        assert_eq!(Window::at(100_000, ttl, 100.0).covered, Duration::from_secs(1000));
+        assert_eq!(
+            Window::at(100_000, ttl, 100.0).covered,
+            Duration::from_secs(1000)
+        );
     }
 
     #[test]

@@ -85,7 +85,12 @@ impl PollingRun {
     /// `events` events under `fault`, consumed by `consumer`: 20 kills, each after up to 100 ms or
     /// at one of its first 30 cursor saves;
     /// 1.5 s fault windows, 100 events per poll.
-    pub fn new(fault: PollingFault, events: usize, seed: u64, consumer: impl Into<PathBuf>) -> Self {
+    pub fn new(
+        fault: PollingFault,
+        events: usize,
+        seed: u64,
+        consumer: impl Into<PathBuf>,
+    ) -> Self {
         Self {
             fault,
             events,
@@ -238,8 +243,7 @@ impl Windows {
                 self.is_open(call == self.trigger)
             }
         };
-        let refuse_token =
-            token_call && open && self.fault != PollingFault::UnauthorizedStorm;
+        let refuse_token = token_call && open && self.fault != PollingFault::UnauthorizedStorm;
         let refuse_call = forwarder_call
             && open
             && matches!(

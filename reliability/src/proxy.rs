@@ -134,7 +134,9 @@ impl Conn {
                 }));
             }
             if self.buffer.len() > MAX_HEAD {
-                return Err(io::Error::other(format!("the {kind:?} head is over 64 KiB")));
+                return Err(io::Error::other(format!(
+                    "the {kind:?} head is over 64 KiB"
+                )));
             }
             if !self.fill().await? {
                 return if self.buffer.is_empty() {

@@ -29,7 +29,7 @@ const INJECTED_PANIC: &str = "injected panic (finchat-reliability)";
 #[non_exhaustive]
 pub enum ReceiverFault {
     /// The proxy closes the connection (both sides) while the handler runs; the handler then
-    /// finishes and succeeds.
+    /// finishes its work (2 ms more) and succeeds.
     DroppedConnection,
     /// The handler returns `Err`.
     HandlerError,
@@ -183,7 +183,9 @@ impl ReceiverRun {
             .note(format!("{:.1} % of first attempts", self.fraction * 100.0))
             .note(format!("{redelivered} redeliveries"));
         Ok(if dropped > 0 {
-            tally.note(format!("{dropped} dropped by the platform after its retry hour"))
+            tally.note(format!(
+                "{dropped} dropped by the platform after its retry hour"
+            ))
         } else {
             tally
         })
@@ -203,10 +205,13 @@ struct App {
     running: AtomicUsize,
     stopped: Notify,
     /// For a cut connection: the handler's "I am running" and the proxy's "I have cut it".
-    cuts: Mutex<HashMap<String, (Arc<Notify>, Arc<Notify>)>>,
+    cuts: Mutex<HashMap<String, CutSignals>>,
     /// The events whose connection was cut already (only the first attempt is).
     cut_done: Mutex<HashSet<String>>,
 }
+
+/// A cut connection's signals: the handler's "I am running", the proxy's "I have cut it".
+type CutSignals = (Arc<Notify>, Arc<Notify>);
 
 /// Counts a running handler, also when its future is dropped.
 struct Running<'a>(&'a App);
@@ -237,7 +242,7 @@ impl App {
     }
 
     /// The notifications of `event_id`'s cut.
-    fn cut_signals(&self, event_id: &str) -> (Arc<Notify>, Arc<Notify>) {
+    fn cut_signals(&self, event_id: &str) -> CutSignals {
         lock(&self.cuts)
             .entry(event_id.to_owned())
             .or_insert_with(|| (Arc::new(Notify::new()), Arc::new(Notify::new())))
@@ -265,10 +270,12 @@ impl App {
                 ReceiverFault::DroppedConnection => {
                     let (running, cut) = self.cut_signals(&id);
                     running.notify_one();
-                    // The proxy cuts the connection now; the handler goes on and succeeds after.
+                    // The proxy cuts the connection now; the handler goes on with the rest of
+                    // its work (2 ms, so that the server sees the close while it runs) and succeeds.
                     tokio::time::timeout(Duration::from_secs(5), cut.notified())
                         .await
                         .ok();
+                    tokio::time::sleep(Duration::from_millis(2)).await;
                 }
                 ReceiverFault::HandlerError => return Err(HandlerError::msg("injected failure")),
                 ReceiverFault::HandlerPanic => std::panic::panic_any(INJECTED_PANIC),

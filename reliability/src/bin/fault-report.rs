@@ -10,9 +10,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use finchat_client::receiver::InMemoryDedupe;
-use finchat_reliability::dedupe_figures::{
-    self, REDELIVERY_WINDOW, Window, highest_covered_rate,
-};
+use finchat_reliability::dedupe_figures::{self, REDELIVERY_WINDOW, Window, highest_covered_rate};
 use finchat_reliability::polling_faults::{PollingFault, PollingRun};
 use finchat_reliability::receiver_faults::{ReceiverFault, ReceiverRun};
 use finchat_reliability::{Tally, seed};
@@ -78,7 +76,12 @@ async fn main() -> Result<(), Failure> {
         );
         return Ok(());
     }
-    let wanted = |name: &str| options.only.as_ref().is_none_or(|o| name.contains(o.as_str()));
+    let wanted = |name: &str| {
+        options
+            .only
+            .as_ref()
+            .is_none_or(|o| name.contains(o.as_str()))
+    };
     let commit = Command::new("git")
         .args(["rev-parse", "--short", "HEAD"])
         .output()
@@ -176,7 +179,11 @@ fn stuck_memory() -> Result<(), Failure> {
     println!("| --- | ---: | ---: | ---: | --- | ---: |");
     let exe = std::env::current_exe()?;
     for (label, in_flight, finished) in [
-        ("1,000,000 in flight, never finished", 1_000_000_usize, 0_usize),
+        (
+            "1,000,000 in flight, never finished",
+            1_000_000_usize,
+            0_usize,
+        ),
         ("1 in flight, then 1,000,000 finished", 1, 1_000_000),
     ] {
         let output = Command::new(&exe)

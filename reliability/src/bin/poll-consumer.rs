@@ -119,9 +119,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .app_id(required(&args, "app-id")?)
         .secret(std::env::var("FINCHAT_SECRET").unwrap_or_default())
         .build()?;
-    let dispatcher = Dispatcher::new(Arc::clone(&handled)).on_event(|handled, event| async move {
-        handled.record(&event.event_id)
-    });
+    let dispatcher = Dispatcher::new(Arc::clone(&handled))
+        .on_event(|handled, event| async move { handled.record(&event.event_id) });
     let page_size = u32::try_from(number(&args, "page-size", 100)?)?;
     let max_backoff = Duration::from_millis(number(&args, "max-backoff-ms", 500)?);
     let limit = Duration::from_secs(number(&args, "limit-secs", 600)?);

@@ -12,13 +12,22 @@ async fn run(fault: ReceiverFault, fraction: f64) -> (Tally, u64) {
         .await
         .unwrap_or_else(|e| panic!("seed {seed}: {e}"));
     println!("{}\n{}\nseed: {seed}", Tally::header(), tally.row());
-    assert!(tally.injected > 0, "nothing injected\n{}", tally.explain(seed));
+    assert!(
+        tally.injected > 0,
+        "nothing injected\n{}",
+        tally.explain(seed)
+    );
     (tally, seed)
 }
 
 fn assert_each_event_handled_once((tally, seed): (Tally, u64)) {
     assert_eq!(tally.lost, 0, "events lost\n{}", tally.explain(seed));
-    assert_eq!(tally.twice, 0, "events handled twice\n{}", tally.explain(seed));
+    assert_eq!(
+        tally.twice,
+        0,
+        "events handled twice\n{}",
+        tally.explain(seed)
+    );
     assert_eq!(tally.once, EVENTS, "{}", tally.explain(seed));
 }
 
