@@ -31,7 +31,10 @@ pub mod proxy;
 pub mod receiver_faults;
 mod tally;
 
+use std::io;
 use std::path::PathBuf;
+
+use finchat_sandbox::SandboxHandle;
 
 pub use tally::Tally;
 
@@ -57,4 +60,31 @@ pub fn work_root() -> PathBuf {
     } else {
         std::env::temp_dir()
     }
+}
+
+/// Has the sandbox's people say `count` things to the bot in their direct rooms, round robin: one
+/// `m.room.message` event each. Their ids, in order.
+///
+/// # Errors
+///
+/// An [`io::Error`] when the sandbox has no direct room or refuses a message.
+pub fn emit(sandbox: &SandboxHandle, count: usize) -> io::Result<Vec<String>> {
+    let people = sandbox.users();
+    let rooms = people
+        .iter()
+        .map(|person| {
+            sandbox.direct_room(person).ok_or_else(|| {
+                io::Error::other(format!("the sandbox has no direct room with {person}"))
+            })
+        })
+        .collect::<io::Result<Vec<_>>>()?;
+    (0..count)
+        .map(|i| {
+            let who = i % people.len();
+            sandbox
+                .say(&people[who], &rooms[who], &format!("event {i}"))
+                .map(|id| id.to_string())
+                .map_err(io::Error::other)
+        })
+        .collect()
 }

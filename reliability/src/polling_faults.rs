@@ -113,20 +113,7 @@ impl PollingRun {
     pub async fn run(self) -> io::Result<Tally> {
         let started = Instant::now();
         let sandbox = Sandbox::serve(SandboxConfig::new(), "127.0.0.1:0").await?;
-        let people = sandbox.handle.users();
-        let mut emitted = Vec::with_capacity(self.events);
-        for i in 0..self.events {
-            let person = &people[i % people.len()];
-            let room = sandbox
-                .handle
-                .direct_room(person)
-                .ok_or_else(|| io::Error::other("the sandbox has no direct room"))?;
-            let id = sandbox
-                .handle
-                .say(person, &room, &format!("event {i}"))
-                .map_err(io::Error::other)?;
-            emitted.push(id.to_string());
-        }
+        let emitted = crate::emit(&sandbox.handle, self.events)?;
         // The consumer handles the seeded room announcements too.
         let expect = sandbox.handle.events().len();
         let windows = Arc::new(Windows::new(&self, expect));

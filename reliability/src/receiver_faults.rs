@@ -132,20 +132,7 @@ impl ReceiverRun {
             .time_scale(self.time_scale);
         let sandbox = Sandbox::serve(config, "127.0.0.1:0").await?;
 
-        let people = sandbox.handle.users();
-        let mut emitted = Vec::with_capacity(self.events);
-        for i in 0..self.events {
-            let person = &people[i % people.len()];
-            let room = sandbox
-                .handle
-                .direct_room(person)
-                .ok_or_else(|| io::Error::other("the sandbox has no direct room"))?;
-            let id = sandbox
-                .handle
-                .say(person, &room, &format!("event {i}"))
-                .map_err(io::Error::other)?;
-            emitted.push(id.to_string());
-        }
+        let emitted = crate::emit(&sandbox.handle, self.events)?;
         let last = emitted.last().cloned().unwrap_or_default();
         let deadline = started + self.limit;
         // Pushes go one at a time and in order: once the last event has a record, all have.
