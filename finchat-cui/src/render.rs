@@ -29,6 +29,7 @@
 //! ```
 
 mod html;
+mod media;
 mod page;
 mod text;
 

@@ -18,8 +18,10 @@ use crate::{Card, Element, MxcUri, Status};
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct HtmlOptions {
-    /// Where media is downloaded: an `mxc://server/id` URI becomes `{media_base_url}/server/id`.
-    /// `None`: images and files are drawn as placeholders showing their `mxc://` URI.
+    /// Where media is downloaded: an `mxc://server/id` URI becomes `{media_base_url}/server/id`,
+    /// the server name and id each percent-encoded as one path segment.
+    /// `None`, a base that is not an absolute `http(s)://` URL, or a URI whose server name is `.` or
+    /// `..`: images and files are drawn as placeholders showing their `mxc://` URI.
     pub media_base_url: Option<String>,
     /// The form's `action` (it always posts). `None`: no `action`, so it posts to the page itself.
     pub form_action: Option<String>,
@@ -43,10 +45,10 @@ impl HtmlOptions {
         self
     }
 
-    /// Where `uri` is downloaded, or `None` without a media base URL.
+    /// Where `uri` is downloaded, or `None` (a placeholder) without a usable media base URL or
+    /// when `uri` cannot be linked; see [`media_url`](super::media::media_url).
     pub(super) fn media_url(&self, uri: &MxcUri) -> Option<String> {
-        let base = self.media_base_url.as_deref()?.trim_end_matches('/');
-        Some(format!("{base}/{}/{}", uri.server_name(), uri.media_id()))
+        super::media::media_url(self.media_base_url.as_deref()?, uri)
     }
 }
 

@@ -1,0 +1,143 @@
+//! Where the preview links media: `mxc://server/id` under the media base URL.
+//!
+//! The server name and media id come from whoever sent the content, so each becomes exactly one
+//! path segment: percent-encoded, and never a dot segment (browsers resolve `..`, `%2e%2e` and `\`
+//! as path steps), and a link is only drawn under an absolute http(s) base.
+
+use crate::MxcUri;
+
+/// `{base}/{server}/{id}` for `uri`, or `None` (no link) when `base` is not an absolute http(s)
+/// URL or either part of `uri` cannot be a path segment.
+pub(super) fn media_url(base: &str, uri: &MxcUri) -> Option<String> {
+    finchat_cui_rules::check_http_url(base).ok()?;
+    let base = base.trim_end_matches('/');
+    let server = path_segment(uri.server_name())?;
+    let id = path_segment(uri.media_id())?;
+    Some(format!("{base}/{server}/{id}"))
+}
+
+/// `value` as one path segment: RFC 3986 unreserved characters and `:` (a server's port) as they
+/// are, every other byte percent-encoded (`%` included), so it can neither add a segment nor
+/// climb one. `None` for the empty, `.` and `..` segments, which no encoding makes safe: the
+/// URL standard reads `%2e%2e` as `..` too.
+fn path_segment(value: &str) -> Option<String> {
+    if matches!(value, "" | "." | "..") {
+        return None;
+    }
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~:".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::render::{HtmlOptions, html_card, html_page};
+    use crate::{Card, FileContent, MessageContent, MxcUri};
+
+    const BASE: &str = "https://media.example.org/download";
+
+    /// A URI as it may arrive from any sender, whatever the parse rules of the day let through.
+    fn uri(text: &'static str) -> MxcUri {
+        MxcUri::from_checked(text)
+    }
+
+    /// Every `src="…"` and `href="…"` value in `html`.
+    fn links(html: &str) -> Vec<&str> {
+        let mut found = Vec::new();
+        for attribute in [" src=\"", " href=\""] {
+            for (at, _) in html.match_indices(attribute) {
+                let value = &html[at + attribute.len()..];
+                found.push(&value[..value.find('"').unwrap()]);
+            }
+        }
+        found
+    }
+
+    fn image_html(uri: MxcUri, base: &str) -> String {
+        html_card(
+            &Card::form().image(uri),
+            &HtmlOptions::new().media_base_url(base),
+        )
+    }
+
+    #[test]
+    fn media_links_keep_plain_server_names_and_ids_readable() {
+        let html = image_html(uri("mxc://localhost:8008/Receipt_42-a"), BASE);
+        assert_eq!(
+            links(&html),
+            [format!("{BASE}/localhost:8008/Receipt_42-a")]
+        );
+    }
+
+    #[test]
+    fn a_server_name_is_one_encoded_path_segment() {
+        let cases = [
+            (
+                "mxc://..\\..\\..\\privilege-api/abc",
+                "..%5C..%5C..%5Cprivilege-api",
+            ),
+            ("mxc://%2e%2e/abc", "%252e%252e"),
+            ("mxc://a%2F..%2Fb/abc", "a%252F..%252Fb"),
+            ("mxc://[::1]:8448/abc", "%5B::1%5D:8448"),
+            ("mxc://ex&amp;\"'<>.org/abc", "ex%26amp%3B%22%27%3C%3E.org"),
+        ];
+        for (text, segment) in cases {
+            let html = image_html(uri(text), BASE);
+            for link in links(&html) {
+                // Whether the server name is linked at all is the parse rules' business; when it
+                // is, it is one segment that no browser or server reads as a path step.
+                assert_eq!(link, format!("{BASE}/{segment}/abc"), "{text}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_dot_segment_server_name_gets_no_link() {
+        for text in ["mxc://../abc", "mxc://./abc"] {
+            let html = image_html(uri(text), BASE);
+            assert!(links(&html).is_empty(), "{text}: {html}");
+            assert!(html.contains("cui-placeholder"), "{html}");
+        }
+        let file: MessageContent = FileContent::new("a.pdf", uri("mxc://../abc")).into();
+        let page = html_page(&file, &HtmlOptions::new().media_base_url(BASE));
+        assert!(links(&page).is_empty(), "{page}");
+    }
+
+    #[test]
+    fn a_media_base_url_that_is_not_http_gets_no_link() {
+        for base in [
+            "javascript:alert(1)//",
+            "JavaScript:alert(1)",
+            "data:text/html;base64,PHNjcmlwdD4=",
+            "vbscript:msgbox(1)",
+            "//evil.example.org/download",
+            "/download",
+            "",
+        ] {
+            let html = image_html(uri("mxc://example.org/abc"), base);
+            assert!(links(&html).is_empty(), "{base}: {html}");
+            let file: MessageContent =
+                FileContent::new("a.pdf", uri("mxc://example.org/abc")).into();
+            let page = html_page(&file, &HtmlOptions::new().media_base_url(base));
+            assert!(links(&page).is_empty(), "{base}: {page}");
+        }
+    }
+
+    #[test]
+    fn media_links_are_attribute_escaped() {
+        let html = image_html(
+            uri("mxc://example.org/abc"),
+            "https://m.example.org/d?a=1&b=\"2\"",
+        );
+        assert_eq!(
+            links(&html),
+            ["https://m.example.org/d?a=1&amp;b=&quot;2&quot;/example.org/abc"]
+        );
+    }
+}
