@@ -29,7 +29,7 @@
 //! ```
 
 mod html;
-mod media;
+mod links;
 mod page;
 mod text;
 

@@ -46,9 +46,9 @@ impl HtmlOptions {
     }
 
     /// Where `uri` is downloaded, or `None` (a placeholder) without a usable media base URL or
-    /// when `uri` cannot be linked; see [`media_url`](super::media::media_url).
+    /// when `uri` cannot be linked; see [`media_url`](super::links::media_url).
     pub(super) fn media_url(&self, uri: &MxcUri) -> Option<String> {
-        super::media::media_url(self.media_base_url.as_deref()?, uri)
+        super::links::media_url(self.media_base_url.as_deref()?, uri)
     }
 }
 
@@ -56,7 +56,9 @@ impl HtmlOptions {
 ///
 /// Inputs keep their keys as field names, a reply button submits `key=value`, the submit button
 /// `action=submit`. A `loading` or `disable` card has its fieldset disabled; its state shows as a
-/// badge. Every piece of text from the card is escaped. Style it with
+/// badge. Every piece of text from the card is escaped, and every `href` and `src` is an
+/// `http(s)://` URL: a link button whose URL is spelled otherwise is drawn without its link, and
+/// media follow [`HtmlOptions::media_base_url`]. Style it with
 /// [`STYLESHEET`](super::STYLESHEET).
 ///
 /// ```
@@ -169,14 +171,31 @@ fn write_element(out: &mut String, element: &Element, options: &HtmlOptions) -> 
             esc(&submit.value)
         ),
         Element::Reply(reply) => write_reply(out, reply),
-        Element::OpenUrl(link) => writeln!(
-            out,
-            "<a class=\"cui-button cui-link\" href=\"{}\" target=\"_blank\" \
-             rel=\"noopener noreferrer\">{}</a>",
-            esc(link.action.as_str()),
-            esc(&link.value)
-        ),
+        Element::OpenUrl(link) => {
+            write_link(
+                out,
+                "cui-button cui-link",
+                link.action.as_str(),
+                &link.value,
+            )?;
+            out.push('\n');
+            Ok(())
+        }
         Element::Other(other) => write_unsupported_element(out, other),
+    }
+}
+
+/// A link button opening `url` in a new tab, or the same button without a link when `url` is not
+/// [plainly http(s)](super::links::plain_http).
+pub(super) fn write_link(out: &mut String, class: &str, url: &str, text: &str) -> fmt::Result {
+    match super::links::plain_http(url) {
+        Some(href) => write!(
+            out,
+            "<a class=\"{class}\" href=\"{}\" target=\"_blank\" rel=\"noopener noreferrer\">{}</a>",
+            esc(href),
+            esc(text)
+        ),
+        None => write!(out, "<span class=\"{class}\">{}</span>", esc(text)),
     }
 }
 

@@ -1,15 +1,25 @@
-//! Where the preview links media: `mxc://server/id` under the media base URL.
+//! Where the preview links to: media under the media base URL, and http(s) links as given.
 //!
 //! The server name and media id come from whoever sent the content, so each becomes exactly one
 //! path segment: percent-encoded, and never a dot segment (browsers resolve `..`, `%2e%2e` and `\`
-//! as path steps), and a link is only drawn under an absolute http(s) base.
+//! as path steps). Every `href` and `src` is an http(s) URL that says so in its first characters.
 
 use crate::MxcUri;
 
-/// `{base}/{server}/{id}` for `uri`, or `None` (no link) when `base` is not an absolute http(s)
-/// URL or either part of `uri` cannot be a path segment.
+/// `url` when it plainly is an http(s) URL: it starts with `http://` or `https://` (any case) and
+/// holds no whitespace or control character. The checked URL types let a few other spellings
+/// through (the URL parser drops leading control characters); those get no link.
+pub(super) fn plain_http(url: &str) -> Option<&str> {
+    let (scheme, _) = url.split_once("://")?;
+    let is_http = scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https");
+    let is_plain = !url.chars().any(|c| c.is_whitespace() || c.is_control());
+    (is_http && is_plain).then_some(url)
+}
+
+/// `{base}/{server}/{id}` for `uri`, or `None` (no link) when `base` is not a plain absolute
+/// http(s) URL or either part of `uri` cannot be a path segment.
 pub(super) fn media_url(base: &str, uri: &MxcUri) -> Option<String> {
-    finchat_cui_rules::check_http_url(base).ok()?;
+    finchat_cui_rules::check_http_url(plain_http(base)?).ok()?;
     let base = base.trim_end_matches('/');
     let server = path_segment(uri.server_name())?;
     let id = path_segment(uri.media_id())?;
@@ -127,6 +137,33 @@ mod tests {
             let page = html_page(&file, &HtmlOptions::new().media_base_url(base));
             assert!(links(&page).is_empty(), "{base}: {page}");
         }
+    }
+
+    #[test]
+    fn links_are_drawn_only_for_urls_that_plainly_start_with_http() {
+        // A leading control character passes the URL parser (it strips them), so the checked
+        // types let it through; a link must still start with its scheme.
+        let url = "\u{1}https://example.org/x";
+        let content: MessageContent = serde_json::from_value(serde_json::json!({
+            "msgtype": "m.textcard", "body": "",
+            "info": { "title": "t", "description": "d", "url": url, "btntext": "打开" },
+        }))
+        .unwrap();
+        let page = html_page(&content, &HtmlOptions::new());
+        assert!(links(&page).is_empty(), "{page}");
+        assert!(page.contains(">打开</span>"), "{page}");
+
+        let card: Card = serde_json::from_value(serde_json::json!({
+            "type": "form", "status": "input", "shared": true, "fcids": [],
+            "elements": [{ "type": "button", "subtype": "openurl", "action": url, "value": "详情" }],
+        }))
+        .unwrap();
+        let html = html_card(&card, &HtmlOptions::new());
+        assert!(links(&html).is_empty(), "{html}");
+        assert!(html.contains(">详情</span>"), "{html}");
+
+        let html = image_html(uri("mxc://example.org/abc"), "\u{1}https://m.example.org/d");
+        assert!(links(&html).is_empty(), "{html}");
     }
 
     #[test]
