@@ -16,6 +16,8 @@ use libfuzzer_sys::arbitrary::Unstructured;
 use libfuzzer_sys::fuzz_target;
 
 const MEDIA_BASE: &str = "https://media.example.org/_matrix/media/r0/download/";
+/// Media served from the page's own origin, as the sandbox does.
+const SAME_ORIGIN_MEDIA_BASE: &str = "/sandbox/media";
 
 fuzz_target!(|data: &[u8]| {
     if data.first() == Some(&b'{') {
@@ -37,11 +39,14 @@ fuzz_target!(|data: &[u8]| {
     }
 });
 
-/// Every option set a preview is drawn with: no media, a real base and a form action, and bases an
-/// app must not be able to turn into script links.
-fn options() -> [(HtmlOptions, Expect<'static>); 4] {
+/// Every option set a preview is drawn with: no media, a real base and a form action, a base on the
+/// page's own origin, and bases an app must not be able to turn into script links.
+fn options() -> [(HtmlOptions, Expect<'static>); 5] {
     let expect_media = Expect {
         media_base: Some(MEDIA_BASE),
+    };
+    let expect_same_origin = Expect {
+        media_base: Some(SAME_ORIGIN_MEDIA_BASE),
     };
     [
         (HtmlOptions::new(), Expect::default()),
@@ -50,6 +55,10 @@ fn options() -> [(HtmlOptions, Expect<'static>); 4] {
                 .media_base_url(MEDIA_BASE)
                 .form_action("/cui/submit?card=1&x=2"),
             expect_media,
+        ),
+        (
+            HtmlOptions::new().media_base_url(SAME_ORIGIN_MEDIA_BASE),
+            expect_same_origin,
         ),
         (
             HtmlOptions::new().media_base_url("javascript:alert(1)//"),

@@ -70,8 +70,8 @@ const ENTITIES: &[&str] = &["&amp;", "&lt;", "&gt;", "&quot;", "&#39;"];
 /// What the check knows about how the HTML was made.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Expect<'a> {
-    /// The media base URL the renderer was given: links under it must add exactly two clean
-    /// segments (server name and media id).
+    /// The media base URL the renderer was given (absolute http(s), or a path on the page's own
+    /// origin): links under it must add exactly two clean segments (server name and media id).
     pub media_base: Option<&'a str>,
 }
 
@@ -80,8 +80,9 @@ pub struct Expect<'a> {
 /// # Errors
 ///
 /// A description with the byte offset when `html` holds `<script` (any case), a tag or attribute the
-/// renderer does not write, an `on*` attribute, an `href`/`src` whose scheme is not `http`/`https` or
-/// that holds a space or control character (or, under
+/// renderer does not write, an `on*` attribute, an `href`/`src` (other than a media link under
+/// the expected base) whose scheme is not `http`/`https` or that holds a space or control character
+/// (or, under
 /// the media base, adds anything but two clean path segments), a `style` other than a divider's, an
 /// unquoted attribute value, or a raw `<`, `>`, `&`, `"` or `'` in text (an unescaped value).
 pub fn check(html: &str, expect: Expect<'_>) -> Result<(), String> {
@@ -238,6 +239,20 @@ impl Scanner<'_> {
     }
 
     fn link(&mut self, name: &str, value: &str, value_start: usize) -> Result<(), String> {
+        // A media link under the base the renderer was given (absolute, or on the page's own
+        // origin) must add exactly two clean segments to it.
+        if let Some(base) = self.expect.media_base.map(|b| b.trim_end_matches('/')) {
+            if let Some(path) = value.strip_prefix(base).and_then(|p| p.strip_prefix('/')) {
+                let segments: Vec<&str> = path.split('/').collect();
+                if segments.len() != 2 || !segments.iter().all(|s| is_clean_segment(s)) {
+                    self.at = value_start;
+                    return self.fail(format!(
+                        "a media {name} `{value}` that is not two clean segments under the base"
+                    ));
+                }
+                return Ok(());
+            }
+        }
         // Browsers drop tabs and newlines anywhere in a URL and controls around it, so neither may
         // hide a scheme; what is left must start with `http:` or `https:` itself.
         let scheme = value
@@ -247,18 +262,6 @@ impl Scanner<'_> {
         if has_controls || !matches!(scheme.as_deref(), Some("http" | "https")) {
             self.at = value_start;
             return self.fail(format!("a {name} `{value}` that is not http(s)"));
-        }
-        let Some(base) = self.expect.media_base.map(|b| b.trim_end_matches('/')) else {
-            return Ok(());
-        };
-        if let Some(path) = value.strip_prefix(base).and_then(|p| p.strip_prefix('/')) {
-            let segments: Vec<&str> = path.split('/').collect();
-            if segments.len() != 2 || !segments.iter().all(|s| is_clean_segment(s)) {
-                self.at = value_start;
-                return self.fail(format!(
-                    "a media {name} `{value}` that is not two clean segments under the base"
-                ));
-            }
         }
         Ok(())
     }
@@ -384,6 +387,22 @@ mod tests {
         ] {
             let html = format!("<img src=\"{bad}\">");
             assert!(fails(&html).contains("two clean segments"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn same_origin_media_links_pass_only_under_the_given_base() {
+        let expect = Expect {
+            media_base: Some("/sandbox/media"),
+        };
+        check("<img src=\"/sandbox/media/example.org/abc\">", expect).unwrap();
+        for bad in [
+            "/sandbox/media/../abc",
+            "/elsewhere/example.org/abc",
+            "/\\evil/x",
+        ] {
+            let html = format!("<img src=\"{bad}\">");
+            assert!(check(&html, expect).is_err(), "{bad}");
         }
     }
 }

@@ -20,8 +20,10 @@ use crate::{Card, Element, MxcUri, Status};
 pub struct HtmlOptions {
     /// Where media is downloaded: an `mxc://server/id` URI becomes `{media_base_url}/server/id`,
     /// the server name and id each percent-encoded as one path segment.
-    /// `None`, a base that is not an absolute `http(s)://` URL, or a URI whose server name is `.` or
-    /// `..`: images and files are drawn as placeholders showing their `mxc://` URI.
+    /// It is an absolute `http(s)://` URL, or a path on the page's own origin such as
+    /// `/sandbox/media`. `None`, any other base (`javascript:…`, `//host`, a relative path), or a
+    /// URI whose server name is `.` or `..`: images and files are drawn as placeholders showing
+    /// their `mxc://` URI.
     pub media_base_url: Option<String>,
     /// The form's `action` (it always posts). `None`: no `action`, so it posts to the page itself.
     pub form_action: Option<String>,
@@ -33,7 +35,8 @@ impl HtmlOptions {
         Self::default()
     }
 
-    /// Links media under `url`, e.g. `https://example.org/_matrix/media/r0/download`.
+    /// Links media under `url`, e.g. `https://example.org/_matrix/media/r0/download` or
+    /// `/media`; the `media_base_url` field says what is linked.
     pub fn media_base_url(mut self, url: impl Into<String>) -> Self {
         self.media_base_url = Some(url.into());
         self

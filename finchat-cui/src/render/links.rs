@@ -2,7 +2,8 @@
 //!
 //! The server name and media id come from whoever sent the content, so each becomes exactly one
 //! path segment: percent-encoded, and never a dot segment (browsers resolve `..`, `%2e%2e` and `\`
-//! as path steps). Every `href` and `src` is an http(s) URL that says so in its first characters.
+//! as path steps). Every `href` and `src` is an http(s) URL that says so in its first characters,
+//! or a media link under a base the app gave as a path on the page's own origin.
 
 use crate::MxcUri;
 
@@ -16,10 +17,18 @@ pub(super) fn plain_http(url: &str) -> Option<&str> {
     (is_http && is_plain).then_some(url)
 }
 
-/// `{base}/{server}/{id}` for `uri`, or `None` (no link) when `base` is not a plain absolute
-/// http(s) URL or either part of `uri` cannot be a path segment.
+/// `{base}/{server}/{id}` for `uri`, or `None` (no link) when `base` is neither a plain absolute
+/// http(s) URL nor a path on the page's own origin (`/media`, not `//host` or `/\host`, which
+/// browsers read as another host), or when either part of `uri` cannot be a path segment.
 pub(super) fn media_url(base: &str, uri: &MxcUri) -> Option<String> {
-    finchat_cui_rules::check_http_url(plain_http(base)?).ok()?;
+    let same_origin_path = base.starts_with('/')
+        && !base.starts_with("//")
+        && !base
+            .chars()
+            .any(|c| c == '\\' || c.is_whitespace() || c.is_control());
+    if !same_origin_path {
+        finchat_cui_rules::check_http_url(plain_http(base)?).ok()?;
+    }
     let base = base.trim_end_matches('/');
     let server = path_segment(uri.server_name())?;
     let id = path_segment(uri.media_id())?;
@@ -120,14 +129,16 @@ mod tests {
     }
 
     #[test]
-    fn a_media_base_url_that_is_not_http_gets_no_link() {
+    fn a_media_base_that_is_neither_http_nor_this_origin_gets_no_link() {
         for base in [
             "javascript:alert(1)//",
             "JavaScript:alert(1)",
             "data:text/html;base64,PHNjcmlwdD4=",
             "vbscript:msgbox(1)",
             "//evil.example.org/download",
-            "/download",
+            "/\\evil.example.org/download",
+            "\\\\evil.example.org/download",
+            "download",
             "",
         ] {
             let html = image_html(uri("mxc://example.org/abc"), base);
@@ -164,6 +175,13 @@ mod tests {
 
         let html = image_html(uri("mxc://example.org/abc"), "\u{1}https://m.example.org/d");
         assert!(links(&html).is_empty(), "{html}");
+    }
+
+    #[test]
+    fn a_media_base_on_the_pages_own_origin_links_there() {
+        // As the sandbox serves its page and its media from one origin.
+        let html = image_html(uri("mxc://example.org/abc"), "/sandbox/media/");
+        assert_eq!(links(&html), ["/sandbox/media/example.org/abc"]);
     }
 
     #[test]
