@@ -29,6 +29,7 @@
 //! ```
 
 mod html;
+mod links;
 mod page;
 mod text;
 

@@ -18,8 +18,12 @@ use crate::{Card, Element, MxcUri, Status};
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct HtmlOptions {
-    /// Where media is downloaded: an `mxc://server/id` URI becomes `{media_base_url}/server/id`.
-    /// `None`: images and files are drawn as placeholders showing their `mxc://` URI.
+    /// Where media is downloaded: an `mxc://server/id` URI becomes `{media_base_url}/server/id`,
+    /// the server name and id each percent-encoded as one path segment.
+    /// It is an absolute `http(s)://` URL, or a path on the page's own origin such as
+    /// `/sandbox/media`. `None`, any other base (`javascript:…`, `//host`, a relative path), or a
+    /// URI whose server name is `.` or `..`: images and files are drawn as placeholders showing
+    /// their `mxc://` URI.
     pub media_base_url: Option<String>,
     /// The form's `action` (it always posts). `None`: no `action`, so it posts to the page itself.
     pub form_action: Option<String>,
@@ -31,7 +35,8 @@ impl HtmlOptions {
         Self::default()
     }
 
-    /// Links media under `url`, e.g. `https://example.org/_matrix/media/r0/download`.
+    /// Links media under `url`, e.g. `https://example.org/_matrix/media/r0/download` or
+    /// `/media`; the `media_base_url` field says what is linked.
     pub fn media_base_url(mut self, url: impl Into<String>) -> Self {
         self.media_base_url = Some(url.into());
         self
@@ -43,10 +48,10 @@ impl HtmlOptions {
         self
     }
 
-    /// Where `uri` is downloaded, or `None` without a media base URL.
+    /// Where `uri` is downloaded, or `None` (a placeholder) without a usable media base URL or
+    /// when `uri` cannot be linked; see [`media_url`](super::links::media_url).
     pub(super) fn media_url(&self, uri: &MxcUri) -> Option<String> {
-        let base = self.media_base_url.as_deref()?.trim_end_matches('/');
-        Some(format!("{base}/{}/{}", uri.server_name(), uri.media_id()))
+        super::links::media_url(self.media_base_url.as_deref()?, uri)
     }
 }
 
@@ -54,7 +59,9 @@ impl HtmlOptions {
 ///
 /// Inputs keep their keys as field names, a reply button submits `key=value`, the submit button
 /// `action=submit`. A `loading` or `disable` card has its fieldset disabled; its state shows as a
-/// badge. Every piece of text from the card is escaped. Style it with
+/// badge. Every piece of text from the card is escaped, and every `href` and `src` is an
+/// `http(s)://` URL: a link button whose URL is spelled otherwise is drawn without its link, and
+/// media follow [`HtmlOptions::media_base_url`]. Style it with
 /// [`STYLESHEET`](super::STYLESHEET).
 ///
 /// ```
@@ -167,14 +174,31 @@ fn write_element(out: &mut String, element: &Element, options: &HtmlOptions) -> 
             esc(&submit.value)
         ),
         Element::Reply(reply) => write_reply(out, reply),
-        Element::OpenUrl(link) => writeln!(
-            out,
-            "<a class=\"cui-button cui-link\" href=\"{}\" target=\"_blank\" \
-             rel=\"noopener noreferrer\">{}</a>",
-            esc(link.action.as_str()),
-            esc(&link.value)
-        ),
+        Element::OpenUrl(link) => {
+            write_link(
+                out,
+                "cui-button cui-link",
+                link.action.as_str(),
+                &link.value,
+            )?;
+            out.push('\n');
+            Ok(())
+        }
         Element::Other(other) => write_unsupported_element(out, other),
+    }
+}
+
+/// A link button opening `url` in a new tab, or the same button without a link when `url` is not
+/// [plainly http(s)](super::links::plain_http).
+pub(super) fn write_link(out: &mut String, class: &str, url: &str, text: &str) -> fmt::Result {
+    match super::links::plain_http(url) {
+        Some(href) => write!(
+            out,
+            "<a class=\"{class}\" href=\"{}\" target=\"_blank\" rel=\"noopener noreferrer\">{}</a>",
+            esc(href),
+            esc(text)
+        ),
+        None => write!(out, "<span class=\"{class}\">{}</span>", esc(text)),
     }
 }
 

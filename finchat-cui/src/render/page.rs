@@ -3,7 +3,7 @@
 use std::fmt::{self, Write};
 
 use super::STYLESHEET;
-use super::html::{HtmlOptions, esc, write_card, write_figure};
+use super::html::{HtmlOptions, esc, write_card, write_figure, write_link};
 use super::text::plain_text;
 use crate::{FileContent, ImageContent, MessageContent, OtherContent, TextCardContent};
 
@@ -81,14 +81,18 @@ fn write_text_card(out: &mut String, card: &TextCardContent) -> fmt::Result {
     write!(
         out,
         "<article class=\"cui-card cui-textcard\">\n<h2 class=\"cui-title\">{}</h2>\n\
-         <p class=\"cui-text\">{}</p>\n<div class=\"cui-actions\">\
-         <a class=\"cui-button cui-primary cui-link\" href=\"{}\" target=\"_blank\" \
-         rel=\"noopener noreferrer\">{}</a></div>\n</article>\n",
+         <p class=\"cui-text\">{}</p>\n<div class=\"cui-actions\">",
         esc(&info.title),
         esc(&info.description),
-        esc(info.url.as_str()),
-        esc(&info.btntext)
-    )
+    )?;
+    write_link(
+        out,
+        "cui-button cui-primary cui-link",
+        info.url.as_str(),
+        &info.btntext,
+    )?;
+    out.push_str("</div>\n</article>\n");
+    Ok(())
 }
 
 fn write_image_content(
