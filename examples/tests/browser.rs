@@ -1,4 +1,4 @@
-//! A person in a real browser: headless Chromium (through chromedriver and the W3C WebDriver protocol)
+//! A person in a real browser: headless Chromium (through chromedriver and fantoccini's WebDriver client)
 //! opens the sandbox's page, fills in the approval card and presses 同意. The bot must get the typed
 //! submission, and the page must show the card redrawn as disabled. A screenshot is saved to
 //! `target/browser/approval.png`.
@@ -11,10 +11,11 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use base64::Engine;
+use fantoccini::{Client, ClientBuilder, Locator};
 use finchat_client::Receiver;
 use finchat_examples::approval::{ApprovalBot, Claim, Decision};
 use finchat_sandbox::{Sandbox, SandboxConfig};
+use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{Value, json};
 
 /// A chromedriver process on a free port; killed when dropped.
@@ -84,111 +85,26 @@ async fn start_driver() -> Option<Driver> {
     panic!("chromedriver did not start in 20 s");
 }
 
-/// The few WebDriver commands the test needs.
-struct Session {
-    http: reqwest::Client,
-    base: String,
-}
-
-impl Session {
-    async fn new(driver: &Driver, profile: &std::path::Path) -> Session {
-        let http = reqwest::Client::new();
-        let binary = find("chromium")
-            .or_else(|| find("chromium-browser"))
-            .unwrap();
-        let capabilities = json!({"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {
-            "binary": binary,
-            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-                     "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                     "--window-size=900,1400", format!("--user-data-dir={}", profile.display())]}}}});
-        let answer: Value = http
-            .post(format!("{}/session", driver.url))
-            .json(&capabilities)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let id = answer["value"]["sessionId"]
-            .as_str()
-            .unwrap_or_else(|| panic!("no session: {answer}"))
-            .to_owned();
-        Session {
-            http,
-            base: format!("{}/session/{id}", driver.url),
-        }
-    }
-
-    async fn command(&self, method: reqwest::Method, path: &str, body: Value) -> Value {
-        let request = self.http.request(method, format!("{}{path}", self.base));
-        let request = if body.is_null() {
-            request
-        } else {
-            request.json(&body)
-        };
-        let answer: Value = request.send().await.unwrap().json().await.unwrap();
-        answer["value"].clone()
-    }
-
-    async fn go(&self, url: &str) {
-        self.command(reqwest::Method::POST, "/url", json!({ "url": url }))
-            .await;
-    }
-
-    /// The element matching `css`, if there is one.
-    async fn find(&self, css: &str) -> Option<String> {
-        let found = self
-            .command(
-                reqwest::Method::POST,
-                "/element",
-                json!({"using": "css selector", "value": css}),
-            )
-            .await;
-        found
-            .as_object()?
-            .values()
-            .next()?
-            .as_str()
-            .map(str::to_owned)
-    }
-
-    async fn clear_and_type(&self, element: &str, text: &str) {
-        self.command(
-            reqwest::Method::POST,
-            &format!("/element/{element}/clear"),
-            json!({}),
-        )
-        .await;
-        self.command(
-            reqwest::Method::POST,
-            &format!("/element/{element}/value"),
-            json!({ "text": text }),
-        )
-        .await;
-    }
-
-    async fn click(&self, element: &str) {
-        self.command(
-            reqwest::Method::POST,
-            &format!("/element/{element}/click"),
-            json!({}),
-        )
-        .await;
-    }
-
-    async fn screenshot(&self) -> Vec<u8> {
-        let png = self
-            .command(reqwest::Method::GET, "/screenshot", Value::Null)
-            .await;
-        base64::engine::general_purpose::STANDARD
-            .decode(png.as_str().unwrap())
-            .unwrap()
-    }
-
-    async fn close(&self) {
-        self.http.delete(&self.base).send().await.ok();
-    }
+/// A WebDriver session of headless Chromium (fantoccini, over plain http to the local
+/// chromedriver). Every command answers a `Result`: a WebDriver error, such as "no such element",
+/// fails the test where it happens.
+async fn session(driver: &Driver, profile: &std::path::Path) -> Client {
+    let binary = find("chromium")
+        .or_else(|| find("chromium-browser"))
+        .expect("chromium was found before chromedriver started");
+    let capabilities = json!({"browserName": "chrome", "goog:chromeOptions": {
+        "binary": binary,
+        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--window-size=900,1400", format!("--user-data-dir={}", profile.display())]}});
+    let Value::Object(capabilities) = capabilities else {
+        unreachable!("a JSON object")
+    };
+    ClientBuilder::new(HttpConnector::new())
+        .capabilities(capabilities)
+        .connect(&driver.url)
+        .await
+        .expect("chromedriver opens a Chromium session")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -227,33 +143,39 @@ async fn a_person_approves_the_card_in_the_browser_and_it_redraws_as_disabled() 
 
     // The person opens their direct room with the bot.
     let profile = std::env::temp_dir().join(format!("finchat-browser-{}", std::process::id()));
-    let session = Session::new(&driver, &profile).await;
+    let browser = session(&driver, &profile).await;
     let page = sandbox.page_url(&approver, &room);
-    session.go(&page).await;
+    browser.goto(&page).await.expect("the page opens");
     let card_css = format!("form[data-event-id=\"{card}\"]");
-    assert!(
-        session.find(&card_css).await.is_some(),
-        "the page shows the card {card}"
-    );
-    let amount = session
-        .find(&format!("{card_css} input[name=\"amount\"]"))
+    browser
+        .find(Locator::Css(&card_css))
+        .await
+        .unwrap_or_else(|e| panic!("the page shows the card {card}: {e}"));
+    let amount = browser
+        .find(Locator::Css(&format!("{card_css} input[name=\"amount\"]")))
         .await
         .expect("the amount field");
-    session.clear_and_type(&amount, "1500").await;
-    let comment = session
-        .find(&format!("{card_css} input[name=\"comment\"]"))
+    amount.clear().await.expect("the amount field clears");
+    amount.send_keys("1500").await.expect("typing the amount");
+    let comment = browser
+        .find(Locator::Css(&format!("{card_css} input[name=\"comment\"]")))
         .await
         .expect("the comment field");
-    session.clear_and_type(&comment, "差旅费已核").await;
-    let approve = session
-        .find(&format!(
+    comment.clear().await.expect("the comment field clears");
+    comment
+        .send_keys("差旅费已核")
+        .await
+        .expect("typing the comment");
+    let approve = browser
+        .find(Locator::Css(&format!(
             "{card_css} button[name=\"decision\"][value=\"同意\"]"
-        ))
+        )))
         .await
         .expect("the 同意 button");
-    session.click(&approve).await;
+    approve.click().await.expect("pressing 同意");
 
-    // The bot gets the typed submission and closes the card; the page redraws it.
+    // The bot gets the typed submission and closes the card; the page (its own script, under the
+    // page's Content-Security-Policy) redraws it.
     let decided = tokio::time::timeout(Duration::from_secs(20), bot.wait_for(1))
         .await
         .expect("the bot got the submission");
@@ -262,21 +184,19 @@ async fn a_person_approves_the_card_in_the_browser_and_it_redraws_as_disabled() 
     assert_eq!(decided[0].form.comment.as_deref(), Some("差旅费已核"));
     assert_eq!(decided[0].approver, approver.as_str());
     let disabled = format!("{card_css}[data-status=\"disable\"]");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let mut redrawn = false;
-    while Instant::now() < deadline && !redrawn {
-        session.go(&page).await;
-        redrawn = session.find(&disabled).await.is_some();
-        if !redrawn {
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
-    }
-    let screenshot = session.screenshot().await;
-    session.close().await;
+    let redrawn = browser
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css(&disabled))
+        .await;
+    let screenshot = browser.screenshot().await.expect("a screenshot");
+    browser.close().await.ok();
     let out = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/browser");
     std::fs::create_dir_all(&out).unwrap();
     std::fs::write(out.join("approval.png"), &screenshot).unwrap();
     std::fs::remove_dir_all(&profile).ok();
-    assert!(redrawn, "the card redrew as disabled");
+    if let Err(error) = redrawn {
+        panic!("the card redrew as disabled: {error}");
+    }
     assert!(screenshot.starts_with(b"\x89PNG"), "a PNG screenshot");
 }

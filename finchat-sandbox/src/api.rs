@@ -33,7 +33,7 @@ const OPEN: &str = "/api/v1/finchat/open-api";
 type ApiResult = Result<Response, Refusal>;
 
 /// The API's routes.
-pub(crate) fn routes() -> Router<Arc<Shared>> {
+pub(crate) fn routes(shared: &Arc<Shared>) -> Router<Arc<Shared>> {
     Router::new()
         .route(&format!("{OPEN}/auth/token"), post(auth::token))
         .route(&format!("{OPEN}/auth/token/verify"), post(auth::verify))
@@ -62,6 +62,10 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
             "/api/v1/finchat/privilege-api/forwarder/{app_id}/events",
             get(forwarder::events),
         )
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(shared),
+            super::guard::api,
+        ))
         .layer(axum::middleware::from_fn(traced))
 }
 

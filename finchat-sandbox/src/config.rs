@@ -31,6 +31,8 @@ pub struct SandboxConfig {
     pub(crate) token_lifetime: Duration,
     pub(crate) time_scale: f64,
     pub(crate) batch_limit: usize,
+    pub(crate) allowed_hosts: Vec<String>,
+    pub(crate) read_timeout: Duration,
 }
 
 impl Default for SandboxConfig {
@@ -43,13 +45,16 @@ impl Default for SandboxConfig {
             token_lifetime: Duration::from_secs(2 * 60 * 60),
             time_scale: 1.0,
             batch_limit: 100,
+            allowed_hosts: Vec::new(),
+            read_timeout: Duration::from_secs(30),
         }
     }
 }
 
 impl SandboxConfig {
     /// The defaults: app `sandbox-app` with secret `sandbox-secret`, no callback (events are only
-    /// kept for polling), state in memory, tokens valid 2 h, real time, 100 targets per send.
+    /// kept for polling), state in memory, tokens valid 2 h, real time, 100 targets per send, the
+    /// page served under loopback names and IP addresses only, a 30 s read timeout.
     pub fn new() -> Self {
         Self::default()
     }
@@ -73,8 +78,13 @@ impl SandboxConfig {
         self
     }
 
-    /// A JSON file that keeps the world across restarts: read at start, rewritten atomically after
-    /// each change.
+    /// A JSON file that keeps the world across restarts: read at start, and rewritten durably
+    /// (temporary file, fsync, rename) shortly after changes, off the request's path; uploads are
+    /// files of their own in the directory `<file>.media` beside it. A file of an earlier version,
+    /// with the uploads inline, is read and migrated. See [`SandboxHandle::flush`] for what is
+    /// guaranteed when.
+    ///
+    /// [`SandboxHandle::flush`]: crate::SandboxHandle::flush
     pub fn state_file(mut self, path: impl Into<PathBuf>) -> Self {
         self.state_file = Some(path.into());
         self
@@ -103,6 +113,30 @@ impl SandboxConfig {
     /// is refused whole with `FC_MESSAGE_ROOM_ID_LIMIT_EXCEEDED` (or `…_FCID_…`).
     pub fn batch_limit(mut self, limit: usize) -> Self {
         self.batch_limit = limit.max(1);
+        self
+    }
+
+    /// A host name the page is also served under, e.g. the name of a proxy in front of the
+    /// sandbox (a port, if given, is ignored); may be given more than once.
+    ///
+    /// The page and its helpers answer only requests addressed to `localhost`, an IP address
+    /// (`127.0.0.1`, `[::1]`, a LAN address) or a name given here, so that another site's name
+    /// pointed at the sandbox (DNS rebinding) gets `421 Misdirected Request`. The API answers bots
+    /// under any name.
+    pub fn allowed_host(mut self, host: impl Into<String>) -> Self {
+        self.allowed_hosts.push(host.into());
+        self
+    }
+
+    /// How long a client may take to send a request's line and headers, and to send the next chunk
+    /// of its body (default 30 s). A client slower than that is disconnected, so that a few stalled
+    /// connections (slow-loris) cannot hold the server. Applies to [`Sandbox::serve`]; a router
+    /// mounted elsewhere ([`Sandbox::router`]) applies only the body's, the server decides the rest.
+    ///
+    /// [`Sandbox::serve`]: crate::Sandbox::serve
+    /// [`Sandbox::router`]: crate::Sandbox::router
+    pub fn read_timeout(mut self, timeout: Duration) -> Self {
+        self.read_timeout = timeout;
         self
     }
 

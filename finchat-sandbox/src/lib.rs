@@ -23,7 +23,12 @@
 //!
 //! Its page (`GET /`) shows a person's rooms and messages, every card drawn as a real HTML form in
 //! its current state (per person for exclusive cards); submitting one emits
-//! `finstore.room.interactcui` as FinChat would. [`SandboxHandle`] does the same from code.
+//! `finstore.room.interactcui` as FinChat would. [`SandboxHandle`] does the same from code. Other web
+//! pages cannot act through it: its routes answer only under loopback names, IP addresses and the
+//! names given with [`SandboxConfig::allowed_host`] (against DNS rebinding), take changes only from
+//! its own origin and JSON only as `application/json`, and serve uploads inert (`nosniff`, a
+//! sandboxing policy, and as attachments unless they are raster images). A client that sends its
+//! request too slowly is disconnected ([`SandboxConfig::read_timeout`]).
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
@@ -49,10 +54,13 @@
 mod api;
 mod config;
 mod error;
+mod guard;
 mod messages;
 mod page;
+mod persist;
 mod push;
 mod rooms;
+mod server;
 mod shared;
 mod web;
 mod world;
@@ -115,13 +123,10 @@ impl Sandbox {
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            axum::serve(listener, router)
-                .with_graceful_shutdown(async {
-                    stopped.await.ok();
-                })
-                .await
-        });
+        let read_timeout = shared.config.read_timeout;
+        let task = tokio::spawn(server::serve(listener, router, read_timeout, async {
+            stopped.await.ok();
+        }));
         Ok(RunningSandbox {
             url: url_of(addr),
             handle: SandboxHandle { shared },
@@ -135,9 +140,13 @@ impl Sandbox {
 fn router_for(shared: &Arc<Shared>) -> Router {
     shared.start_pusher();
     Router::new()
-        .merge(api::routes())
-        .merge(web::routes())
+        .merge(api::routes(shared))
+        .merge(web::routes(shared))
         .fallback(web::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            shared.config.read_timeout,
+            server::body_timeout,
+        ))
         .with_state(Arc::clone(shared))
 }
 
@@ -192,10 +201,10 @@ impl RunningSandbox {
             .secret(config.secret.clone())
     }
 
-    /// Stops serving (letting requests under way finish, for at most 5 s) and pushing, and stops
-    /// writing the state file. The handle can still be read.
+    /// Stops serving (letting requests under way finish, for at most 5 s) and pushing, writes the
+    /// changes made so far to the state file (waiting at most 5 s; a failure is logged) and stops
+    /// writing it. The handle can still be read.
     pub async fn shutdown(mut self) {
-        self.handle.shared.close();
         if let Some(stop) = self.stop.take() {
             stop.send(()).ok();
         }
@@ -208,6 +217,11 @@ impl RunningSandbox {
                 abort.abort();
             }
         }
+        self.handle.shared.close();
+        // A failure was logged by the writer.
+        tokio::time::timeout(Duration::from_secs(5), self.handle.flush())
+            .await
+            .ok();
     }
 }
 
@@ -323,6 +337,23 @@ impl SandboxHandle {
                 }
             })
             .collect()
+    }
+
+    /// Waits until the state file holds every change made so far (at once without a state file).
+    ///
+    /// Changes are written shortly after they are made, by a task of the sandbox's own, off the
+    /// lock that changes take: several changes close together make one write. Each write goes to a
+    /// temporary file beside the state file, is fsynced, renamed over it, and the directory
+    /// fsynced; uploads are files of their own in `<state file>.media/`, written once when
+    /// uploaded. So after `flush` returns `Ok`, a crash loses none of the changes made before it.
+    /// A failed write is also logged at ERROR; the next change tries again.
+    ///
+    /// # Errors
+    ///
+    /// The [`io::Error`] of the write that should have held the changes (its message names the
+    /// file), e.g. when its directory cannot be written.
+    pub async fn flush(&self) -> io::Result<()> {
+        self.shared.flush().await
     }
 
     /// What became of each push to the callback so far, in order.

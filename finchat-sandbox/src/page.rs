@@ -12,6 +12,11 @@ use super::world::{Room, SandboxMessage, World};
 /// Where the page serves media, without the API's token.
 pub(crate) const MEDIA_BASE: &str = "/sandbox/media";
 
+/// Where the page's script is served.
+pub(crate) const SCRIPT: &str = "/sandbox/page.js";
+/// The page's script: it redraws the page when the sandbox changes.
+pub(crate) const SCRIPT_SOURCE: &str = include_str!("page.js");
+
 /// What the page shows.
 pub(crate) struct View {
     pub person: Fcid,
@@ -105,7 +110,7 @@ fn write_page(out: &mut String, state: &World, app_id: &str, view: &View) -> fmt
     }
     out.push_str("</main>\n</div>\n");
     if view.live {
-        writeln!(out, "<script>\n{}</script>", include_str!("page.js"))?;
+        writeln!(out, "<script src=\"{SCRIPT}\" defer></script>")?;
     }
     out.push_str("</body>\n</html>\n");
     Ok(())

@@ -1,23 +1,73 @@
-//! The live sandbox: its state behind a lock, written to the state file after each change, and the
-//! wake-up of the pusher when events are emitted.
+//! The live sandbox: its state behind a lock, the state file written after changes by a writer task
+//! of its own, and the wake-up of the pusher when events are emitted.
+//!
+//! A change bumps a generation number under the lock and wakes the writer; the writer takes a
+//! snapshot under the lock (a clone, media bytes shared) and serialises and writes it on a blocking
+//! thread, off the lock, durably ([`persist::write_durably`]). Changes made while a write is under
+//! way are coalesced into the next one. Without a runtime to run the writer, the change writes at
+//! once.
 
 use std::io;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use tokio::sync::Notify;
+use tokio::sync::{Notify, watch};
 
 use super::SandboxConfig;
+use super::persist;
 use super::push::{self, PushRecord};
 use super::world::World;
+
+/// How the state file is kept.
+struct Persistence {
+    path: PathBuf,
+    /// The generation of the state the file should hold: bumped under the state lock by each change.
+    requested: AtomicU64,
+    /// The generation last written, and the error of the last write if it failed.
+    written: watch::Sender<Written>,
+    wake: Arc<Notify>,
+    writer_started: AtomicBool,
+}
+
+#[derive(Clone, Default)]
+struct Written {
+    generation: u64,
+    error: Option<(io::ErrorKind, String)>,
+}
+
+impl Persistence {
+    fn pending(&self) -> bool {
+        self.requested.load(Ordering::SeqCst) > self.written.borrow().generation
+    }
+
+    /// Records how writing generation `generation` went (a failure is logged).
+    fn record(&self, generation: u64, result: io::Result<()>) {
+        let error = result.err().map(|error| {
+            tracing::error!(%error, "the sandbox state file was not written; the next change tries again");
+            (error.kind(), error.to_string())
+        });
+        self.written.send_modify(|written| {
+            if generation >= written.generation {
+                *written = Written { generation, error };
+            }
+        });
+    }
+}
+
+/// Serialises and writes a snapshot of the world.
+fn write_snapshot(path: &Path, snapshot: &World) -> io::Result<()> {
+    let bytes = serde_json::to_vec(snapshot).map_err(io::Error::other)?;
+    persist::write_durably(path, &bytes)
+}
 
 pub(crate) struct Shared {
     pub config: SandboxConfig,
     state: Mutex<World>,
-    /// Whether changes are written to the state file: not when it could not be read, so that it is
-    /// never overwritten.
-    persist: bool,
+    /// How changes are written to the state file: `None` without one, or when it could not be
+    /// read, so that it is never overwritten.
+    persistence: Option<Persistence>,
     /// Set when the sandbox stops: nothing is written or pushed after it.
     closed: AtomicBool,
     pub wake: Arc<Notify>,
@@ -43,13 +93,13 @@ impl Shared {
             Some(path) => World::load(path)?,
             None => None,
         };
-        let fresh = loaded.is_none();
-        let shared = Self::with_state(
-            config,
-            loaded.unwrap_or_else(|| World::seeded(now_ms())),
-            true,
-        );
-        if fresh {
+        // A fresh world is written at once, and so is a migrated one.
+        let (state, write) = match loaded {
+            Some((state, migrated)) => (state, migrated),
+            None => (World::seeded(now_ms()), true),
+        };
+        let shared = Self::with_state(config, state, true);
+        if write {
             shared.change(|_| Ok::<(), ()>(())).ok();
         }
         Ok(shared)
@@ -64,8 +114,19 @@ impl Shared {
         if config.callback.is_none() {
             state.pushed = state.events.len();
         }
+        let persistence = config
+            .state_file
+            .clone()
+            .filter(|_| persist)
+            .map(|path| Persistence {
+                path,
+                requested: AtomicU64::new(0),
+                written: watch::Sender::new(Written::default()),
+                wake: Arc::new(Notify::new()),
+                writer_started: AtomicBool::new(false),
+            });
         Arc::new(Shared {
-            persist: persist && config.state_file.is_some(),
+            persistence,
             config,
             state: Mutex::new(state),
             closed: AtomicBool::new(false),
@@ -80,8 +141,8 @@ impl Shared {
         f(&lock(&self.state))
     }
 
-    /// Changes the state: when `f` succeeds, the change is written to the state file and new events
-    /// are handed to the pusher.
+    /// Changes the state: when `f` succeeds, the change is handed to the writer of the state file
+    /// (see [`Shared::flush`]) and new events to the pusher.
     pub fn change<R, E>(
         self: &Arc<Self>,
         f: impl FnOnce(&mut World) -> Result<R, E>,
@@ -95,36 +156,121 @@ impl Shared {
             // Without a callback, events are only kept for polling, never pushed later.
             state.pushed = state.events.len();
         }
-        self.save(&state);
+        self.request_save(&state);
         drop(state);
-        // A router built outside a runtime starts its pusher here, on its first request.
+        // A router built outside a runtime starts its pusher and writer here, on its first request.
         self.start_pusher();
+        self.save();
         if emitted {
             self.wake.notify_one();
         }
         Ok(result)
     }
 
-    fn save(&self, state: &World) {
-        if !self.persist || self.is_closed() {
+    /// Asks for the state (held locked as `_state`) to be written; nothing after the sandbox closed.
+    fn request_save(&self, _state: &World) {
+        if let Some(persistence) = self.persistence.as_ref().filter(|_| !self.is_closed()) {
+            persistence.requested.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    /// Wakes the writer, or writes at once where there is no runtime to run it.
+    fn save(self: &Arc<Self>) {
+        let Some(persistence) = &self.persistence else {
+            return;
+        };
+        if self.start_writer() {
+            persistence.wake.notify_one();
+        } else {
+            self.write_now(persistence);
+        }
+    }
+
+    /// Writes the current state on this thread (no runtime, or the sandbox is going away).
+    fn write_now(&self, persistence: &Persistence) {
+        if !persistence.pending() {
             return;
         }
-        if let Some(path) = &self.config.state_file {
-            if let Err(error) = state.save(path) {
-                tracing::error!(path = %path.display(), %error, "cannot write the sandbox state file");
-            }
+        let state = lock(&self.state);
+        let generation = persistence.requested.load(Ordering::SeqCst);
+        let result = write_snapshot(&persistence.path, &state);
+        drop(state);
+        persistence.record(generation, result);
+    }
+
+    /// Starts the writer if there is a state file, a runtime to run it and none running yet;
+    /// whether it runs.
+    fn start_writer(self: &Arc<Self>) -> bool {
+        let Some(persistence) = &self.persistence else {
+            return false;
+        };
+        if persistence.writer_started.load(Ordering::SeqCst) {
+            return true;
         }
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return false;
+        };
+        if !persistence.writer_started.swap(true, Ordering::SeqCst) {
+            runtime.spawn(write_on_change(
+                Arc::downgrade(self),
+                Arc::clone(&persistence.wake),
+            ));
+        }
+        true
+    }
+
+    /// Waits until the state file holds every change made so far; at once without a state file.
+    ///
+    /// # Errors
+    ///
+    /// The error of the write that should have held them (its message names the file).
+    pub async fn flush(self: &Arc<Self>) -> io::Result<()> {
+        let Some(persistence) = &self.persistence else {
+            return Ok(());
+        };
+        let target = persistence.requested.load(Ordering::SeqCst);
+        let mut written = persistence.written.subscribe();
+        self.save();
+        let done = written
+            .wait_for(|w| w.generation >= target)
+            .await
+            .map_err(|_| io::Error::other("the sandbox state file's writer stopped"))?;
+        match &done.error {
+            None => Ok(()),
+            Some((kind, message)) => Err(io::Error::new(*kind, message.clone())),
+        }
+    }
+
+    /// Stores an upload in the media directory, if the state is kept in a file (in memory it is
+    /// only in the world).
+    ///
+    /// # Errors
+    ///
+    /// The write's error, naming the file.
+    pub async fn store_media(&self, media_id: &str, bytes: axum::body::Bytes) -> io::Result<()> {
+        let Some(persistence) = &self.persistence else {
+            return Ok(());
+        };
+        let path = persist::media_dir(&persistence.path).join(media_id);
+        tokio::task::spawn_blocking(move || persist::write_durably(&path, &bytes))
+            .await
+            .map_err(io::Error::other)?
     }
 
     pub fn is_closed(&self) -> bool {
         self.closed.load(Ordering::SeqCst)
     }
 
-    /// Stops writing and pushing. Taken under the state lock, so that no write is under way after it.
+    /// Stops pushing, and writing any change made from now on. Taken under the state lock, so that
+    /// no change is requested after it; the writer writes those made before it (see
+    /// [`Shared::flush`]) and stops.
     pub fn close(&self) {
         let _state = lock(&self.state);
         self.closed.store(true, Ordering::SeqCst);
         self.wake.notify_one();
+        if let Some(persistence) = &self.persistence {
+            persistence.wake.notify_one();
+        }
     }
 
     /// Starts the pusher if there is a callback, a runtime to run it, and none running yet.
@@ -150,7 +296,7 @@ impl Shared {
 
     /// Records what became of the event at `index`; with `drop_backlog`, every event waiting after
     /// it is dropped too.
-    pub fn finish_push(&self, index: usize, record: PushRecord, drop_backlog: bool) {
+    pub fn finish_push(self: &Arc<Self>, index: usize, record: PushRecord, drop_backlog: bool) {
         let mut state = lock(&self.state);
         let mut records = vec![record];
         if state.pushed == index {
@@ -166,9 +312,10 @@ impl Shared {
             record.log();
         }
         // Not a change the page redraws for: a redraw under a person's typing would lose it.
-        self.save(&state);
+        self.request_save(&state);
         drop(state);
         lock(&self.pushes).extend(records);
+        self.save();
     }
 
     pub fn pushes(&self) -> Vec<PushRecord> {
@@ -184,7 +331,54 @@ impl Shared {
 
 impl Drop for Shared {
     fn drop(&mut self) {
-        // The pusher holds only a weak reference: waking it lets it see that the sandbox is gone.
+        // The pusher and the writer hold only a weak reference: waking them lets them see that the
+        // sandbox is gone. A change the writer had no time for is written here.
         self.wake.notify_one();
+        if let Some(persistence) = &self.persistence {
+            persistence.wake.notify_one();
+            self.write_now(persistence);
+        }
+    }
+}
+
+/// The writer: on each wake-up, writes the latest state if a change asked for it (changes made in
+/// the meantime coalesce into one write); stops once the sandbox is closed and everything asked
+/// for before is written, or gone.
+async fn write_on_change(shared: Weak<Shared>, wake: Arc<Notify>) {
+    loop {
+        let job = {
+            let Some(shared) = shared.upgrade() else {
+                return;
+            };
+            let Some(persistence) = &shared.persistence else {
+                return;
+            };
+            if persistence.pending() {
+                // The snapshot under the lock; serialising and writing off it.
+                let state = lock(&shared.state);
+                let generation = persistence.requested.load(Ordering::SeqCst);
+                let snapshot = state.clone();
+                drop(state);
+                Some((generation, snapshot, persistence.path.clone()))
+            } else if shared.is_closed() {
+                return;
+            } else {
+                None
+            }
+        };
+        match job {
+            Some((generation, snapshot, path)) => {
+                let result = tokio::task::spawn_blocking(move || write_snapshot(&path, &snapshot))
+                    .await
+                    .unwrap_or_else(|e| Err(io::Error::other(e)));
+                let Some(shared) = shared.upgrade() else {
+                    return;
+                };
+                if let Some(persistence) = &shared.persistence {
+                    persistence.record(generation, result);
+                }
+            }
+            None => wake.notified().await,
+        }
     }
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{StatusCode, Uri};
+use axum::http::{StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -20,9 +20,11 @@ use super::page::{self, View, card_dom_id, enc};
 use super::shared::{Shared, now_ms};
 use finchat_client::FcCode;
 
-pub(crate) fn routes() -> Router<Arc<Shared>> {
+/// The page's routes, behind the [guard](super::guard::page) against other sites.
+pub(crate) fn routes(shared: &Arc<Shared>) -> Router<Arc<Shared>> {
     Router::new()
         .route("/", get(show_page))
+        .route(page::SCRIPT, get(page_script))
         .route("/sandbox/submit", post(submit_form))
         .route("/sandbox/say", post(say_form))
         .route(
@@ -34,6 +36,23 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
         .route("/sandbox/api/say", post(say_json))
         .route("/sandbox/api/events", get(events_json))
         .route("/sandbox/api/rev", get(rev_json))
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(shared),
+            super::guard::page,
+        ))
+}
+
+/// `GET /sandbox/page.js`: the page's script, served apart so that the page's policy allows no
+/// inline script.
+async fn page_script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        page::SCRIPT_SOURCE,
+    )
+        .into_response()
 }
 
 /// Anything else: the API's `FC_NOT_FOUND` under `/api/`, a short page elsewhere.

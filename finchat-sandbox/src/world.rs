@@ -7,16 +7,19 @@ use std::path::Path;
 
 use base64::Engine as _;
 use finchat_cui::{EventId, Fcid, MessageContent, RoomId};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Value, json};
+
+use super::persist;
 
 /// The server name of every id the sandbox makes.
 pub(crate) const SERVER: &str = "sandbox";
-/// The version of the state file's layout.
-const FORMAT: u32 = 1;
+/// The version of the state file's layout: 2 keeps each upload as a file in the media directory;
+/// 1 (still read, and migrated) had them inline in base64.
+const FORMAT: u32 = 2;
 
 /// Everything the sandbox holds.
-#[derive(Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 pub(crate) struct World {
     pub format: u32,
     pub bot: Person,
@@ -122,16 +125,13 @@ impl SandboxMessage {
     }
 }
 
-/// An uploaded file.
+/// An uploaded file. The state file keeps its type; its bytes are in memory and in the media
+/// directory (inline in base64 only in a format-1 state file, which is migrated when read).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct StoredMedia {
     pub content_type: String,
-    #[serde(serialize_with = "base64_out", deserialize_with = "base64_in")]
+    #[serde(default, skip_serializing, deserialize_with = "base64_in")]
     pub bytes: axum::body::Bytes,
-}
-
-fn base64_out<S: Serializer>(bytes: &axum::body::Bytes, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.serialize_str(&base64::engine::general_purpose::STANDARD.encode(bytes))
 }
 
 fn base64_in<'de, D: Deserializer<'de>>(deserializer: D) -> Result<axum::body::Bytes, D::Error> {
@@ -306,42 +306,58 @@ impl World {
             .find(|r| r.direct_with.as_ref() == Some(fcid))
     }
 
-    /// Reads the state file; `None` when there is none yet.
-    pub fn load(path: &Path) -> io::Result<Option<World>> {
+    /// Reads the state file and the media it names; `None` when there is none yet. A format-1
+    /// file's inline media is written to the media directory, and the world comes back in the
+    /// current format with `true`: it is to be written back.
+    pub fn load(path: &Path) -> io::Result<Option<(World, bool)>> {
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(e),
         };
-        let state: World = serde_json::from_str(&text).map_err(|e| {
+        let invalid = |why: String| {
             io::Error::new(
                 io::ErrorKind::InvalidData,
-                format!(
-                    "the sandbox state file {} cannot be read: {e}",
-                    path.display()
-                ),
+                format!("the sandbox state file {} {why}", path.display()),
             )
-        })?;
-        if state.format != FORMAT {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!(
-                    "the sandbox state file {} has format {}, this sandbox reads {FORMAT}; \
-                     move it away to start afresh",
-                    path.display(),
-                    state.format
-                ),
-            ));
+        };
+        let mut state: World =
+            serde_json::from_str(&text).map_err(|e| invalid(format!("cannot be read: {e}")))?;
+        if state.format != FORMAT && state.format != 1 {
+            return Err(invalid(format!(
+                "has format {}, this sandbox reads 1 and {FORMAT}; move it away to start afresh",
+                state.format
+            )));
         }
-        Ok(Some(state))
-    }
-
-    /// Writes the state file atomically: beside it first, then renamed over it.
-    pub fn save(&self, path: &Path) -> io::Result<()> {
-        let text = serde_json::to_vec(self).map_err(io::Error::other)?;
-        let mut temporary = path.as_os_str().to_owned();
-        temporary.push(".tmp");
-        std::fs::write(&temporary, text)?;
-        std::fs::rename(&temporary, path)
+        if let Some(bad) = state.media.keys().find(|id| !persist::is_media_id(id)) {
+            return Err(invalid(format!("names media `{bad}`, not a media id")));
+        }
+        let media_dir = persist::media_dir(path);
+        let migrate = state.format == 1;
+        if migrate {
+            for (id, media) in &state.media {
+                persist::write_durably(&media_dir.join(id), &media.bytes)?;
+            }
+            state.format = FORMAT;
+        } else {
+            let mut missing = Vec::new();
+            for (id, media) in &mut state.media {
+                match std::fs::read(media_dir.join(id)) {
+                    Ok(bytes) => media.bytes = bytes.into(),
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => missing.push(id.clone()),
+                    Err(e) => {
+                        return Err(io::Error::new(
+                            e.kind(),
+                            format!("cannot read {}: {e}", media_dir.join(id).display()),
+                        ));
+                    }
+                }
+            }
+            for id in missing {
+                tracing::warn!(media = %id, dir = %media_dir.display(), "an upload's file is missing; it is forgotten");
+                state.media.remove(&id);
+            }
+        }
+        Ok(Some((state, migrate)))
     }
 }

@@ -7,11 +7,12 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use serde_json::json;
 
 use super::{ApiResult, AppInQuery, Authorized, random_hex};
 use crate::error::Refusal;
+use crate::guard;
 use crate::shared::Shared;
 use crate::world::{SERVER, StoredMedia};
 use finchat_client::FcCode;
@@ -38,6 +39,17 @@ pub(super) async fn upload(
         .unwrap_or("application/octet-stream")
         .to_owned();
     let media_id = random_hex(12);
+    // Written once, before the state names it, so that the state file never names a missing file.
+    shared
+        .store_media(&media_id, body.clone())
+        .await
+        .map_err(|error| {
+            tracing::error!(%error, "an upload could not be stored");
+            Refusal::new(
+                FcCode::InternalError,
+                format!("the sandbox cannot keep the upload: {error}"),
+            )
+        })?;
     let stored = StoredMedia {
         content_type,
         bytes: body,
@@ -61,7 +73,10 @@ pub(super) async fn download(
     media_response(&shared, &server, &media_id)
 }
 
-/// The stored file as a response, or `FC_NOT_FOUND`.
+/// The stored file as a response, or `FC_NOT_FOUND`. It is served inert, since it comes from
+/// whoever uploaded it and is served under the page's origin: `nosniff`, a policy that runs and
+/// loads nothing, and `Content-Disposition: attachment` for anything but a raster image (an SVG or
+/// HTML file is downloaded, never shown as a page of the sandbox).
 pub(crate) fn media_response(shared: &Shared, server: &str, media_id: &str) -> ApiResult {
     let stored = shared
         .read(|state| state.media.get(media_id).cloned())
@@ -72,7 +87,24 @@ pub(crate) fn media_response(shared: &Shared, server: &str, media_id: &str) -> A
                 format!("no media `mxc://{server}/{media_id}`"),
             )
         })?;
-    let response: Response =
-        ([(header::CONTENT_TYPE, stored.content_type)], stored.bytes).into_response();
+    let inline = guard::shown_inline(&stored.content_type);
+    let mut response = (
+        [
+            (header::CONTENT_TYPE, stored.content_type),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                guard::MEDIA_POLICY.to_owned(),
+            ),
+        ],
+        stored.bytes,
+    )
+        .into_response();
+    if !inline {
+        response.headers_mut().insert(
+            header::CONTENT_DISPOSITION,
+            header::HeaderValue::from_static("attachment"),
+        );
+    }
     Ok(response)
 }

@@ -72,6 +72,7 @@ async fn a_form_submit_reaches_a_receiver_as_the_documented_interactcui_and_a_ty
     );
     let answer = browser()
         .post(form)
+        .header("origin", form_origin(&sandbox))
         .header("content-type", "application/x-www-form-urlencoded")
         .body("amount=1500&comment=%E5%8F%AF%E4%BB%A5&decision=%E5%90%8C%E6%84%8F")
         .send()
@@ -173,6 +174,7 @@ async fn a_person_talks_to_the_bot_which_hears_group_messages_only_when_mentione
     let sandbox = start(SandboxConfig::new()).await;
     let said = browser()
         .post(format!("{}/sandbox/say", sandbox.url))
+        .header("origin", form_origin(&sandbox))
         .header("content-type", "application/x-www-form-urlencoded")
         .body(format!(
             "as={}&room={}&body=%E4%BD%A0%E5%A5%BD",
@@ -273,6 +275,7 @@ async fn submits_of_closed_cards_and_unknown_keys_are_refused() {
             sandbox.url,
             enc(card.as_str())
         ))
+        .header("origin", form_origin(&sandbox))
         .body("decision=%E5%90%8C%E6%84%8F")
         .send()
         .await

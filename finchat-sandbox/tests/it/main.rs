@@ -5,6 +5,9 @@ mod client;
 mod flows;
 mod page;
 mod push;
+mod security;
+mod serving;
+mod state;
 mod support;
 mod telemetry;
 

@@ -63,6 +63,11 @@ pub fn browser() -> reqwest::Client {
         .unwrap()
 }
 
+/// The `Origin` a browser sends with the sandbox page's own forms and scripts.
+pub fn form_origin(sandbox: &RunningSandbox) -> String {
+    sandbox.url.clone()
+}
+
 pub fn enc(text: &str) -> String {
     url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
