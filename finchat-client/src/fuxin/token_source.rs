@@ -211,7 +211,9 @@ impl TokenSource {
     /// it is; a second 401 is an error.
     ///
     /// `build` gets the token and puts it where the API wants it: the document does not say where
-    /// that is for the meeting API's calls.
+    /// that is for the meeting API's calls. The request goes out on the caller's `reqwest::Client`:
+    /// build it with `.redirect(reqwest::redirect::Policy::none())`, or a redirect takes the token
+    /// wherever it points.
     ///
     /// ```no_run
     /// # async fn demo(tokens: finchat_client::fuxin::TokenSource) -> Result<(), finchat_client::fuxin::Error> {
