@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use url::Url;
 
-use crate::http::{self, Timeouts, excerpt};
+use crate::http::{self, AnswerError, Quote, Timeouts};
 use crate::retry::{Retry, RetryPolicy};
 use crate::token::{AccessToken, InMemoryTokenStore, TokenManager, TokenStore};
 use crate::{Error, FcCode, Secret, telemetry};
@@ -58,6 +58,7 @@ pub(crate) struct Inner {
     timeout: Duration,
     user_agent: Option<HeaderValue>,
     max_retry_after: Duration,
+    max_answer_size: usize,
 }
 
 impl std::fmt::Debug for Client {
@@ -86,6 +87,7 @@ pub struct ClientBuilder {
     http: Option<reqwest::Client>,
     user_agent: Option<String>,
     max_retry_after: Duration,
+    max_answer_size: usize,
 }
 
 impl Default for ClientBuilder {
@@ -104,6 +106,7 @@ impl Default for ClientBuilder {
             http: None,
             user_agent: None,
             max_retry_after: Duration::from_secs(60),
+            max_answer_size: http::MAX_ANSWER_SIZE,
         }
     }
 }
@@ -139,7 +142,9 @@ impl ClientBuilder {
         self
     }
 
-    /// How long before its expiry a token is replaced (default 5 min).
+    /// How long before its expiry a token is replaced (default 5 min), at most half the token's
+    /// lifetime: a token that lives less than twice the margin is used for half its life, not
+    /// fetched again on every call.
     pub fn refresh_margin(mut self, margin: Duration) -> Self {
         self.refresh_margin = margin;
         self
@@ -188,9 +193,17 @@ impl ClientBuilder {
     /// [`ClientBuilder::user_agent`] names one, and its connect time-out is its own; the total time
     /// limit ([`ClientBuilder::timeout`]) is still set on every request.
     ///
+    /// Build it with `.redirect(reqwest::redirect::Policy::none())`, as below. The client's own
+    /// follows no redirect, since every call carries the app's secret or token and reqwest sends
+    /// the body again on a 307 or 308; a caller's client that follows one has already sent them on
+    /// by the time the answer comes, which is then refused with an error saying so.
+    ///
     /// ```no_run
     /// # fn demo() -> Result<(), Box<dyn std::error::Error>> {
-    /// let http = reqwest::Client::builder().https_only(true).build()?;
+    /// let http = reqwest::Client::builder()
+    ///     .https_only(true)
+    ///     .redirect(reqwest::redirect::Policy::none())
+    ///     .build()?;
     /// let client = finchat_client::Client::builder()
     ///     .http_client(http)
     ///     .base_url("https://finchat.example.org")
@@ -202,6 +215,15 @@ impl ClientBuilder {
     /// ```
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
+        self
+    }
+
+    /// The most bytes an API answer read into memory may hold (default 16 MiB). A longer one is
+    /// an error of class `MalformedResponse` naming the call, whether or not the server announced
+    /// its length; reading stops at the limit. Media downloads are not answers read whole, and are
+    /// not capped.
+    pub fn max_answer_size(mut self, bytes: usize) -> Self {
+        self.max_answer_size = bytes;
         self
     }
 
@@ -267,8 +289,19 @@ impl ClientBuilder {
                 timeout: self.timeouts.total,
                 user_agent,
                 max_retry_after: self.max_retry_after,
+                max_answer_size: self.max_answer_size,
             }),
         })
+    }
+}
+
+impl AnswerError for Error {
+    fn transport(error: reqwest::Error) -> Self {
+        Error::transport(error)
+    }
+
+    fn malformed(status: StatusCode, reason: String) -> Self {
+        Error::malformed(status, reason)
     }
 }
 
@@ -305,6 +338,10 @@ pub(crate) struct Call {
     pub body: Body,
     pub auth: Auth,
     pub retry: Retry,
+    /// What error messages may show of the answer.
+    pub quote: Quote,
+    /// The total time limit of this call, when it is not the client's.
+    pub timeout: Option<Duration>,
 }
 
 impl Call {
@@ -322,6 +359,8 @@ impl Call {
             body: Body::None,
             auth: Auth::App,
             retry,
+            quote: Quote::Answer,
+            timeout: None,
         }
     }
 
@@ -355,6 +394,25 @@ impl Call {
 
     pub fn retry(mut self, retry: Retry) -> Self {
         self.retry = retry;
+        self
+    }
+
+    /// The answer (success or error) may hold a token or a secret: no message quotes it, only
+    /// its size and the shape of what is wrong with it.
+    pub fn answer_holds_secret(mut self) -> Self {
+        self.quote = Quote::Never;
+        self
+    }
+
+    /// No total time limit for this call (the client's would cut off a download that takes
+    /// longer), for a download that enforces a limit on its own progress instead. The connect
+    /// time-out still holds.
+    #[allow(
+        dead_code,
+        reason = "for the media download's progress-based time limit"
+    )]
+    pub fn without_total_timeout(mut self) -> Self {
+        self.timeout = Some(http::NO_TOTAL_LIMIT);
         self
     }
 
@@ -460,10 +518,12 @@ impl Client {
                 "secret": self.inner.secret.expose(),
             }))
             .auth(Auth::None)
-            .retry(Retry::Safe);
+            .retry(Retry::Safe)
+            .answer_holds_secret();
         let name = call.name();
+        let quote = call.quote;
         let response = self.call_without_token(&call).await?;
-        let answer: TokenAnswer = read_json(response, &name).await?;
+        let answer: TokenAnswer = self.read_json(response, &name, quote).await?;
         Ok(AccessToken::new(
             answer.app_access_token,
             Duration::from_secs(answer.expires_in),
@@ -483,8 +543,12 @@ impl Client {
         then: impl FnOnce(T) -> U,
     ) -> Result<U, Error> {
         let name = call.name();
+        let quote = call.quote;
         let span = telemetry::api_span(&call);
-        let answer = async { read_json(self.run(call).await?, &name).await.map(then) };
+        let answer = async {
+            let response = self.run(call).await?;
+            self.read_json(response, &name, quote).await.map(then)
+        };
         telemetry::api(span, answer).await
     }
 
@@ -557,14 +621,31 @@ impl Client {
         }
     }
 
+    /// Refuses a call to another host (the IAM) over plain http when the FinChat server is https:
+    /// the app's secret or a user's token would cross the network in clear. An http base URL
+    /// (local testing) allows an http IAM too.
+    pub(crate) fn check_other_host(&self, url: &Url) -> Result<(), Error> {
+        if url.scheme() == "https" || self.inner.base_url.scheme() == "http" {
+            return Ok(());
+        }
+        let mut shown = url.clone();
+        shown.set_query(None);
+        Err(Error::refused(format!(
+            "`{shown}` is not https while the FinChat server is: the app's secret or a user's \
+             token would travel in clear"
+        )))
+    }
+
     async fn send_once(
         &self,
         call: &Call,
         token: Option<&AccessToken>,
     ) -> Result<reqwest::Response, Error> {
         let mut url = if call.absolute {
-            Url::parse(&call.path)
-                .map_err(|e| Error::config(format!("`{}` is not a URL: {e}", call.path)))?
+            let url = Url::parse(&call.path)
+                .map_err(|e| Error::config(format!("`{}` is not a URL: {e}", call.path)))?;
+            self.check_other_host(&url)?;
+            url
         } else {
             self.url(&call.path)?
         };
@@ -574,8 +655,8 @@ impl Client {
         let mut request = self
             .inner
             .http
-            .request(call.method.clone(), url)
-            .timeout(self.inner.timeout);
+            .request(call.method.clone(), url.clone())
+            .timeout(call.timeout.unwrap_or(self.inner.timeout));
         if let Some(agent) = &self.inner.user_agent {
             request = request.header(USER_AGENT, agent.clone());
         }
@@ -608,6 +689,12 @@ impl Client {
         let response = request.send().await.map_err(Error::transport)?;
         let status = response.status();
         telemetry::record_status(status.as_u16());
+        if let Some(reason) = http::redirect_refused(&response) {
+            return Err(Error::api(status, FcCode::Unknown, reason, None));
+        }
+        if let Some(reason) = http::redirect_followed(&response, &url) {
+            return Err(Error::config(reason));
+        }
         if status.is_success() {
             return Ok(response);
         }
@@ -619,35 +706,45 @@ impl Client {
                 .and_then(http::retry_after),
             _ => None,
         };
-        let text = response.text().await.map_err(Error::transport)?;
-        Err(error_answer(status, &text).with_retry_after(retry_after))
+        let text = self.read_text(response).await?;
+        Err(error_answer(status, &text, call.quote).with_retry_after(retry_after))
     }
-}
 
-/// Reads a successful answer's JSON; an `errcode` in it wins over the HTTP status.
-async fn read_json<T: DeserializeOwned>(
-    response: reqwest::Response,
-    name: &str,
-) -> Result<T, Error> {
-    let status = response.status();
-    let text = response
-        .text()
-        .await
-        .map_err(|e| Error::transport(e).in_call(name))?;
-    let body = if text.trim().is_empty() {
-        "{}"
-    } else {
-        text.as_str()
-    };
-    // The API's error answer wins over the HTTP status: a 2xx may carry an `errcode` too.
-    if let Some(answer) = ErrorBody::read(body) {
-        if !answer.errcode.is_empty() {
-            return Err(error_answer(status, body).in_call(name));
-        }
+    /// An answer's text, under the size cap ([`ClientBuilder::max_answer_size`]).
+    async fn read_text(&self, response: reqwest::Response) -> Result<String, Error> {
+        let limit = self.inner.max_answer_size;
+        let read = http::read_answer(response, limit, "ClientBuilder::max_answer_size");
+        read.await.map(|(_, text)| text)
     }
-    serde_json::from_str(body).map_err(|e| {
-        Error::malformed(status, format!("{e}; the answer was {}", excerpt(&text))).in_call(name)
-    })
+
+    /// Reads a successful answer's JSON; an `errcode` in it wins over the HTTP status. `quote`
+    /// says what a message may show of the answer.
+    async fn read_json<T: DeserializeOwned>(
+        &self,
+        response: reqwest::Response,
+        name: &str,
+        quote: Quote,
+    ) -> Result<T, Error> {
+        let status = response.status();
+        let text = self
+            .read_text(response)
+            .await
+            .map_err(|e| e.in_call(name))?;
+        let body = if text.trim().is_empty() {
+            "{}"
+        } else {
+            text.as_str()
+        };
+        // The API's error answer wins over the HTTP status: a 2xx may carry an `errcode` too.
+        if let Some(answer) = ErrorBody::read(body) {
+            if !answer.errcode.is_empty() {
+                return Err(error_answer(status, body, quote).in_call(name));
+            }
+        }
+        quote
+            .json(body)
+            .map_err(|reason| Error::malformed(status, reason).in_call(name))
+    }
 }
 
 fn bearer(token: &Secret) -> Result<HeaderValue, Error> {
@@ -661,12 +758,14 @@ fn bearer(token: &Secret) -> Result<HeaderValue, Error> {
     Ok(value)
 }
 
-/// The error an unsuccessful answer stands for: its `errcode` when it has one, else `FC_UNKNOWN`.
-pub(crate) fn error_answer(status: StatusCode, text: &str) -> Error {
+/// The error an unsuccessful answer stands for: its `errcode` (with the API's `error` message)
+/// when it has one, else `FC_UNKNOWN` with the start of the answer, as far as `quote` lets a
+/// message show it.
+pub(crate) fn error_answer(status: StatusCode, text: &str, quote: Quote) -> Error {
     match ErrorBody::read(text) {
         Some(body) if !body.errcode.is_empty() => {
             Error::api(status, FcCode::parse(&body.errcode), body.error, body.data)
         }
-        _ => Error::api(status, FcCode::Unknown, excerpt(text), None),
+        _ => Error::api(status, FcCode::Unknown, quote.excerpt(text), None),
     }
 }

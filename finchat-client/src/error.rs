@@ -16,6 +16,9 @@ use crate::http::Failure;
 ///
 /// Ask it what happened with [`Error::fc_code`], [`Error::status`], [`Error::is_timeout`],
 /// [`Error::is_transport`], [`Error::is_malformed_response`], [`Error::problems`].
+///
+/// Cheap to clone: one failed token fetch answers every caller that waited for it.
+#[derive(Clone)]
 pub struct Error {
     /// Boxed, so that a `Result<_, Error>` stays small.
     kind: Box<Kind>,
@@ -23,6 +26,7 @@ pub struct Error {
     call: Option<String>,
 }
 
+#[derive(Clone)]
 enum Kind {
     /// The server answered with an error.
     Api {
@@ -170,17 +174,20 @@ impl Error {
         }
     }
 
-    /// Whether the server said the app's access token is missing, wrong or expired.
+    /// Whether the server said the app's access token is missing, wrong or expired: the token
+    /// errcode `FC_INVALID_ACCESS_TOKEN`, or a 401 or 403 that names no errcode (none, or
+    /// `FC_UNKNOWN`), which the API documents as "app_access_token missing or expired". A 401 or
+    /// 403 with any other errcode (`FC_FORBIDDEN`, `FC_APP_NOT_PUBLISHED`, one this client does not
+    /// know) refuses the call, not the token, which is kept.
     pub(crate) fn is_token_rejected(&self) -> bool {
         match &*self.kind {
-            Kind::Api { status, code, .. } => {
-                *code == FcCode::InvalidAccessToken
-                    || matches!(*status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN)
-                        && matches!(
-                            code,
-                            FcCode::Unknown | FcCode::InvalidAccessToken | FcCode::Other(_)
-                        )
-            }
+            Kind::Api { status, code, .. } => match code {
+                FcCode::InvalidAccessToken => true,
+                FcCode::Unknown => {
+                    matches!(*status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN)
+                }
+                _ => false,
+            },
             _ => false,
         }
     }

@@ -1,6 +1,13 @@
 //! The app access token: fetched on first use, cached, refreshed before it expires, never fetched twice
 //! at once, and shared through a [`TokenStore`].
 //!
+//! A token is replaced when less than the refresh margin
+//! ([`ClientBuilder::refresh_margin`](crate::ClientBuilder::refresh_margin)) of its life is left,
+//! the margin being at most half the lifetime: a token that lives 10 s is used for 5 s, not
+//! fetched again on every call. When a fetch fails (the token endpoint is down), the callers that
+//! waited for it, and those that come in the next two seconds, get its error instead of each
+//! running a fetch of their own.
+//!
 //! The API says a new token invalidates the previous one. Inside one process the client makes sure of
 //! a single fetch at a time, however many calls run concurrently. Several processes of one app must
 //! not each fetch either: give them one `TokenStore` over shared storage (a database row, a Redis
@@ -13,7 +20,12 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
+use tokio::time::Instant;
+
 use crate::Secret;
+
+/// How long the error of a failed fetch answers the callers that ask for a token after it.
+const SHARE_FAILURE_FOR: Duration = Duration::from_secs(2);
 
 /// An app access token and when it expires.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,17 +37,36 @@ pub struct AccessToken {
 }
 
 impl AccessToken {
-    /// A token that expires `expires_in` from now.
+    /// A token that expires `expires_in` from now; a lifetime past what `SystemTime` can hold
+    /// (a server's `u64::MAX`) ends at the latest time it can.
     pub fn new(token: impl Into<Secret>, expires_in: Duration) -> Self {
         Self {
             token: token.into(),
-            expires_at: SystemTime::now() + expires_in,
+            expires_at: saturating_add(SystemTime::now(), expires_in),
         }
     }
 
-    /// Whether it is still good for at least `margin`.
+    /// Whether it is still good for more than `margin` (any margin, however long).
     pub fn is_fresh(&self, margin: Duration) -> bool {
-        SystemTime::now() + margin < self.expires_at
+        self.left() > margin
+    }
+
+    /// How long it is still good for.
+    fn left(&self) -> Duration {
+        self.expires_at
+            .duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO)
+    }
+}
+
+/// `at + wait`, or the latest time after `at` that `SystemTime` can hold.
+fn saturating_add(at: SystemTime, wait: Duration) -> SystemTime {
+    let mut wait = wait;
+    loop {
+        if let Some(later) = at.checked_add(wait) {
+            return later;
+        }
+        wait /= 2;
     }
 }
 
@@ -96,8 +127,13 @@ pub(crate) struct TokenManager {
     store: Arc<dyn TokenStore>,
     /// Held while a token is fetched, so that concurrent callers wait for that one fetch.
     fetching: tokio::sync::Mutex<()>,
-    /// How long before expiry a token is replaced.
+    /// How long before expiry a token is replaced, at most half its lifetime.
     pub margin: Duration,
+    /// The current token and its lifetime as this process first saw it (at its fetch, or at its
+    /// first load from a store another process fills), which bounds the margin.
+    seen: Mutex<Option<(Secret, Duration)>>,
+    /// The last failed fetch, and when it failed.
+    failed: Mutex<Option<(Instant, crate::Error)>>,
     /// Whether this process fetches tokens, or only reads them from the store.
     pub fetches: bool,
     /// How long a reading-only process waits for another to put a new token in the store.
@@ -110,6 +146,8 @@ impl TokenManager {
             store,
             fetching: tokio::sync::Mutex::new(()),
             margin,
+            seen: Mutex::new(None),
+            failed: Mutex::new(None),
             fetches,
             wait_for_store: Duration::from_secs(10),
         }
@@ -128,13 +166,36 @@ impl TokenManager {
             return self.wait_for_another_process().await;
         }
         let _only_fetch = self.fetching.lock().await;
-        // Another caller may have fetched while this one waited for the lock.
+        // Another caller may have fetched while this one waited for the lock, or failed to.
         if let Some(token) = self.fresh().await {
             return Ok(token);
         }
-        let token = fetch().await?;
-        self.store.save(token.clone()).await;
-        Ok(token)
+        if let Some(error) = self.recent_failure() {
+            tracing::debug!(error = %error, "token fetch failed moments ago; not asking again yet");
+            return Err(error);
+        }
+        match fetch().await {
+            Ok(token) => {
+                if let Ok(mut failed) = self.failed.lock() {
+                    *failed = None;
+                }
+                self.store.save(token.clone()).await;
+                Ok(token)
+            }
+            Err(error) => {
+                if let Ok(mut failed) = self.failed.lock() {
+                    *failed = Some((Instant::now(), error.clone()));
+                }
+                Err(error)
+            }
+        }
+    }
+
+    /// The error of a fetch that failed less than [`SHARE_FAILURE_FOR`] ago.
+    fn recent_failure(&self) -> Option<crate::Error> {
+        let failed = self.failed.lock().ok()?;
+        let (at, error) = failed.as_ref()?;
+        (at.elapsed() < SHARE_FAILURE_FOR).then(|| error.clone())
     }
 
     /// Forgets `token` after the server refused it, so the next `get` fetches a new one.
@@ -144,7 +205,28 @@ impl TokenManager {
     }
 
     async fn fresh(&self) -> Option<AccessToken> {
-        self.store.load().await.filter(|t| t.is_fresh(self.margin))
+        self.store
+            .load()
+            .await
+            .filter(|t| t.is_fresh(self.margin_for(t)))
+    }
+
+    /// The refresh margin for `token`: at most half its lifetime, so that a token whose lifetime
+    /// is shorter than the margin is still used, not fetched again on every call (each fetch
+    /// invalidating the token other calls hold).
+    fn margin_for(&self, token: &AccessToken) -> Duration {
+        let Ok(mut seen) = self.seen.lock() else {
+            return self.margin;
+        };
+        let lifetime = match &*seen {
+            Some((current, lifetime)) if *current == token.token => *lifetime,
+            _ => {
+                let lifetime = token.left();
+                *seen = Some((token.token.clone(), lifetime));
+                lifetime
+            }
+        };
+        self.margin.min(lifetime / 2)
     }
 
     async fn wait_for_another_process(&self) -> Result<AccessToken, crate::Error> {

@@ -3,13 +3,13 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::Method;
+use reqwest::{Method, StatusCode};
 use serde_json::json;
 use url::Url;
 
 use super::wire::{read_grant, timestamp_millis};
 use super::{Error, TokenGrant, TokenSource};
-use crate::http::{self, Timeouts};
+use crate::http::{self, AnswerError, Timeouts};
 use crate::{RetryPolicy, Secret};
 
 /// The path of `getAccessToken` under [`ClientBuilder::base_url`].
@@ -257,10 +257,29 @@ impl Client {
             .send()
             .await
             .map_err(Error::transport)?;
-        let status = response.status();
-        let text = response.text().await.map_err(Error::transport)?;
+        if let Some(reason) = http::redirect_refused(&response) {
+            return Err(Error::api(response.status(), None, reason));
+        }
+        let (status, text) = read_answer(response).await?;
         read_grant(status, &text)
     }
+}
+
+impl AnswerError for Error {
+    fn transport(error: reqwest::Error) -> Self {
+        Error::transport(error)
+    }
+
+    fn malformed(status: StatusCode, reason: String) -> Self {
+        Error::malformed(status, reason)
+    }
+}
+
+/// An answer's status and text, at most [`http::MAX_ANSWER_SIZE`] bytes of it.
+pub(super) async fn read_answer(
+    response: reqwest::Response,
+) -> Result<(StatusCode, String), Error> {
+    http::read_answer(response, http::MAX_ANSWER_SIZE, "16 MiB").await
 }
 
 fn join(base: &Url, path: &str) -> Result<Url, Error> {

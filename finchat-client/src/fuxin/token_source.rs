@@ -14,9 +14,11 @@ use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use tokio::time::Instant;
 
+use super::client::read_answer;
 use super::wire::read_data;
 use super::{Client, Error, TokenGrant};
 use crate::Secret;
+use crate::http::Quote;
 
 /// The future a [`TokenFetcher`] returns.
 pub type FetchFuture<'a> = Pin<Box<dyn Future<Output = Result<TokenGrant, Error>> + Send + 'a>>;
@@ -209,7 +211,9 @@ impl TokenSource {
     /// it is; a second 401 is an error.
     ///
     /// `build` gets the token and puts it where the API wants it: the document does not say where
-    /// that is for the meeting API's calls.
+    /// that is for the meeting API's calls. The request goes out on the caller's `reqwest::Client`:
+    /// build it with `.redirect(reqwest::redirect::Policy::none())`, or a redirect takes the token
+    /// wherever it points.
     ///
     /// ```no_run
     /// # async fn demo(tokens: finchat_client::fuxin::TokenSource) -> Result<(), finchat_client::fuxin::Error> {
@@ -246,12 +250,8 @@ impl TokenSource {
         F: Fn(&str) -> reqwest::RequestBuilder,
     {
         let (name, response) = self.send_named(build).await?;
-        let status = response.status();
-        let text = response
-            .text()
-            .await
-            .map_err(|e| Error::transport(e).in_call(&name))?;
-        read_data(status, &text).map_err(|e| e.in_call(name))
+        let (status, text) = read_answer(response).await.map_err(|e| e.in_call(&name))?;
+        read_data(status, &text, Quote::Answer).map_err(|e| e.in_call(name))
     }
 
     async fn send_named<F>(&self, build: F) -> Result<(String, reqwest::Response), Error>
@@ -270,12 +270,8 @@ impl TokenSource {
         if response.status() != StatusCode::UNAUTHORIZED {
             return Ok((name, response));
         }
-        let status = response.status();
-        let text = response
-            .text()
-            .await
-            .map_err(|e| Error::transport(e).in_call(&name))?;
-        Err(read_data::<serde_json::Value>(status, &text)
+        let (status, text) = read_answer(response).await.map_err(|e| e.in_call(&name))?;
+        Err(read_data::<serde_json::Value>(status, &text, Quote::Answer)
             .err()
             .unwrap_or_else(|| Error::api(status, None, ""))
             .in_call(name))
@@ -324,20 +320,32 @@ impl TokenSource {
         Ok(self.hold(held, grant))
     }
 
-    /// Keeps `grant` with its expiry and refresh point, counted from now.
+    /// Keeps `grant` with its expiry and refresh point, counted from now. A lifetime too long for
+    /// the clock (a server's `u64::MAX`) is taken as [`LONGEST_LIFE`].
     fn hold(&self, held: &mut Option<Held>, grant: TokenGrant) -> Secret {
         let now = Instant::now();
-        let life = grant.expire_in;
+        let life = grant.expire_in.min(LONGEST_LIFE);
         let left = self.inner.least_left
             + (self.inner.most_left - self.inner.least_left) * random_fraction();
         let token = grant.access_token.clone();
         *held = Some(Held {
-            refresh_at: now + life.mul_f64(1.0 - left),
-            expires_at: now + life,
+            refresh_at: later(now, life.mul_f64(1.0 - left)),
+            expires_at: later(now, life),
             grant,
         });
         token
     }
+}
+
+/// The longest lifetime a grant is held for: a century, far past any real token's, and far inside
+/// what `Instant` and `Duration::mul_f64` can compute with.
+const LONGEST_LIFE: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
+
+/// `at + wait`, or `at` plus [`LONGEST_LIFE`] when the clock cannot hold the sum.
+fn later(at: Instant, wait: Duration) -> Instant {
+    at.checked_add(wait)
+        .or_else(|| at.checked_add(LONGEST_LIFE))
+        .unwrap_or(at)
 }
 
 /// Sends a request; its name for messages is the method and the path, never the query, which may

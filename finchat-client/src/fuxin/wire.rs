@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::Error;
 use crate::Secret;
-use crate::http::excerpt;
+use crate::http::Quote;
 
 /// A token answer's `data`: the access token, its lifetime and the refresh token.
 ///
@@ -103,23 +103,22 @@ impl Envelope {
     }
 }
 
-/// Reads an answer: the envelope's `data` as `T`, or the error the answer stands for.
-pub(crate) fn read_data<T: DeserializeOwned>(status: StatusCode, text: &str) -> Result<T, Error> {
-    let envelope = serde_json::from_str::<Envelope>(text).ok();
+/// Reads an answer: the envelope's `data` as `T`, or the error the answer stands for. `quote`
+/// says what a message may show of the answer.
+pub(crate) fn read_data<T: DeserializeOwned>(
+    status: StatusCode,
+    text: &str,
+    quote: Quote,
+) -> Result<T, Error> {
+    let envelope = quote.json::<Envelope>(text);
     if !status.is_success() {
         return Err(match envelope {
-            Some(envelope) if envelope.failed() || envelope.error.is_some() => {
-                envelope.error(status)
-            }
-            _ => Error::api(status, None, excerpt(text)),
+            Ok(envelope) if envelope.failed() || envelope.error.is_some() => envelope.error(status),
+            _ => Error::api(status, None, quote.excerpt(text)),
         });
     }
-    let Some(envelope) = envelope else {
-        return Err(Error::malformed(
-            status,
-            format!("not the FuXin envelope; the answer was {}", excerpt(text)),
-        ));
-    };
+    let envelope = envelope
+        .map_err(|reason| Error::malformed(status, format!("not the FuXin envelope: {reason}")))?;
     if envelope.failed() {
         return Err(envelope.error(status));
     }
@@ -129,12 +128,14 @@ pub(crate) fn read_data<T: DeserializeOwned>(status: StatusCode, text: &str) -> 
             "a successful answer without `data`",
         ));
     };
-    serde_json::from_value(data).map_err(|e| Error::malformed(status, format!("`data`: {e}")))
+    quote
+        .value(data, "data")
+        .map_err(|reason| Error::malformed(status, reason))
 }
 
-/// Reads a token answer.
+/// Reads a token answer, which is never quoted: it holds the tokens.
 pub(crate) fn read_grant(status: StatusCode, text: &str) -> Result<TokenGrant, Error> {
-    let data: GrantData = read_data(status, text)?;
+    let data: GrantData = read_data(status, text, Quote::Never)?;
     Ok(TokenGrant {
         access_token: Secret::new(data.access_token),
         expire_in: Duration::from_secs(data.expire_in),
@@ -195,9 +196,18 @@ mod tests {
 
     #[test]
     fn an_http_error_without_envelope_keeps_the_status_and_the_text() {
-        let error = read_grant(StatusCode::BAD_GATEWAY, "<html>bad gateway</html>").unwrap_err();
+        let html = "<html>bad gateway</html>";
+        let error = read_data::<Value>(StatusCode::BAD_GATEWAY, html, Quote::Answer).unwrap_err();
         assert_eq!(error.status(), Some(StatusCode::BAD_GATEWAY));
-        assert_eq!(error.message(), Some("<html>bad gateway</html>"));
+        assert_eq!(error.message(), Some(html));
+        assert!(error.is_transient());
+    }
+
+    #[test]
+    fn a_token_calls_error_without_envelope_keeps_the_status_but_not_the_text() {
+        let error = read_grant(StatusCode::BAD_GATEWAY, "<html>SECRET</html>").unwrap_err();
+        assert_eq!(error.status(), Some(StatusCode::BAD_GATEWAY));
+        assert!(!error.to_string().contains("SECRET"), "{error}");
         assert!(error.is_transient());
     }
 }

@@ -4,16 +4,19 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::Method;
 use reqwest::header::{AUTHORIZATION, HeaderValue};
+use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use url::Url;
 
 use super::auth::{bearer, server_authorization};
 use super::{Error, envelope};
-use crate::http::{self, Timeouts};
+use crate::http::{self, AnswerError, Quote, Timeouts};
 use crate::{RetryPolicy, Secret};
+
+/// The calls whose answers hold a token (a user's, a customer's): never quoted in messages.
+const TOKEN_ANSWERS: &[&str] = &["auth/grant", "auth/customer"];
 
 /// The production server the document names. Not a default: give it to
 /// [`ClientBuilder::base_url`] when it is the one.
@@ -162,17 +165,26 @@ pub(crate) struct Call {
     query: Vec<(&'static str, String)>,
     body: Option<Value>,
     auth: Auth,
+    /// What messages may show of the answer: nothing of a token answer.
+    quote: Quote,
 }
 
 impl Call {
     /// A call with the server's credentials; `path` is under the base URL.
     pub fn new(method: Method, path: impl Into<String>) -> Self {
+        let path = path.into();
+        let quote = if TOKEN_ANSWERS.contains(&path.trim_start_matches('/')) {
+            Quote::Never
+        } else {
+            Quote::Answer
+        };
         Self {
             method,
-            path: path.into(),
+            path,
             query: Vec::new(),
             body: None,
             auth: Auth::Server,
+            quote,
         }
     }
 
@@ -248,7 +260,7 @@ impl Client {
     /// Sends a call once and reads the envelope of its answer.
     async fn read_once<T: DeserializeOwned>(&self, call: &Call) -> Result<Option<T>, Error> {
         let (status, text) = self.send_once(call).await?;
-        envelope::read(status, &text)
+        envelope::read(status, &text, call.quote)
     }
 
     async fn send_once(&self, call: &Call) -> Result<(reqwest::StatusCode, String), Error> {
@@ -273,8 +285,19 @@ impl Client {
             request = request.json(body);
         }
         let response = request.send().await.map_err(Error::transport)?;
-        let status = response.status();
-        let text = response.text().await.map_err(Error::transport)?;
-        Ok((status, text))
+        if let Some(reason) = http::redirect_refused(&response) {
+            return Err(Error::api(response.status(), None, reason));
+        }
+        http::read_answer(response, http::MAX_ANSWER_SIZE, "16 MiB").await
+    }
+}
+
+impl AnswerError for Error {
+    fn transport(error: reqwest::Error) -> Self {
+        Error::transport(error)
+    }
+
+    fn malformed(status: StatusCode, reason: String) -> Self {
+        Error::malformed(status, reason)
     }
 }

@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 
 use super::Error;
 use super::de::opt_string_lenient;
-use crate::http::excerpt;
+use crate::http::Quote;
 
 /// An answer: `meta` (on errors) and `data` (on success).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -74,9 +74,11 @@ impl<T> Envelope<T> {
 }
 
 /// Reads an answer's text: `Ok(None)` for a success without `data` (or with an empty body).
+/// `quote` says what a message may show of the answer.
 pub(crate) fn read<T: DeserializeOwned>(
     status: StatusCode,
     text: &str,
+    quote: Quote,
 ) -> Result<Option<T>, Error> {
     if text.trim().is_empty() {
         return Envelope::<T> {
@@ -85,21 +87,19 @@ pub(crate) fn read<T: DeserializeOwned>(
         }
         .into_result(status);
     }
-    let envelope = match serde_json::from_str::<Envelope<Value>>(text) {
+    let envelope = match quote.json::<Envelope<Value>>(text) {
         Ok(envelope) => envelope,
-        Err(_) if !status.is_success() => return Err(Error::api(status, None, excerpt(text))),
-        Err(e) => {
-            return Err(Error::malformed(
-                status,
-                format!("{e}; the answer was {}", excerpt(text)),
-            ));
+        Err(_) if !status.is_success() => {
+            return Err(Error::api(status, None, quote.excerpt(text)));
         }
+        Err(reason) => return Err(Error::malformed(status, reason)),
     };
     match envelope.into_result(status)? {
         None | Some(Value::Null) => Ok(None),
-        Some(data) => serde_json::from_value(data)
+        Some(data) => quote
+            .value(data, "data")
             .map(Some)
-            .map_err(|e| Error::malformed(status, format!("`data`: {e}"))),
+            .map_err(|reason| Error::malformed(status, reason)),
     }
 }
 
@@ -117,27 +117,34 @@ mod tests {
     fn data_is_the_result_and_an_empty_body_is_a_success_without_data() {
         let answer = json!({"data": {"group_id": 7}}).to_string();
         assert_eq!(
-            read::<GroupId>(StatusCode::OK, &answer).unwrap(),
+            read::<GroupId>(StatusCode::OK, &answer, Quote::Answer).unwrap(),
             Some(GroupId { group_id: 7 })
         );
-        assert_eq!(read::<GroupId>(StatusCode::OK, "").unwrap(), None);
+        assert_eq!(
+            read::<GroupId>(StatusCode::OK, "", Quote::Answer).unwrap(),
+            None
+        );
         let with_meta = json!({"meta": {"code": 200, "message": "ok"}, "data": null}).to_string();
-        assert_eq!(read::<GroupId>(StatusCode::OK, &with_meta).unwrap(), None);
+        assert_eq!(
+            read::<GroupId>(StatusCode::OK, &with_meta, Quote::Answer).unwrap(),
+            None
+        );
     }
 
     #[test]
     fn meta_of_an_error_answer_becomes_the_error() {
         let answer = json!({"meta": {"code": 400, "message": "no authority"}}).to_string();
-        let error = read::<Value>(StatusCode::BAD_REQUEST, &answer).unwrap_err();
+        let error = read::<Value>(StatusCode::BAD_REQUEST, &answer, Quote::Answer).unwrap_err();
         assert_eq!(error.meta_code(), Some("400"));
         assert_eq!(error.message(), Some("no authority"));
         let in_200 = json!({"meta": {"code": "1001", "message": "非法参数"}}).to_string();
-        let error = read::<Value>(StatusCode::OK, &in_200).unwrap_err();
+        let error = read::<Value>(StatusCode::OK, &in_200, Quote::Answer).unwrap_err();
         assert_eq!(
             (error.status(), error.meta_code()),
             (Some(StatusCode::OK), Some("1001"))
         );
-        let html = read::<Value>(StatusCode::BAD_GATEWAY, "<html>oops</html>").unwrap_err();
+        let html =
+            read::<Value>(StatusCode::BAD_GATEWAY, "<html>oops</html>", Quote::Answer).unwrap_err();
         assert_eq!(html.message(), Some("<html>oops</html>"));
     }
 }

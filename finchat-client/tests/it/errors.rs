@@ -173,3 +173,97 @@ fn a_client_needs_its_settings() {
         .unwrap_err();
     assert_eq!(bad.class(), ErrorClass::Local);
 }
+
+/// A visibility answer of about `size` bytes: valid JSON, padded with one long field.
+fn large_answer(size: usize) -> serde_json::Value {
+    json!({"unlimited": true, "departments": [], "fcids": [], "pad": "x".repeat(size)})
+}
+
+#[tokio::test]
+async fn an_answer_over_the_default_size_cap_is_an_error_naming_the_call() {
+    let server = TestServer::with_tokens(|_, _| Reply::ok(large_answer(17 << 20))).await;
+    let client = server.client().build().unwrap();
+    let error = client.apps().visibility().await.unwrap_err();
+    let shown = error.to_string();
+    assert!(error.is_malformed_response(), "{shown}");
+    assert!(
+        shown.starts_with("GET /api/v1/finchat/open-api/apps/app-1/visibility: "),
+        "{shown}"
+    );
+    assert!(shown.contains("16777216 bytes"), "{shown}");
+    assert!(shown.contains("max_answer_size"), "{shown}");
+    assert_eq!(server.calls().len(), 1, "a size refusal is not retried");
+}
+
+#[tokio::test]
+async fn an_answer_under_the_cap_is_read() {
+    let server = TestServer::with_tokens(|_, _| Reply::ok(large_answer(4000))).await;
+    let client = server.client().max_answer_size(8192).build().unwrap();
+    assert!(client.apps().visibility().await.unwrap().unlimited);
+}
+
+/// A server that answers one request with a chunked body (no `Content-Length`) of `size` bytes
+/// of JSON, written in 1 KiB chunks, and counts the bytes it managed to write.
+async fn chunked_server(size: usize) -> (std::net::SocketAddr, tokio::task::JoinHandle<usize>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let task = tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut request = Vec::new();
+        let mut buffer = [0u8; 4096];
+        while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+            let n = socket.read(&mut buffer).await.unwrap();
+            if n == 0 {
+                return 0;
+            }
+            request.extend_from_slice(&buffer[..n]);
+        }
+        let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
+        if socket.write_all(head.as_bytes()).await.is_err() {
+            return 0;
+        }
+        let body = serde_json::to_vec(&large_answer(size)).unwrap();
+        let mut written = 0;
+        for chunk in body.chunks(1024) {
+            let framed = [format!("{:x}\r\n", chunk.len()).as_bytes(), chunk, b"\r\n"].concat();
+            if socket.write_all(&framed).await.is_err() {
+                return written;
+            }
+            written += chunk.len();
+        }
+        let _ = socket.write_all(b"0\r\n\r\n").await;
+        written
+    });
+    (addr, task)
+}
+
+#[tokio::test]
+async fn the_size_cap_holds_without_a_content_length() {
+    let (addr, server) = chunked_server(32 << 20).await;
+    let store = std::sync::Arc::new(finchat_client::token::InMemoryTokenStore::new());
+    finchat_client::token::TokenStore::save(
+        &*store,
+        finchat_client::token::AccessToken::new("tok", Duration::from_secs(3600)),
+    )
+    .await;
+    let client = finchat_client::Client::builder()
+        .base_url(format!("http://{addr}"))
+        .app_id("app-1")
+        .secret("s")
+        .token_store(store)
+        .fetch_tokens(false)
+        .retry(finchat_client::RetryPolicy::none())
+        .max_answer_size(64 << 10)
+        .build()
+        .unwrap();
+    let error = client.apps().visibility().await.unwrap_err();
+    assert!(error.to_string().contains("65536 bytes"), "{error}");
+    drop(client);
+    // The client stopped reading soon after the cap, so the server could not write it all.
+    let written = server.await.unwrap();
+    assert!(
+        written < 32 << 20,
+        "the whole answer was read: {written} bytes"
+    );
+}

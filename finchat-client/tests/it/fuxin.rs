@@ -275,3 +275,73 @@ async fn other_answers_pass_through_send_unchanged() {
         Some("Bearer access-1")
     );
 }
+
+/// One answer to every request.
+async fn answering(reply: impl Fn() -> Reply + Send + Sync + 'static) -> TestServer {
+    TestServer::start(move |_, _| reply()).await
+}
+
+#[tokio::test]
+async fn a_grant_of_the_wrong_shape_names_the_field_but_never_quotes_the_answer() {
+    let answers = [
+        (
+            json!({"success": true, "errorCode": 0, "data": {"accessToken": "SECRET-XYZ", "expireIn": "soon", "refreshToken": "REFRESH-XYZ"}}),
+            "expireIn",
+        ),
+        (
+            json!({"success": true, "errorCode": 0, "data": {"token": "SECRET-XYZ", "expireIn": 7200}}),
+            "missing field `accessToken`",
+        ),
+        (json!(["SECRET-XYZ", "REFRESH-XYZ"]), "envelope"),
+    ];
+    for (answer, named) in answers {
+        let server = answering({
+            let answer = answer.clone();
+            move || Reply::ok(answer.clone())
+        })
+        .await;
+        let error = client(&server.url())
+            .build()
+            .unwrap()
+            .get_access_token()
+            .await
+            .unwrap_err();
+        let shown = crate::token_answers::everything_shown(&error);
+        assert!(error.is_malformed_response(), "{shown}");
+        for secret in ["SECRET-XYZ", "REFRESH-XYZ", "soon"] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
+        assert!(
+            shown.contains(named),
+            "{answer} should name {named}: {shown}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_endless_expire_in_does_not_panic_the_token_source() {
+    let server = answering(|| {
+        Reply::ok(json!({"success": true, "errorCode": 0, "data": {"accessToken": "access-1", "expireIn": u64::MAX, "refreshToken": "refresh-1"}}))
+    })
+    .await;
+    let tokens = client(&server.url()).build().unwrap().token_source();
+    assert_eq!(tokens.token().await.unwrap().expose(), "access-1");
+    assert_eq!(tokens.token().await.unwrap().expose(), "access-1");
+    assert!(tokens.next_refresh().await.is_some());
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn the_token_calls_do_not_follow_a_redirect() {
+    let target = token_server(crate::server::not_expected).await;
+    let redirecting = crate::token_in_transit::redirecting_to(&target).await;
+    let client = client(&redirecting.url()).build().unwrap();
+    let error = client.get_access_token().await.unwrap_err();
+    assert!(error.to_string().contains("redirect"), "{error}");
+    let error = client
+        .refresh_token(&Secret::new("refresh-1"))
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("redirect"), "{error}");
+    assert!(target.requests().is_empty(), "{:?}", target.requests());
+}

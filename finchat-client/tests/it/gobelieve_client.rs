@@ -166,3 +166,43 @@ async fn customer_service_calls_use_no_auth_server_auth_or_the_customers_token()
         &requests.iter().map(shown).collect::<Vec<_>>(),
     );
 }
+
+#[tokio::test]
+async fn a_token_answer_of_the_wrong_shape_is_never_quoted() {
+    let server = TestServer::start(|request, _| match request.path.as_str() {
+        "/auth/grant" => Reply::ok(json!({"data": {"token": ["SECRET-XYZ"]}})),
+        "/auth/customer" => Reply::ok(json!({"data": {"tok": "SECRET-XYZ"}})),
+        _ => crate::server::not_expected(request),
+    })
+    .await;
+    let client = client(&server);
+    let grant = client
+        .users()
+        .grant(finchat_client::gobelieve::GrantRequest::new(1001, "alice"))
+        .await
+        .unwrap_err();
+    let customer = client
+        .customer_service()
+        .token(CustomerRequest::new("c-42", "访客42", ""))
+        .await
+        .unwrap_err();
+    for (error, named) in [(grant, "token"), (customer, "missing field `token`")] {
+        let shown = crate::token_answers::everything_shown(&error);
+        assert!(error.is_malformed_response(), "{shown}");
+        assert!(!shown.contains("SECRET-XYZ"), "{shown}");
+        assert!(shown.contains(named), "{shown}");
+    }
+}
+
+#[tokio::test]
+async fn a_call_with_the_server_credentials_does_not_follow_a_redirect() {
+    let target = TestServer::start(|r, _| answer(r)).await;
+    let redirecting = crate::token_in_transit::redirecting_to(&target).await;
+    let error = client(&redirecting)
+        .users()
+        .grant(finchat_client::gobelieve::GrantRequest::new(1001, "alice"))
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("redirect"), "{error}");
+    assert!(target.requests().is_empty(), "{:?}", target.requests());
+}

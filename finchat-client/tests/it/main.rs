@@ -24,5 +24,8 @@ mod receiver;
 mod rooms;
 mod telemetry;
 mod token;
+mod token_answers;
+mod token_in_transit;
+mod token_outage;
 
 use finchat_test_support::{server, snapshot as support};
