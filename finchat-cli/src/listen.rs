@@ -40,6 +40,7 @@ pub fn run(args: &Args) -> Result<Exit, Error> {
     runtime()?.block_on(async {
         let (dispatcher, printer) = Printer::dispatcher(args.summary);
         let receiver = Receiver::new(dispatcher, args.token.as_str())
+            .map_err(|e| Error::caused("cannot receive", e))?
             .events_path(&args.path)
             .search_path(&args.search_path);
         let receiver = match &args.app_id {

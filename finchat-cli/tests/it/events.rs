@@ -12,7 +12,7 @@ use crate::server::{Reply, TestServer};
 
 /// A submission pushed the way FinChat pushes it: the app, the token, and the event.
 fn pushed_submission() -> Value {
-    json!({"app_id": "app-1", "token": "callback-token", "event": {
+    json!({"app_id": "app-1", "token": "callback-token-for-tests", "event": {
         "event_id": "$1:x", "type": "finstore.room.interactcui", "timestamp": 1, "sender": "@alice:example.org",
         "room_id": "!r:x", "origin_event": "$card:x", "content": {"action": "submit", "info": {"amount": "1200"}},
         "unsigned": {"age": 7}}})
@@ -21,7 +21,13 @@ fn pushed_submission() -> Value {
 /// Starts `finchat listen` on a free port with `extra` arguments; the child and its address.
 fn listen(extra: &[&str]) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_finchat"))
-        .args(["listen", "--port", "0", "--token", "callback-token"])
+        .args([
+            "listen",
+            "--port",
+            "0",
+            "--token",
+            "callback-token-for-tests",
+        ])
         .args(["--app-id", "app-1"])
         .args(extra)
         .stdout(Stdio::piped())
