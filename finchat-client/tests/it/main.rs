@@ -29,6 +29,8 @@ mod receiver_delivery;
 mod receiver_timeouts;
 #[cfg(feature = "receiver")]
 mod receiver_token;
+#[cfg(feature = "receiver")]
+mod receiver_unread;
 mod rooms;
 mod telemetry;
 mod token;
