@@ -66,6 +66,22 @@ fn first_line(mut child: Child) -> Value {
     serde_json::from_str(&line).unwrap_or_else(|e| panic!("{line}: {e}"))
 }
 
+/// An empty or short token would let anyone push: a usage error (2) that does not quote it.
+#[test]
+fn listen_refuses_an_empty_or_short_token() {
+    for token in ["", "s3cr3t-tok"] {
+        let output = Command::new(env!("CARGO_BIN_EXE_finchat"))
+            .args(["listen", "--port", "0", "--token", token])
+            .env_remove("FINCHAT_CALLBACK_TOKEN")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains("callback token is"), "{stderr}");
+        assert!(token.is_empty() || !stderr.contains(token), "{stderr}");
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn listen_prints_each_event_whole_and_answers_as_an_app_should() {
     let (child, addr) = listen(&[]);
