@@ -39,7 +39,7 @@ async fn main() -> Result<()> {
 
     // 3. The bot: a client of the sandbox, and its receiver.
     let bot = ApprovalBot::new(sandbox.client().build()?);
-    let receiver = Receiver::new(bot.dispatcher(), callback_token).app_id(sandbox.handle.app_id());
+    let receiver = Receiver::new(bot.dispatcher(), callback_token)?.app_id(sandbox.handle.app_id());
     tokio::spawn(async move { axum::serve(listener, receiver.router()).await.ok() });
     println!("2. bot listening for callbacks at {callback}");
 

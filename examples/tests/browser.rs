@@ -118,14 +118,14 @@ async fn a_person_approves_the_card_in_the_browser_and_it_redraws_as_disabled() 
     let callback = format!("http://{}/callback", listener.local_addr().unwrap());
     let sandbox = Sandbox::serve(
         SandboxConfig::new()
-            .callback(&callback, "cb-token")
+            .callback(&callback, "browser-callback-token")
             .time_scale(0.01),
         ("127.0.0.1", 0),
     )
     .await
     .unwrap();
     let bot = ApprovalBot::new(sandbox.client().build().unwrap());
-    let receiver = Receiver::new(bot.dispatcher(), "cb-token");
+    let receiver = Receiver::new(bot.dispatcher(), "browser-callback-token").unwrap();
     tokio::spawn(async move { axum::serve(listener, receiver.router()).await.ok() });
     let approver = sandbox.handle.users()[0].clone();
     let room = sandbox.handle.direct_room(&approver).unwrap();

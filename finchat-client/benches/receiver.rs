@@ -18,6 +18,7 @@ use serde_json::{Value, json};
 const PUSHES: usize = 20_000;
 const CONNECTIONS: usize = 32;
 const ROUNDS: usize = 3;
+const CALLBACK_TOKEN: &str = "callback-token-for-the-bench";
 
 #[derive(CuiChoice)]
 enum Decision {
@@ -35,7 +36,7 @@ struct Approval {
 }
 
 fn push(i: usize) -> Vec<u8> {
-    json!({"app_id": "app-1", "token": "callback-token", "event": {
+    json!({"app_id": "app-1", "token": CALLBACK_TOKEN, "event": {
         "event_id": format!("${i}:bench"), "type": "finstore.room.interactcui", "timestamp": 1_700_000_000_000_i64,
         "room_id": "!room:example.org", "room_type": "direct_room", "sender": "@alice:example.org",
         "fcid": "@alice:example.org", "origin_event": "$card:example.org",
@@ -116,7 +117,12 @@ fn main() {
             let _ = (approval.dept, approval.decision);
             Ok(())
         });
-        let ours = serve(Receiver::new(dispatcher, "callback-token").app_id("app-1").router()).await;
+        let ours = serve(
+            Receiver::new(dispatcher, CALLBACK_TOKEN)
+                .expect("a valid callback token")
+                .app_id("app-1")
+                .router(),
+        ).await;
 
         let mut results: Vec<(&str, Vec<f64>, Vec<Duration>)> = vec![("bare_axum", vec![], vec![]), ("receiver", vec![], vec![])];
         for round in 0..ROUNDS {

@@ -6,7 +6,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use finchat_cui::{CuiForm, MessageContent};
+use finchat_cui::{CuiForm, MessageContent, Submission};
 
 use crate::events::{Event, EventContent, RoomCreated, SearchQuery, SearchResponse};
 use crate::telemetry;
@@ -131,7 +131,8 @@ impl<S: Send + Sync + 'static> Dispatcher<S> {
     }
 
     /// Handles card submissions that read as the form `T` (so several forms can be told apart by
-    /// their fields). A submission no form reads goes to [`Dispatcher::on_event`], if set.
+    /// their fields). A submission no form reads goes to [`Dispatcher::on_unread_submission`] or
+    /// [`Dispatcher::on_event`], if set; else it is acknowledged, dropped, and logged at WARN.
     pub fn on_submission<T, F, Fut>(self, handler: F) -> Self
     where
         T: CuiForm + Send + 'static,
@@ -142,6 +143,27 @@ impl<S: Send + Sync + 'static> Dispatcher<S> {
             "on_submission",
             Box::new(move |state, event| match event.form::<T>() {
                 Some(Ok(form)) => Ok(Box::pin(handler(Arc::clone(state), *event, form))),
+                _ => Err(event),
+            }),
+        )
+    }
+
+    /// Handles the card submissions that no [`Dispatcher::on_submission`] registered before it reads
+    /// (a card from an older version of the app, a form that changed), with the submission as it
+    /// came: register it after them. Without it (and without [`Dispatcher::on_event`]), such a
+    /// submission is acknowledged and dropped, with a WARN line that gives its event id and form keys.
+    pub fn on_unread_submission<F, Fut>(self, handler: F) -> Self
+    where
+        F: Fn(Arc<S>, Event, Submission) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = HandlerResult> + Send + 'static,
+    {
+        self.route(
+            "on_unread_submission",
+            Box::new(move |state, event| match &event.content {
+                EventContent::Submission(submission) => {
+                    let submission = submission.clone();
+                    Ok(Box::pin(handler(Arc::clone(state), *event, submission)))
+                }
                 _ => Err(event),
             }),
         )
@@ -207,7 +229,21 @@ impl<S: Send + Sync + 'static> Dispatcher<S> {
                 Err(not_mine) => event = not_mine,
             }
         }
-        tracing::debug!(event_id = %event.event_id, event_type = event.event_type(), "no handler for this event");
+        match &event.content {
+            // Someone filled in a card and it went nowhere: worth a look, unlike an unknown event.
+            EventContent::Submission(submission) => {
+                let keys: Vec<&str> = submission.info.keys().map(String::as_str).collect();
+                tracing::warn!(
+                    event_id = %event.event_id,
+                    form_keys = ?keys,
+                    "submission no route read: acknowledged and dropped (add an on_submission form \
+                     that reads these keys, or on_unread_submission)"
+                );
+            }
+            _ => {
+                tracing::debug!(event_id = %event.event_id, event_type = event.event_type(), "no handler for this event");
+            }
+        }
         Ok(Dispatched::NoHandler)
     }
 

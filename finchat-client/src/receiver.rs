@@ -1,17 +1,26 @@
 //! The webhook receiver: an axum `Router` for the app's callback (events, PUT) and shortcut search
-//! (POST), to mount in the app's own server or serve on its own.
+//! (POST), to mount in the app's own server or serve on its own (with [`Server`], which adds a
+//! header-read timeout).
 //!
-//! - The `token` is checked in constant time, and `app_id` when the server sends one: a wrong one is
-//!   401. Malformed JSON is 400 with a message, a body over the limit 413; no input makes it panic.
-//!   Each refusal is logged at WARN with its reason, never the token (see [`crate::telemetry`]).
+//! - The callback token must be 16 bytes or more ([`MIN_TOKEN_LEN`]). The `token` of each push is
+//!   checked in constant time, and `app_id` when the server sends one: a wrong one is 401. Malformed
+//!   JSON is 400 with a message, a body over the limit 413, a body slower than its timeout 408; no
+//!   input makes it panic. Each refusal is logged at WARN with its reason, never the token (see
+//!   [`crate::telemetry`]).
 //! - 200 only when the handler succeeded (or durably queued the event); a failure, a panic or a
 //!   handler over its deadline (below FinChat's 30 s) is 5xx, so FinChat delivers the event again.
-//! - A redelivered event is acknowledged but not handled twice (`event_id`, bounded memory).
+//!   The handler runs in a task of its own, so its outcome is recorded even when the connection
+//!   closes first.
+//! - A redelivered event is acknowledged but not handled twice (`event_id`, bounded memory), and never
+//!   handled by two runs at once: a handler over its deadline keeps its event in flight until it has
+//!   really stopped.
 //! - A search is answered within its deadline (below FinChat's 5 s): a late handler gives no results.
 
 mod dedupe;
+mod serve;
 
 pub use dedupe::{DedupeStore, InMemoryDedupe, Seen};
+pub use serve::Server;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -19,17 +28,18 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{post, put};
 use serde_json::json;
+use tokio::sync::oneshot;
 use tracing::Instrument;
 
-use crate::Secret;
-use crate::dispatcher::{Dispatched, Dispatcher};
+use crate::dispatcher::{Dispatched, Dispatcher, HandlerError};
 use crate::events::{Callback, Event, SearchRequest, SearchResponse};
 use crate::telemetry::{self, record_outcome};
+use crate::{Error, Secret};
 
 /// The receiver of an app's callbacks.
 ///
@@ -41,7 +51,9 @@ use crate::telemetry::{self, record_outcome};
 ///     println!("{}: {}", event.sender, message.to_plain_text());
 ///     Ok(())
 /// });
-/// let receiver = Receiver::new(dispatcher, std::env::var("FINCHAT_CALLBACK_TOKEN").unwrap_or_default())
+/// let token = std::env::var("FINCHAT_CALLBACK_TOKEN").map_err(std::io::Error::other)?;
+/// let receiver = Receiver::new(dispatcher, token)
+///     .map_err(std::io::Error::other)?
 ///     .app_id("5cf29aec6ccfd004ccd28075");
 /// let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
 /// axum::serve(listener, receiver.router()).await
@@ -54,25 +66,62 @@ pub struct Receiver<S> {
     events_path: String,
     search_path: String,
     body_limit: usize,
+    body_read_timeout: Duration,
     handler_deadline: Duration,
     search_deadline: Duration,
     dedupe: Arc<dyn DedupeStore>,
 }
 
+/// The shortest callback token a [`Receiver`] takes, in bytes. FinChat's tokens are 32 characters
+/// long; a shorter one can be guessed, and an empty one lets anyone push.
+pub const MIN_TOKEN_LEN: usize = 16;
+
+/// Checks that `token` can guard a receiver, as [`Receiver::new`] does (for a command line, say,
+/// to refuse it before anything starts).
+///
+/// # Errors
+///
+/// A configuration [`Error`] when `token` is empty or shorter than [`MIN_TOKEN_LEN`] bytes. The
+/// message says which and never holds the token.
+pub fn check_callback_token(token: &str) -> Result<(), Error> {
+    let length = token.len();
+    if length == 0 {
+        return Err(Error::config(
+            "the receiver's callback token is empty, so anyone could push events; \
+             give the token configured for the app",
+        ));
+    }
+    if length < MIN_TOKEN_LEN {
+        return Err(Error::config(format!(
+            "the receiver's callback token is {length} bytes long, shorter than {MIN_TOKEN_LEN} \
+             bytes; give the token configured for the app (FinChat's are 32 characters)"
+        )));
+    }
+    Ok(())
+}
+
 impl<S: Send + Sync + 'static> Receiver<S> {
     /// A receiver that hands events to `dispatcher` and accepts pushes that carry `token`.
-    pub fn new(dispatcher: Dispatcher<S>, token: impl Into<Secret>) -> Self {
-        Self {
+    ///
+    /// # Errors
+    ///
+    /// A configuration [`Error`] when `token` is empty or shorter than [`MIN_TOKEN_LEN`] bytes: such
+    /// a token lets anyone (or anyone who guesses it) push events. The error does not quote it.
+    pub fn new(dispatcher: Dispatcher<S>, token: impl Into<Secret>) -> Result<Self, Error> {
+        let token = token.into();
+        check_callback_token(token.expose())?;
+        Ok(Self {
             dispatcher: Arc::new(dispatcher),
-            token: token.into(),
+            token,
             app_id: None,
             events_path: "/callback".into(),
             search_path: "/search".into(),
             body_limit: 1 << 20,
+            body_read_timeout: Duration::from_secs(10),
             handler_deadline: Duration::from_secs(25),
             search_deadline: Duration::from_millis(4500),
             dedupe: Arc::new(InMemoryDedupe::default()),
-        }
+        })
     }
 
     /// Also requires this `app_id` when a push carries one.
@@ -99,6 +148,13 @@ impl<S: Send + Sync + 'static> Receiver<S> {
         self
     }
 
+    /// How long the body of a push may take to arrive once its headers have (default 10 s); a slower
+    /// one is answered 408 and its connection closed.
+    pub fn body_read_timeout(mut self, timeout: Duration) -> Self {
+        self.body_read_timeout = timeout;
+        self
+    }
+
     /// How long a handler may take before the push is answered 503 (default 25 s; FinChat waits 30).
     pub fn handler_deadline(mut self, deadline: Duration) -> Self {
         self.handler_deadline = deadline;
@@ -112,7 +168,8 @@ impl<S: Send + Sync + 'static> Receiver<S> {
         self
     }
 
-    /// Where handled event ids are remembered (default: memory, 100 000 ids for 2 hours).
+    /// Where handled event ids are remembered (default: memory, 100 000 ids for 2 hours, which covers
+    /// FinChat's hour of redeliveries up to about 28 events/s; see [`InMemoryDedupe`] to size it).
     pub fn dedupe(mut self, store: Arc<dyn DedupeStore>) -> Self {
         self.dedupe = store;
         self
@@ -180,13 +237,30 @@ fn unreadable(push: &'static str, rejection: BytesRejection) -> Response {
     rejection.into_response()
 }
 
+/// Reads the body of a push within the body-read timeout and the body limit.
+async fn read_body(
+    push: &'static str,
+    request: Request,
+    timeout: Duration,
+) -> Result<Bytes, Response> {
+    match tokio::time::timeout(timeout, Bytes::from_request(request, &())).await {
+        Ok(Ok(body)) => Ok(body),
+        Ok(Err(rejection)) => Err(unreadable(push, rejection)),
+        Err(_late) => Err(refuse(
+            push,
+            StatusCode::REQUEST_TIMEOUT,
+            "the body did not arrive in time",
+        )),
+    }
+}
+
 async fn on_event<S: Send + Sync + 'static>(
     State(receiver): State<Arc<Receiver<S>>>,
-    body: Result<Bytes, BytesRejection>,
+    request: Request,
 ) -> Response {
-    let body = match body {
+    let body = match read_body("event", request, receiver.body_read_timeout).await {
         Ok(body) => body,
-        Err(rejection) => return unreadable("event", rejection),
+        Err(refused) => return refused,
     };
     let callback: Callback = match serde_json::from_slice(&body) {
         Ok(callback) => callback,
@@ -202,90 +276,193 @@ async fn on_event<S: Send + Sync + 'static>(
     handle(receiver, callback.event).instrument(span).await
 }
 
+/// How long a call to the dedupe store may take.
+const STORE_DEADLINE: Duration = Duration::from_secs(5);
+
+/// What a push is answered.
+type Answer = (StatusCode, &'static str);
+
 /// Handles an accepted event once (in the `finchat.event` span).
+///
+/// The handler, its deadline and the record of its outcome in the dedupe store run in a task of
+/// their own, which this request only waits for: when the connection closes first (hyper then drops
+/// this future), the handler still gets its deadline, its error is still logged, and its outcome is
+/// still recorded, so that FinChat's redelivery is handled (after a failure) or acknowledged (after
+/// a success).
 async fn handle<S: Send + Sync + 'static>(receiver: Arc<Receiver<S>>, event: Event) -> Response {
     let id = event.event_id.clone();
     // An event without a usable id (missing, not a string, empty) cannot be told from another one:
     // it is handled without de-duplication, never under a key that other such events would share.
-    let deduplicated = !id.is_empty();
-    let seen = if deduplicated {
-        receiver.dedupe.begin(&id).await
-    } else {
+    let key = if id.is_empty() {
         tracing::warn!(
             event_type = %event.event_type(),
             "event without an event_id: handled without de-duplication"
         );
-        Seen::New
+        None
+    } else {
+        match tokio::time::timeout(STORE_DEADLINE, receiver.dedupe.begin(&id)).await {
+            Ok(seen) => {
+                telemetry::delivery(
+                    matches!(seen, Seen::InFlight | Seen::Done),
+                    seen == Seen::Done,
+                );
+                if let Some((status, message)) = not_now(seen) {
+                    return reply(status, message);
+                }
+                Some(id.clone())
+            }
+            Err(_late) => {
+                record_outcome("failed");
+                tracing::warn!(event_id = %id, "the dedupe store did not answer in time; FinChat will deliver the event again");
+                return reply(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "the dedupe store did not answer; deliver it again later",
+                );
+            }
+        }
     };
-    telemetry::delivery(seen != Seen::New, seen == Seen::Done);
+    let (answer, answered) = oneshot::channel();
+    tokio::spawn(supervise(receiver, event, key, answer).in_current_span());
+    match answered.await {
+        Ok((status, message)) => reply(status, message),
+        // Only a dedupe store that panicked ends the task without an answer.
+        Err(_) => {
+            tracing::error!(event_id = %id, "event handling ended without an answer");
+            reply(StatusCode::INTERNAL_SERVER_ERROR, "handler failed")
+        }
+    }
+}
+
+/// The answer to an event that is not to be handled now, if it is not.
+fn not_now(seen: Seen) -> Option<Answer> {
     match seen {
         Seen::Done => {
             record_outcome("duplicate");
-            return reply(StatusCode::OK, "already handled");
+            Some((StatusCode::OK, "already handled"))
         }
         // Another delivery of it is being handled: not acknowledged, in case that one fails.
         Seen::InFlight => {
             record_outcome("in_flight");
-            return reply(
+            Some((
                 StatusCode::SERVICE_UNAVAILABLE,
                 "being handled; deliver it again later",
-            );
+            ))
         }
-        Seen::New => {}
+        Seen::Full => {
+            record_outcome("full");
+            tracing::warn!(
+                "dedupe store full of events in flight: event refused, FinChat will deliver it again"
+            );
+            Some((
+                StatusCode::SERVICE_UNAVAILABLE,
+                "too many events in flight; deliver it again later",
+            ))
+        }
+        Seen::New => None,
     }
+}
+
+/// Runs the handler of `event` under its deadline, sends the answer, and records the outcome under
+/// `key` (none: not de-duplicated). Runs to the end whether or not anyone waits for the answer.
+///
+/// At the deadline the push is answered 503 at once, and the handler is aborted; but the key is
+/// released only once the handler has really stopped. Abort is cooperative: a handler blocked where
+/// it cannot be cancelled (a blocking call, a loop with no `.await`) keeps its event in flight, and
+/// every redelivery is answered 503, until it ends. If it then succeeded, its success is kept (a
+/// redelivery is acknowledged); otherwise the event is handled on the next redelivery.
+async fn supervise<S: Send + Sync + 'static>(
+    receiver: Arc<Receiver<S>>,
+    event: Event,
+    key: Option<String>,
+    answer: oneshot::Sender<Answer>,
+) {
+    let id = event.event_id.clone();
     let dispatcher = Arc::clone(&receiver.dispatcher);
-    let handling = tokio::spawn(async move { dispatcher.dispatch(event).await }.in_current_span());
-    let abort = handling.abort_handle();
-    let outcome = tokio::time::timeout(receiver.handler_deadline, handling).await;
-    let (handled, response) = match outcome {
-        Ok(Ok(Ok(dispatched))) => {
+    let mut handling =
+        tokio::spawn(async move { dispatcher.dispatch(event).await }.in_current_span());
+    let (handled, reply) = match tokio::time::timeout(receiver.handler_deadline, &mut handling)
+        .await
+    {
+        Ok(joined) => outcome(&id, joined),
+        Err(_late) => {
+            record_outcome("late");
+            telemetry::handler_failed("deadline");
+            tracing::warn!(event_id = %id, "handler over its deadline; FinChat will deliver the event again");
+            answer
+                .send((StatusCode::SERVICE_UNAVAILABLE, "handler over its deadline"))
+                .ok();
+            handling.abort();
+            let handled = match handling.await {
+                Ok(Ok(_)) => {
+                    tracing::info!(event_id = %id, "handler ended after its deadline, successfully; a redelivery is acknowledged");
+                    true
+                }
+                Ok(Err(error)) => {
+                    tracing::warn!(event_id = %id, %error, "handler ended after its deadline, failed");
+                    false
+                }
+                Err(join_error) if join_error.is_panic() => {
+                    tracing::error!(event_id = %id, %join_error, "handler panicked after its deadline");
+                    false
+                }
+                Err(_cancelled) => false,
+            };
+            finish(&receiver, key.as_deref(), handled).await;
+            return;
+        }
+    };
+    finish(&receiver, key.as_deref(), handled).await;
+    answer.send(reply).ok();
+}
+
+/// Whether a handler that ended in time handled its event, and the answer; a failure is logged with
+/// the event id.
+fn outcome(
+    id: &str,
+    joined: Result<Result<Dispatched, HandlerError>, tokio::task::JoinError>,
+) -> (bool, Answer) {
+    match joined {
+        Ok(Ok(dispatched)) => {
             record_outcome(match dispatched {
                 Dispatched::Handled => "handled",
                 Dispatched::NoHandler => "no_handler",
             });
-            (true, reply(StatusCode::OK, "handled"))
+            (true, (StatusCode::OK, "handled"))
         }
-        Ok(Ok(Err(error))) => {
+        Ok(Err(error)) => {
             record_outcome("failed");
             tracing::warn!(event_id = %id, %error, "handler failed; FinChat will deliver the event again");
-            (
-                false,
-                reply(StatusCode::INTERNAL_SERVER_ERROR, "handler failed"),
-            )
+            (false, (StatusCode::INTERNAL_SERVER_ERROR, "handler failed"))
         }
-        Ok(Err(join_error)) => {
+        Err(join_error) => {
             record_outcome("panicked");
             telemetry::handler_failed("panic");
-            tracing::error!(event_id = %id, %join_error, "handler panicked");
-            (
-                false,
-                reply(StatusCode::INTERNAL_SERVER_ERROR, "handler failed"),
-            )
+            tracing::error!(event_id = %id, %join_error, "handler panicked; FinChat will deliver the event again");
+            (false, (StatusCode::INTERNAL_SERVER_ERROR, "handler failed"))
         }
-        Err(_late) => {
-            abort.abort();
-            record_outcome("late");
-            telemetry::handler_failed("deadline");
-            tracing::warn!(event_id = %id, "handler over its deadline; FinChat will deliver the event again");
-            (
-                false,
-                reply(StatusCode::SERVICE_UNAVAILABLE, "handler over its deadline"),
-            )
-        }
-    };
-    if deduplicated {
-        receiver.dedupe.finish(&id, handled).await;
     }
-    response
+}
+
+/// Records in the dedupe store that the event under `key` was handled, or not (then a redelivery
+/// is handled). A store that does not answer in time is logged; the event then stays in flight
+/// until the store's own TTL.
+async fn finish<S>(receiver: &Receiver<S>, key: Option<&str>, handled: bool) {
+    let Some(key) = key else { return };
+    if tokio::time::timeout(STORE_DEADLINE, receiver.dedupe.finish(key, handled))
+        .await
+        .is_err()
+    {
+        tracing::warn!(event_id = %key, handled, "the dedupe store did not record the outcome in time");
+    }
 }
 
 async fn on_search<S: Send + Sync + 'static>(
     State(receiver): State<Arc<Receiver<S>>>,
-    body: Result<Bytes, BytesRejection>,
+    request: Request,
 ) -> Response {
-    let body = match body {
+    let body = match read_body("search", request, receiver.body_read_timeout).await {
         Ok(body) => body,
-        Err(rejection) => return unreadable("search", rejection),
+        Err(refused) => return refused,
     };
     let request: SearchRequest = match serde_json::from_slice(&body) {
         Ok(request) => request,

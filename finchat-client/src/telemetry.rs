@@ -13,8 +13,9 @@
 //! | `finchat.token` | INFO | `app_id`, `status`, `errcode`, `outcome` (`ok`, `error`) | app access token fetched |
 //!
 //! The `outcome` of `finchat.event` is one of `handled`, `no_handler`, `duplicate` (handled before,
-//! acknowledged again), `in_flight` (being handled by another delivery; answered 503), `failed`,
-//! `panicked` and `late` (over the handler deadline). `failed_targets` counts the targets a send or
+//! acknowledged again), `in_flight` (being handled by another delivery; answered 503), `full` (the
+//! dedupe store is full of events in flight; answered 503), `failed`, `panicked` and `late` (over
+//! the handler deadline). `failed_targets` counts the targets a send or
 //! update-cui request's answer refused.
 //!
 //! A push the receiver refuses is logged at WARN, `push refused`, with `push` (`event` or
@@ -36,6 +37,7 @@
 //! | `finchat_events_received_total` | `source` (`callback`, `polling`) | events accepted (token checked) or read from a poll |
 //! | `finchat_redeliveries_total` | | pushes of an event the dedupe store holds as handled or in flight |
 //! | `finchat_dedupe_hits_total` | | of those, the ones acknowledged without handling (handled before) |
+//! | `finchat_dedupe_evicted_early_total` | | handled ids the in-memory dedupe store forgot before their TTL to make room (each one a redelivery that would be handled again: raise its capacity) |
 //! | `finchat_handler_failures_total` | `reason` (`error`, `panic`, `deadline`) | handler runs that did not succeed, searches included |
 //! | `finchat_token_fetches_total` | `outcome` (`ok`, `error`) | app access token fetches |
 //! | `finchat_send_failures_total` | `errcode` (`FC_…`, or `none` when delivery is unknown) | targets of a send, update-cui or send-as-user not certainly delivered |
@@ -69,6 +71,8 @@ pub const EVENTS_RECEIVED: &str = "finchat_events_received_total";
 pub const REDELIVERIES: &str = "finchat_redeliveries_total";
 /// Pushes acknowledged without handling: `finchat_dedupe_hits_total`.
 pub const DEDUPE_HITS: &str = "finchat_dedupe_hits_total";
+/// Handled ids forgotten before their TTL: `finchat_dedupe_evicted_early_total`.
+pub const DEDUPE_EVICTED_EARLY: &str = "finchat_dedupe_evicted_early_total";
 /// Handler runs that failed: `finchat_handler_failures_total`.
 pub const HANDLER_FAILURES: &str = "finchat_handler_failures_total";
 /// Token fetches: `finchat_token_fetches_total`.
@@ -125,6 +129,12 @@ pub(crate) fn delivery(redelivery: bool, done: bool) {
     if done {
         count(DEDUPE_HITS, &[]);
     }
+}
+
+/// A handled id the in-memory dedupe store forgot before its TTL.
+#[cfg(feature = "receiver")]
+pub(crate) fn dedupe_evicted_early() {
+    count(DEDUPE_EVICTED_EARLY, &[]);
 }
 
 /// A push the receiver refused, at WARN with the reason (which never holds the token).

@@ -12,7 +12,7 @@ use crate::server::{Reply, TestServer};
 
 /// A submission pushed the way FinChat pushes it: the app, the token, and the event.
 fn pushed_submission() -> Value {
-    json!({"app_id": "app-1", "token": "callback-token", "event": {
+    json!({"app_id": "app-1", "token": "callback-token-for-tests", "event": {
         "event_id": "$1:x", "type": "finstore.room.interactcui", "timestamp": 1, "sender": "@alice:example.org",
         "room_id": "!r:x", "origin_event": "$card:x", "content": {"action": "submit", "info": {"amount": "1200"}},
         "unsigned": {"age": 7}}})
@@ -21,7 +21,13 @@ fn pushed_submission() -> Value {
 /// Starts `finchat listen` on a free port with `extra` arguments; the child and its address.
 fn listen(extra: &[&str]) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_finchat"))
-        .args(["listen", "--port", "0", "--token", "callback-token"])
+        .args([
+            "listen",
+            "--port",
+            "0",
+            "--token",
+            "callback-token-for-tests",
+        ])
         .args(["--app-id", "app-1"])
         .args(extra)
         .stdout(Stdio::piped())
@@ -58,6 +64,22 @@ fn first_line(mut child: Child) -> Value {
     child.kill().ok();
     child.wait().ok();
     serde_json::from_str(&line).unwrap_or_else(|e| panic!("{line}: {e}"))
+}
+
+/// An empty or short token would let anyone push: a usage error (2) that does not quote it.
+#[test]
+fn listen_refuses_an_empty_or_short_token() {
+    for token in ["", "s3cr3t-tok"] {
+        let output = Command::new(env!("CARGO_BIN_EXE_finchat"))
+            .args(["listen", "--port", "0", "--token", token])
+            .env_remove("FINCHAT_CALLBACK_TOKEN")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains("callback token is"), "{stderr}");
+        assert!(token.is_empty() || !stderr.contains(token), "{stderr}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]

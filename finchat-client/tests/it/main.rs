@@ -21,6 +21,16 @@ mod metrics;
 mod polling;
 #[cfg(feature = "receiver")]
 mod receiver;
+#[cfg(feature = "receiver")]
+mod receiver_dedupe;
+#[cfg(feature = "receiver")]
+mod receiver_delivery;
+#[cfg(feature = "receiver")]
+mod receiver_timeouts;
+#[cfg(feature = "receiver")]
+mod receiver_token;
+#[cfg(feature = "receiver")]
+mod receiver_unread;
 mod rooms;
 mod telemetry;
 mod token;

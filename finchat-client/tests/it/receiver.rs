@@ -12,6 +12,9 @@ use finchat_client::{Dispatcher, HandlerError, Receiver};
 use finchat_cui::CuiForm;
 use serde_json::{Value, json};
 
+/// The callback token of these tests (long enough for `Receiver::new`).
+pub(crate) const TOKEN: &str = "callback-token-for-tests";
+
 #[derive(Default)]
 struct Counts {
     messages: AtomicUsize,
@@ -26,7 +29,8 @@ struct Approval {
     amount: u32,
 }
 
-async fn serve(receiver: Receiver<Counts>) -> SocketAddr {
+/// Serves `receiver` on a free port until the test ends.
+pub(crate) async fn serve<S: Send + Sync + 'static>(receiver: Receiver<S>) -> SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, receiver.router()).await.ok() });
@@ -75,7 +79,8 @@ fn dispatcher(counts: Counts) -> Dispatcher<Counts> {
 async fn start(counts: Counts) -> (SocketAddr, Arc<Counts>) {
     let dispatcher = dispatcher(counts);
     let state = Arc::clone(dispatcher.state());
-    let receiver = Receiver::new(dispatcher, "callback-token")
+    let receiver = Receiver::new(dispatcher, TOKEN)
+        .unwrap()
         .app_id("app-1")
         .body_limit(64 * 1024)
         .handler_deadline(Duration::from_millis(500))
@@ -83,14 +88,16 @@ async fn start(counts: Counts) -> (SocketAddr, Arc<Counts>) {
     (serve(receiver).await, state)
 }
 
-fn callback(event_id: &str, event_type: &str, content: Value) -> Value {
-    json!({"app_id": "app-1", "token": "callback-token", "event": {
+/// A push of an event of `event_type` with `content`, as FinChat sends it.
+pub(crate) fn callback(event_id: &str, event_type: &str, content: Value) -> Value {
+    json!({"app_id": "app-1", "token": TOKEN, "event": {
         "event_id": event_id, "type": event_type, "timestamp": 1432735824653_i64,
         "room_id": "!r:example.org", "room_type": "direct_room", "sender": "@alice:example.org",
         "content": content}})
 }
 
-fn text(event_id: &str, body: &str) -> Value {
+/// A push of the text message `body`.
+pub(crate) fn text(event_id: &str, body: &str) -> Value {
     callback(
         event_id,
         "m.room.message",
@@ -98,7 +105,8 @@ fn text(event_id: &str, body: &str) -> Value {
     )
 }
 
-async fn put(addr: SocketAddr, body: impl Into<reqwest::Body>) -> (u16, Value) {
+/// PUTs `body` to `/callback`; the status and the JSON answer.
+pub(crate) async fn put(addr: SocketAddr, body: impl Into<reqwest::Body>) -> (u16, Value) {
     let response = reqwest::Client::new()
         .put(format!("http://{addr}/callback"))
         .header("content-type", "application/json")
@@ -110,7 +118,8 @@ async fn put(addr: SocketAddr, body: impl Into<reqwest::Body>) -> (u16, Value) {
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
-async fn put_json(addr: SocketAddr, body: &Value) -> u16 {
+/// PUTs the push `body`; the status.
+pub(crate) async fn put_json(addr: SocketAddr, body: &Value) -> u16 {
     put(addr, body.to_string()).await.0
 }
 
@@ -167,11 +176,11 @@ async fn no_input_makes_it_fall_over() {
         (b"[]".to_vec(), 400),
         (b"{}".to_vec(), 400),
         (vec![0xff, 0xfe, 0x00], 400),
-        (br#"{"token": "callback-token", "event": {}}"#.to_vec(), 400),
-        (br#"{"token": "callback-token", "event": {"type": 3}}"#.to_vec(), 400),
+        (br#"{"token": "callback-token-for-tests", "event": {}}"#.to_vec(), 400),
+        (br#"{"token": "callback-token-for-tests", "event": {"type": 3}}"#.to_vec(), 400),
         (br#"{"token": 1, "event": {"type": "x"}}"#.to_vec(), 400),
         (
-            br#"{"token": "callback-token", "event": {"event_id": "$odd:x", "type": "m.room.message", "content": [1]}}"#
+            br#"{"token": "callback-token-for-tests", "event": {"event_id": "$odd:x", "type": "m.room.message", "content": [1]}}"#
                 .to_vec(),
             200,
         ),
@@ -301,7 +310,7 @@ async fn a_redelivery_while_the_first_is_in_flight_is_not_acknowledged() {
 }
 
 async fn search(addr: SocketAddr, text: &str) -> Value {
-    let body = json!({"app_id": "app-1", "token": "callback-token", "event": {
+    let body = json!({"app_id": "app-1", "token": TOKEN, "event": {
         "content": {"search_text": text, "page_no": 0, "page_size": 10},
         "event_id": "$s:x", "timestamp": 1, "sender": "@a:x", "type": "finstore.shortcut.search"}});
     reqwest::Client::new()
@@ -332,7 +341,8 @@ async fn a_search_is_answered_and_a_late_one_gets_no_results_in_time() {
 
 #[tokio::test]
 async fn the_router_mounts_in_an_apps_own_server() {
-    let receiver = Receiver::new(dispatcher(Counts::default()), "callback-token")
+    let receiver = Receiver::new(dispatcher(Counts::default()), TOKEN)
+        .unwrap()
         .events_path("/finchat/events");
     let app = axum::Router::new()
         .route("/health", axum::routing::get(|| async { "ok" }))

@@ -26,6 +26,7 @@ pub(crate) mod receiver {
             }
         });
         let receiver = Receiver::new(dispatcher, CALLBACK_TOKEN)
+            .expect("a valid callback token")
             .app_id("app-1")
             .body_limit(4 * 1024);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

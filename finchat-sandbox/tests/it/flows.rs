@@ -38,7 +38,9 @@ async fn a_form_submit_reaches_a_receiver_as_the_documented_interactcui_and_a_ty
     );
     let bodies: Arc<Mutex<Vec<Value>>> = Arc::default();
     let recorded = Arc::clone(&bodies);
-    let receiver = Receiver::new(dispatcher, "callback-token").app_id("approval-app");
+    let receiver = Receiver::new(dispatcher, "callback-token-for-tests")
+        .unwrap()
+        .app_id("approval-app");
     let router = receiver.router().layer(axum::middleware::from_fn(
         move |request: axum::extract::Request, next: axum::middleware::Next| {
             let recorded = Arc::clone(&recorded);
@@ -57,7 +59,7 @@ async fn a_form_submit_reaches_a_receiver_as_the_documented_interactcui_and_a_ty
     let callback = format!("{}/callback", serve(router).await);
     let config = SandboxConfig::new()
         .app_id("approval-app")
-        .callback(callback, "callback-token")
+        .callback(callback, "callback-token-for-tests")
         .time_scale(0.001);
     let sandbox = start(config).await;
     let alice_room = room("direct-alice");
@@ -110,7 +112,7 @@ async fn a_form_submit_reaches_a_receiver_as_the_documented_interactcui_and_a_ty
     assert_eq!(keys(&pushed["event"]), keys(&sample["event"]));
     assert_eq!(
         (&pushed["app_id"], &pushed["token"]),
-        (&json!("approval-app"), &json!("callback-token"))
+        (&json!("approval-app"), &json!("callback-token-for-tests"))
     );
     let event = &pushed["event"];
     assert_eq!(event["type"], "finstore.room.interactcui");
