@@ -122,7 +122,9 @@ impl ReceiverRun {
         let app = Arc::new(App::new(self.clone()));
         let dispatcher = Dispatcher::new(Arc::clone(&app))
             .on_event(|app: Arc<Arc<App>>, event: Event| async move { app.handle(event).await });
-        let receiver = Receiver::new(dispatcher, TOKEN).handler_deadline(self.handler_deadline);
+        let receiver = Receiver::new(dispatcher, TOKEN)
+            .map_err(io::Error::other)?
+            .handler_deadline(self.handler_deadline);
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let receiver_addr = listener.local_addr()?;
         let serving = tokio::spawn(async move { axum::serve(listener, receiver.router()).await });
