@@ -305,6 +305,9 @@ pub(crate) struct Call {
     pub body: Body,
     pub auth: Auth,
     pub retry: Retry,
+    /// This request's total time limit instead of the client's (a download, whose body is
+    /// watched for progress instead).
+    pub timeout: Option<Duration>,
 }
 
 impl Call {
@@ -322,6 +325,7 @@ impl Call {
             body: Body::None,
             auth: Auth::App,
             retry,
+            timeout: None,
         }
     }
 
@@ -355,6 +359,11 @@ impl Call {
 
     pub fn retry(mut self, retry: Retry) -> Self {
         self.retry = retry;
+        self
+    }
+
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
         self
     }
 
@@ -575,7 +584,7 @@ impl Client {
             .inner
             .http
             .request(call.method.clone(), url)
-            .timeout(self.inner.timeout);
+            .timeout(call.timeout.unwrap_or(self.inner.timeout));
         if let Some(agent) = &self.inner.user_agent {
             request = request.header(USER_AGENT, agent.clone());
         }

@@ -41,6 +41,11 @@ enum Kind {
     Refused(String),
     /// The client is not configured right.
     Config(String),
+    /// Writing what was received (a download) failed here; `what` names where.
+    Write {
+        what: String,
+        source: std::io::Error,
+    },
 }
 
 impl Error {
@@ -85,6 +90,19 @@ impl Error {
 
     pub(crate) fn config(reason: impl Into<String>) -> Self {
         Self::new(Kind::Config(reason.into()))
+    }
+
+    /// No answer, or no progress, in time.
+    pub(crate) fn timeout() -> Self {
+        Self::new(Kind::Failure(Failure::Timeout))
+    }
+
+    /// Writing what was received to `what` (a file, a writer) failed.
+    pub(crate) fn write(what: impl Into<String>, source: std::io::Error) -> Self {
+        Self::new(Kind::Write {
+            what: what.into(),
+            source,
+        })
     }
 
     fn new(kind: Kind) -> Self {
@@ -143,7 +161,9 @@ impl Error {
             Kind::Failure(Failure::Transport(_)) => ErrorClass::Transport,
             Kind::Failure(Failure::Timeout) => ErrorClass::Timeout,
             Kind::Failure(Failure::Malformed { .. }) => ErrorClass::MalformedResponse,
-            Kind::InvalidContent(_) | Kind::Refused(_) | Kind::Config(_) => ErrorClass::Local,
+            Kind::InvalidContent(_) | Kind::Refused(_) | Kind::Config(_) | Kind::Write { .. } => {
+                ErrorClass::Local
+            }
         }
     }
 
@@ -220,7 +240,7 @@ pub enum ErrorClass {
     Timeout,
     /// An answer that could not be read.
     MalformedResponse,
-    /// Refused before anything was sent.
+    /// Refused before anything was sent, or a local failure (writing a download).
     Local,
 }
 
@@ -280,6 +300,7 @@ impl fmt::Display for Error {
             }
             Kind::Refused(reason) => write!(f, "not sent: {reason}"),
             Kind::Config(reason) => write!(f, "client configuration: {reason}"),
+            Kind::Write { what, source } => write!(f, "cannot write {what}: {source}"),
         }
     }
 }
@@ -295,6 +316,7 @@ impl std::error::Error for Error {
         match &*self.kind {
             // The message already holds the problems, and the transport error's own text.
             Kind::Failure(failure) => failure.source(),
+            Kind::Write { source, .. } => Some(source),
             _ => None,
         }
     }

@@ -287,3 +287,19 @@ async fn upload_reads_stdin_as_octet_stream_unless_told_the_type() {
     );
     assert_eq!(calls[1].header("content-type"), Some("image/png"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn download_of_a_crafted_mxc_uri_makes_no_request_and_names_the_problem() {
+    let server = TestServer::with_tokens(|_, _| Reply::bytes("text/plain", b"secret")).await;
+    for uri in [r"mxc://..\..\..\privilege-api\x/y", "mxc://a/../../x"] {
+        let output = tokio::task::block_in_place(|| finchat(&server, &["download", uri], ""));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{uri}: {stderr}");
+        assert!(stderr.contains(uri), "{stderr}");
+        assert!(
+            stderr.contains("server name") || stderr.contains("media id"),
+            "{stderr}"
+        );
+    }
+    assert!(server.requests().is_empty(), "{:?}", server.requests());
+}

@@ -215,16 +215,40 @@ async fn a_send_that_times_out_is_not_retried_and_its_targets_are_unknown() {
 #[tokio::test]
 async fn a_whole_request_failure_is_failed_only_when_the_server_certainly_refused_it() {
     let cases: [(u16, Value, bool); 10] = [
-        (500, json!({"errcode": "FC_INTERNAL_ERROR", "error": "内部错误"}), false),
+        (
+            500,
+            json!({"errcode": "FC_INTERNAL_ERROR", "error": "内部错误"}),
+            false,
+        ),
         (502, json!("<html>bad gateway</html>"), false),
         (503, json!({"errcode": "FC_UNKNOWN", "error": ""}), false),
-        (504, json!({"errcode": "FC_UNKNOWN", "error": "gateway time-out"}), false),
+        (
+            504,
+            json!({"errcode": "FC_UNKNOWN", "error": "gateway time-out"}),
+            false,
+        ),
         (200, json!({"errcode": "FC_UNKNOWN", "error": "?"}), false),
-        (200, json!({"errcode": "FC_SOMETHING_NEW", "error": "?"}), false),
-        (200, json!({"errcode": "FC_ROOM_NOT_FOUND", "error": "房间不存在"}), true),
+        (
+            200,
+            json!({"errcode": "FC_SOMETHING_NEW", "error": "?"}),
+            false,
+        ),
+        (
+            200,
+            json!({"errcode": "FC_ROOM_NOT_FOUND", "error": "房间不存在"}),
+            true,
+        ),
         (400, json!({"errcode": "FC_BAD_JSON", "error": "bad"}), true),
-        (403, json!({"errcode": "FC_FORBIDDEN", "error": "forbidden"}), true),
-        (404, json!({"errcode": "FC_ROOM_NOT_FOUND", "error": "房间不存在"}), true),
+        (
+            403,
+            json!({"errcode": "FC_FORBIDDEN", "error": "forbidden"}),
+            true,
+        ),
+        (
+            404,
+            json!({"errcode": "FC_ROOM_NOT_FOUND", "error": "房间不存在"}),
+            true,
+        ),
     ];
     for (status, body, refused) in cases {
         let answer = body.clone();
