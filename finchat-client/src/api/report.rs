@@ -114,6 +114,21 @@ impl SendReport {
             .and_then(TargetResult::event_id)
     }
 
+    /// Every target of `targets` unknown, for `error`.
+    pub(crate) fn unknown(targets: &[Target], error: &str) -> SendReport {
+        SendReport {
+            results: targets
+                .iter()
+                .map(|target| TargetResult {
+                    target: target.clone(),
+                    delivery: Delivery::Unknown {
+                        error: error.to_owned(),
+                    },
+                })
+                .collect(),
+        }
+    }
+
     pub(crate) fn extend(&mut self, other: SendReport) {
         self.results.extend(other.results);
     }

@@ -209,6 +209,40 @@ async fn a_send_that_times_out_is_not_retried_and_its_targets_are_unknown() {
     assert_eq!(server.calls().len(), 1, "a send is never retried blindly");
 }
 
+/// A progress callback that panics must not turn a send that went out into an error: the report
+/// of every target comes back, the panic is logged once, and the callback is not called again.
+#[tokio::test]
+async fn a_panicking_progress_callback_does_not_lose_the_report() {
+    let (logs, _guard) = finchat_test_support::logs::Logs::capture();
+    let server = TestServer::with_tokens(|r, _| answer_send(r)).await;
+    let client = server.client().build().unwrap();
+    let calls = Arc::new(Mutex::new(0));
+    let counted = Arc::clone(&calls);
+    let report = client
+        .messages()
+        .send(card())
+        .rooms((1..=3).map(room))
+        .batch_size(1)
+        .concurrency(1)
+        .on_progress(move |_, _| {
+            *counted.lock().unwrap() += 1;
+            panic!("a bug in the progress bar");
+        })
+        .send()
+        .await
+        .expect("the report of what was sent");
+    assert_eq!(report.results.len(), 3);
+    assert!(report.all_delivered(), "{report:?}");
+    assert_eq!(server.calls().len(), 3);
+    assert_eq!(
+        *calls.lock().unwrap(),
+        1,
+        "not called again after it panicked"
+    );
+    let warning = logs.line_with(&["WARN", "progress", "a bug in the progress bar"]);
+    assert_eq!(logs.text().matches("WARN").count(), 1, "{warning}");
+}
+
 /// A request the server failed on (a 5xx, `FC_INTERNAL_ERROR`, `FC_UNKNOWN` outside a 4xx, a proxy's
 /// 502/503/504 page) may have delivered the message: its targets are `unknown` and it is not retried.
 /// Only a refusal (a 4xx, or a documented code naming the refusal) is `failed`.
