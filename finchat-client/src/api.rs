@@ -1,6 +1,7 @@
 //! The API areas, one module each: `client.messages()`, `client.media()`, …
 
 pub mod apps;
+pub mod auth;
 pub mod contacts;
 pub mod forwarder;
 pub mod identity;

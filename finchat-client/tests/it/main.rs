@@ -1,5 +1,6 @@
 //! Integration tests of finchat-client: every call against a real HTTP server in the test process.
 
+mod api_auth;
 mod api_media;
 mod conventions;
 mod directory;
