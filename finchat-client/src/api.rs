@@ -7,6 +7,7 @@ pub mod forwarder;
 pub mod identity;
 pub mod media;
 pub mod messages;
+pub mod received;
 pub mod report;
 pub mod rooms;
 pub mod users;

@@ -305,8 +305,8 @@ pub(crate) struct Call {
     pub body: Body,
     pub auth: Auth,
     pub retry: Retry,
-    /// This request's total time limit instead of the client's (a download, whose body is
-    /// watched for progress instead).
+    /// This request's total time limit instead of the client's (a download, whose body the
+    /// caller watches for progress); the client's still limits the wait for the answer's head.
     pub timeout: Option<Duration>,
 }
 
@@ -614,7 +614,12 @@ impl Client {
                 .body(bytes.clone()),
             Body::Form(pairs) => request.form(pairs),
         };
-        let response = request.send().await.map_err(Error::transport)?;
+        // The head of the answer is due within the client's time-out even when the request as a
+        // whole may take longer (`Call::timeout`).
+        let response = tokio::time::timeout(self.inner.timeout, request.send())
+            .await
+            .map_err(|_| Error::timeout())?
+            .map_err(Error::transport)?;
         let status = response.status();
         telemetry::record_status(status.as_u16());
         if status.is_success() {

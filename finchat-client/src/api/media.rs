@@ -52,10 +52,11 @@ pub struct Download {
 
 impl Media<'_> {
     /// How long a download may go without receiving anything before it fails as a time-out
-    /// (default 30 s): the answer must start within this time (retries included), and then each
-    /// piece of it must follow within it. A download is not held to the client's total time-out
-    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)), so a large file that keeps
-    /// arriving, however slowly, is downloaded whole (up to a backstop of 24 h).
+    /// (default 30 s). The answer must start within the client's time-out
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)), as for any call; after that a
+    /// download is not held to it, only to this: each piece must follow the one before within
+    /// this time. So a large file that keeps arriving, however slowly, is downloaded whole (up to
+    /// a backstop of 24 h), and one that stops arriving fails.
     ///
     /// ```no_run
     /// # async fn demo(client: finchat_client::Client, uri: finchat_cui::MxcUri) -> Result<(), finchat_client::Error> {
@@ -113,8 +114,8 @@ impl Media<'_> {
     ///
     /// An [`Error`] of class `Local` for such a URI (nothing is requested); of class `NotFound`
     /// (`FC_NOT_FOUND`, 404) when there is no such file; another refusal of the API; a transport
-    /// failure; or a time-out when the answer does not start, or stops arriving, within
-    /// [`Media::idle_timeout`]; see [`Error::class`].
+    /// failure; or a time-out when the answer does not start within the client's time-out, or
+    /// stops arriving for [`Media::idle_timeout`]; see [`Error::class`].
     pub async fn download(&self, uri: &MxcUri) -> Result<Download, Error> {
         let (mut response, content_type) = self.start(uri).await?;
         let mut bytes = Vec::new();
@@ -169,13 +170,11 @@ impl Media<'_> {
         Ok((content_type, written))
     }
 
-    /// Checks `uri`, sends the request, and waits (at most the idle time-out) for the answer to
-    /// start; the response and its `Content-Type`.
+    /// Checks `uri`, sends the request, and waits for the answer to start (within the client's
+    /// time-out); the response and its `Content-Type`.
     async fn start(&self, uri: &MxcUri) -> Result<(reqwest::Response, Option<String>), Error> {
         let call = download_call(self.client, uri)?.timeout(DOWNLOAD_TOTAL);
-        let response = tokio::time::timeout(self.idle_timeout, self.client.call(call))
-            .await
-            .map_err(|_| self.stalled())??;
+        let response = self.client.call(call).await?;
         let content_type = content_type(&response);
         Ok((response, content_type))
     }

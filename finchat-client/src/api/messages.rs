@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 use tokio::task::JoinSet;
 use tracing::Instrument;
 
+use super::received::MaybeId;
 use super::report::{SendAnswer, SendReport, Target, whole_request_failed};
 use crate::client::Call;
 use crate::retry::Retry;
@@ -128,7 +129,8 @@ impl<'a> Messages<'a> {
         }
     }
 
-    /// Sends `content` through a webhook bot (`POST …/message/webhook/send`); the new message's id.
+    /// Sends `content` through a webhook bot (`POST …/message/webhook/send`); the new message's id,
+    /// kept raw when the server answers one that is not a valid event id (the message was sent).
     ///
     /// # Errors
     ///
@@ -139,10 +141,10 @@ impl<'a> Messages<'a> {
         &self,
         webhook_id: &str,
         content: impl Into<MessageContent>,
-    ) -> Result<EventId, Error> {
+    ) -> Result<MaybeId<EventId>, Error> {
         #[derive(Deserialize)]
         struct Answer {
-            event_id: EventId,
+            event_id: MaybeId<EventId>,
         }
         let content = validated(content.into())?;
         let call = Call::new(Method::POST, WEBHOOK_SEND).json(json!({

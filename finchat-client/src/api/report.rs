@@ -4,6 +4,7 @@
 use finchat_cui::{EventId, Fcid, RoomId};
 use serde::{Deserialize, Serialize};
 
+use super::received::MaybeId;
 use crate::{Error, FcCode};
 
 /// A room or a user a message goes to.
@@ -42,8 +43,9 @@ impl std::fmt::Display for Target {
 pub enum Delivery {
     /// Sent; the message's event id.
     Sent {
-        /// The event id of the message in that room.
-        event_id: EventId,
+        /// The event id of the message in that room, kept raw when the server answered one that
+        /// is not a valid event id (the message was sent all the same).
+        event_id: MaybeId<EventId>,
     },
     /// The server refused this target, or the request for it certainly was not accepted: it failed
     /// before reaching the server, or the server refused it as a whole (a 4xx, or a documented code
@@ -74,10 +76,10 @@ pub struct TargetResult {
 }
 
 impl TargetResult {
-    /// The event id, if the message was sent.
+    /// The event id, if the message was sent and the server answered a valid one.
     pub fn event_id(&self) -> Option<&EventId> {
         match &self.delivery {
-            Delivery::Sent { event_id } => Some(event_id),
+            Delivery::Sent { event_id } => event_id.valid(),
             _ => None,
         }
     }
@@ -106,7 +108,8 @@ impl SendReport {
             .filter(|r| !matches!(r.delivery, Delivery::Sent { .. }))
     }
 
-    /// The event id of the message in `target`, if it was sent there.
+    /// The event id of the message in `target`, if it was sent there and the server answered a valid
+    /// one.
     pub fn event_id(&self, target: &Target) -> Option<&EventId> {
         self.results
             .iter()
@@ -190,12 +193,24 @@ impl Entry {
                 error: self.error.clone(),
             };
         }
-        match EventId::parse(self.event_id.as_str()) {
-            Ok(event_id) => Delivery::Sent { event_id },
-            Err(e) => Delivery::Unknown {
-                error: format!("the server reported no error but no usable event id: {e}"),
-            },
+        if self.event_id.is_empty() {
+            return Delivery::Unknown {
+                error: "the server reported no error but no event id".into(),
+            };
         }
+        // No error and an event id: sent, even when the id is not a valid one (kept raw).
+        let event_id = match EventId::parse(self.event_id.as_str()) {
+            Ok(event_id) => MaybeId::Valid(event_id),
+            Err(e) => {
+                tracing::warn!(
+                    event_id = %self.event_id,
+                    problem = %e,
+                    "a sent message's event id is not valid; reported sent with the id as received"
+                );
+                MaybeId::Unparsed(self.event_id.clone())
+            }
+        };
+        Delivery::Sent { event_id }
     }
 }
 

@@ -2,6 +2,7 @@
 
 mod api_auth;
 mod api_media;
+mod api_received;
 mod conventions;
 mod directory;
 mod errors;
