@@ -1,7 +1,7 @@
 //! Forgiving on receive: one odd id in an answer is kept as received and reported, and never fails
 //! the call (above all a send that went out).
 
-use finchat_client::{Delivery, IdList, IamHost, MaybeId, Secret, Target};
+use finchat_client::{Delivery, IamHost, IdList, MaybeId, Secret, Target};
 use finchat_cui::{Fcid, MessageContent, RoomId};
 use serde_json::{Value, json};
 
@@ -31,10 +31,18 @@ async fn serving(method: &'static str, path: &'static str, answer: Value) -> Tes
 
 #[tokio::test]
 async fn a_room_list_with_an_odd_id_keeps_the_others_and_the_odd_one_raw() {
-    let server = serving("GET", "/rooms", json!(["!a:example.org", "lobby", "!b:example.org"])).await;
+    let server = serving(
+        "GET",
+        "/rooms",
+        json!(["!a:example.org", "lobby", "!b:example.org"]),
+    )
+    .await;
     let client = server.client().build().unwrap();
     let rooms: IdList<RoomId> = client.rooms().list().await.unwrap();
-    assert_eq!(rooms.ids(), [room("!a:example.org"), room("!b:example.org")]);
+    assert_eq!(
+        rooms.ids(),
+        [room("!a:example.org"), room("!b:example.org")]
+    );
     assert_eq!(rooms.unparsed(), ["lobby"]);
 }
 
@@ -61,7 +69,11 @@ async fn a_room_detail_with_an_odd_member_or_owner_still_reads() {
     )
     .await;
     let client = server.client().build().unwrap();
-    let detail = client.rooms().detail(&room("!r:example.org")).await.unwrap();
+    let detail = client
+        .rooms()
+        .detail(&room("!r:example.org"))
+        .await
+        .unwrap();
     assert_eq!(detail.owner, Some(MaybeId::Unparsed("admin".into())));
     assert_eq!(detail.fcids.ids(), [fcid("@a:example.org")]);
     assert_eq!(detail.fcids.unparsed(), ["b"]);
@@ -89,7 +101,10 @@ async fn a_modify_answer_with_an_odd_id_still_reads() {
         .await
         .unwrap();
     assert_eq!(answer.failed_fcids_to_invite.unparsed(), ["zed"]);
-    assert!(!answer.all_succeeded(), "an odd id that failed is still a failure");
+    assert!(
+        !answer.all_succeeded(),
+        "an odd id that failed is still a failure"
+    );
 }
 
 #[tokio::test]
@@ -101,7 +116,11 @@ async fn a_user_detail_with_an_odd_fcid_still_reads() {
     )
     .await;
     let client = server.client().build().unwrap();
-    let user = client.users().detail(&fcid("@alice:example.org")).await.unwrap();
+    let user = client
+        .users()
+        .detail(&fcid("@alice:example.org"))
+        .await
+        .unwrap();
     assert_eq!(user.fcid, MaybeId::Unparsed("alice".into()));
     assert_eq!(user.name.as_deref(), Some("Alice"));
 }
@@ -118,7 +137,11 @@ async fn friendships_with_an_odd_id_keep_every_entry() {
     )
     .await;
     let client = server.client().build().unwrap();
-    let friends = client.users().friendships(&fcid("@alice:example.org")).await.unwrap();
+    let friends = client
+        .users()
+        .friendships(&fcid("@alice:example.org"))
+        .await
+        .unwrap();
     assert_eq!(friends.len(), 2);
     assert_eq!(friends[0].to_fcid.valid(), Some(&fcid("@bot:example.org")));
     assert_eq!(friends[1].to_fcid.as_str(), "carol");
@@ -179,7 +202,12 @@ async fn userinfo_with_an_odd_fcid_still_reads() {
 
 #[tokio::test]
 async fn a_webhook_send_answered_with_an_odd_event_id_is_still_sent() {
-    let server = serving("POST", "/message/webhook/send", json!({"event_id": "evt-42"})).await;
+    let server = serving(
+        "POST",
+        "/message/webhook/send",
+        json!({"event_id": "evt-42"}),
+    )
+    .await;
     let client = server.client().build().unwrap();
     let event = client
         .messages()
