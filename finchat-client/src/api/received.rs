@@ -5,7 +5,6 @@ use std::fmt;
 use std::ops::Deref;
 use std::str::FromStr;
 
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
@@ -133,7 +132,7 @@ where
 /// use finchat_cui::RoomId;
 ///
 /// let rooms: IdList<RoomId> = serde_json::from_str(r#"["!a:example.org", "b"]"#).unwrap();
-/// assert_eq!(rooms, ["!a:example.org".parse::<RoomId>().unwrap()]);
+/// assert_eq!(rooms.ids(), ["!a:example.org".parse::<RoomId>().unwrap()]);
 /// assert_eq!(rooms.unparsed(), ["b"]);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -255,7 +254,7 @@ impl<T: AsRef<str>> Serialize for IdList<T> {
 
 impl<'de, T> Deserialize<'de> for IdList<T>
 where
-    T: FromStr + DeserializeOwned,
+    T: FromStr,
     T::Err: fmt::Display,
 {
     /// A JSON array (`null` reads as empty); each item that is not a valid id is kept raw.
