@@ -124,6 +124,9 @@ impl ApprovalBot {
         let Delivery::Sent { event_id } = result.delivery else {
             return Err(format!("the card was not sent: {:?}", result.delivery).into());
         };
+        let Some(event_id) = event_id.into_valid() else {
+            return Err("the card was sent, but its event id is not valid".into());
+        };
         if let Ok(mut sent) = self.sent.lock() {
             sent.insert(event_id.to_string(), (room, claim));
         }

@@ -13,7 +13,8 @@ pub const EXIT_STATUS: &str = "\
 Exit status (every command):
   0  done
   1  done, with problems: `validate` found problems in the content; `send` / `update`: some
-     target did not certainly get the message (see its line on stdout)
+     target did not certainly get the message (see its line on stdout); `token --verify`:
+     the token is not valid
   2  usage error: an unknown command or flag, a missing or malformed argument
   3  could not do it: a file or stdin cannot be read or holds no valid content, the server
      cannot be reached or refused, a port cannot be opened

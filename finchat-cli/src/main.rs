@@ -58,7 +58,7 @@ enum Command {
     Validate(validate::Args),
     /// Print the plain-text fallback or the HTML preview of message content.
     Render(render::Args),
-    /// Fetch an app access token and print it as JSON.
+    /// Fetch an app access token and print it as JSON, or check one (`--verify`).
     Token(token::Args),
     /// Send content to rooms and users; one JSON line per target.
     Send(send::SendArgs),

@@ -52,12 +52,11 @@ pub fn download(args: &DownloadArgs) -> Result<Exit, Error> {
     runtime()?.block_on(async {
         match args.output.as_deref() {
             Some(path) if path != "-" => {
-                let mut file = tokio::fs::File::create(path)
-                    .await
-                    .map_err(|e| Error::caused(format!("{path}: cannot create"), e))?;
+                // The client names the file in its errors, and creates it only once the server
+                // has started answering.
                 client
                     .media()
-                    .download_to(&args.uri, &mut file)
+                    .download_to_file(&args.uri, path.as_ref())
                     .await
                     .map_err(failed)?;
             }
@@ -65,7 +64,7 @@ pub fn download(args: &DownloadArgs) -> Result<Exit, Error> {
                 let mut stdout = AsyncStdout::new();
                 let downloaded = client.media().download_to(&args.uri, &mut stdout).await;
                 match downloaded {
-                    // The client keeps only the message of a write error, so ask stdout itself.
+                    // A reader that went away (`| head -c 10`) ends the output quietly.
                     Err(_) if stdout.is_closed() => return Ok(Exit::Done),
                     result => result.map_err(failed)?,
                 };

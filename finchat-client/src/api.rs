@@ -1,11 +1,13 @@
 //! The API areas, one module each: `client.messages()`, `client.media()`, …
 
 pub mod apps;
+pub mod auth;
 pub mod contacts;
 pub mod forwarder;
 pub mod identity;
 pub mod media;
 pub mod messages;
+pub mod received;
 pub mod report;
 pub mod rooms;
 pub mod users;

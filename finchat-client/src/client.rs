@@ -340,7 +340,8 @@ pub(crate) struct Call {
     pub retry: Retry,
     /// What error messages may show of the answer.
     pub quote: Quote,
-    /// The total time limit of this call, when it is not the client's.
+    /// This request's total time limit instead of the client's (a download, whose body the
+    /// caller watches for progress); the client's still limits the wait for the answer's head.
     pub timeout: Option<Duration>,
 }
 
@@ -404,15 +405,9 @@ impl Call {
         self
     }
 
-    /// No total time limit for this call (the client's would cut off a download that takes
-    /// longer), for a download that enforces a limit on its own progress instead. The connect
-    /// time-out still holds.
-    #[allow(
-        dead_code,
-        reason = "for the media download's progress-based time limit"
-    )]
-    pub fn without_total_timeout(mut self) -> Self {
-        self.timeout = Some(http::NO_TOTAL_LIMIT);
+    /// This request's total time limit instead of the client's.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
         self
     }
 
@@ -686,7 +681,12 @@ impl Client {
                 .body(bytes.clone()),
             Body::Form(pairs) => request.form(pairs),
         };
-        let response = request.send().await.map_err(Error::transport)?;
+        // The head of the answer is due within the client's time-out even when the request as a
+        // whole may take longer (`Call::timeout`).
+        let response = tokio::time::timeout(self.inner.timeout, request.send())
+            .await
+            .map_err(|_| Error::timeout())?
+            .map_err(Error::transport)?;
         let status = response.status();
         telemetry::record_status(status.as_u16());
         if let Some(reason) = http::redirect_refused(&response) {

@@ -45,6 +45,12 @@ enum Kind {
     Refused(String),
     /// The client is not configured right.
     Config(String),
+    /// Writing what was received (a download) failed here; `what` names where.
+    Write {
+        what: String,
+        /// Shared, so that the error stays cheap to clone.
+        source: std::sync::Arc<std::io::Error>,
+    },
 }
 
 impl Error {
@@ -89,6 +95,19 @@ impl Error {
 
     pub(crate) fn config(reason: impl Into<String>) -> Self {
         Self::new(Kind::Config(reason.into()))
+    }
+
+    /// No answer, or no progress, in time.
+    pub(crate) fn timeout() -> Self {
+        Self::new(Kind::Failure(Failure::Timeout))
+    }
+
+    /// Writing what was received to `what` (a file, a writer) failed.
+    pub(crate) fn write(what: impl Into<String>, source: std::io::Error) -> Self {
+        Self::new(Kind::Write {
+            what: what.into(),
+            source: std::sync::Arc::new(source),
+        })
     }
 
     fn new(kind: Kind) -> Self {
@@ -147,7 +166,9 @@ impl Error {
             Kind::Failure(Failure::Transport(_)) => ErrorClass::Transport,
             Kind::Failure(Failure::Timeout) => ErrorClass::Timeout,
             Kind::Failure(Failure::Malformed { .. }) => ErrorClass::MalformedResponse,
-            Kind::InvalidContent(_) | Kind::Refused(_) | Kind::Config(_) => ErrorClass::Local,
+            Kind::InvalidContent(_) | Kind::Refused(_) | Kind::Config(_) | Kind::Write { .. } => {
+                ErrorClass::Local
+            }
         }
     }
 
@@ -227,7 +248,7 @@ pub enum ErrorClass {
     Timeout,
     /// An answer that could not be read.
     MalformedResponse,
-    /// Refused before anything was sent.
+    /// Refused before anything was sent, or a local failure (writing a download).
     Local,
 }
 
@@ -287,6 +308,7 @@ impl fmt::Display for Error {
             }
             Kind::Refused(reason) => write!(f, "not sent: {reason}"),
             Kind::Config(reason) => write!(f, "client configuration: {reason}"),
+            Kind::Write { what, source } => write!(f, "cannot write {what}: {source}"),
         }
     }
 }
@@ -302,6 +324,7 @@ impl std::error::Error for Error {
         match &*self.kind {
             // The message already holds the problems, and the transport error's own text.
             Kind::Failure(failure) => failure.source(),
+            Kind::Write { source, .. } => Some(&**source),
             _ => None,
         }
     }

@@ -34,11 +34,6 @@ pub(crate) fn retry_after(value: &str) -> Option<Duration> {
 /// The most an API answer read into memory may hold unless a client is told otherwise: 16 MiB.
 pub(crate) const MAX_ANSWER_SIZE: usize = 16 << 20;
 
-/// A total time limit long enough to mean none. Set on a request whose own progress decides when
-/// it has taken too long (a download), it replaces the client's total limit, which would otherwise
-/// cut off any transfer that takes longer.
-pub(crate) const NO_TOTAL_LIMIT: Duration = Duration::from_secs(365 * 24 * 3600);
-
 /// How long a request may take: in all, and to connect (defaults 30 s and 10 s).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Timeouts {

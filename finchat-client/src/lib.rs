@@ -69,6 +69,7 @@ pub mod token;
 
 pub use api::media::{Download, Media};
 pub use api::messages::{Messages, Progress, SendRequest, ToDeviceRequest};
+pub use api::received::{IdList, MaybeId};
 pub use api::report::{Delivery, SendReport, Target, TargetResult};
 pub use client::{Client, ClientBuilder};
 pub use dispatcher::{Dispatched, Dispatcher, HandlerError, HandlerResult};

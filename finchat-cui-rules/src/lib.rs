@@ -36,23 +36,87 @@ pub fn check_sigil_id(input: &str, sigil: char) -> Result<(), &'static str> {
     check_server_name(server)
 }
 
-/// A server name: a host with an optional port, without spaces, slashes or control characters.
+/// A Matrix server name: a host with an optional `:port` (1 to 5 digits), where the host is a DNS
+/// name (labels of `A-Z a-z 0-9 -` joined by single dots; IPv4 addresses are written this way too)
+/// or an IPv6 address in brackets (`[::1]`). Nothing else: a server name becomes a segment of URL
+/// paths (media download), so `/`, `\`, `%`, dot segments and the like are refused.
 ///
 /// # Errors
 ///
-/// A short reason when `server` is empty or holds whitespace, a control character, `/`, `?`, `#` or
-/// `@`.
+/// A short reason when `server` is empty, holds whitespace, a control character, `/`, `\`, `%`,
+/// `?`, `#` or `@`, an empty label (`.`, `..`, `a..b`, a leading or trailing dot), another
+/// character outside the host's alphabet, a bad `[IPv6]` address, or a port that is not 1 to 5
+/// digits.
 pub fn check_server_name(server: &str) -> Result<(), &'static str> {
     if server.is_empty() {
         return Err("has an empty server name");
     }
-    if server
-        .chars()
-        .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '/' | '?' | '#' | '@'))
+    if server.chars().any(|c| {
+        c.is_whitespace() || c.is_control() || matches!(c, '/' | '\\' | '%' | '?' | '#' | '@')
+    }) {
+        return Err("has a server name with a space, `/`, `\\`, `%`, `?`, `#` or `@` in it");
+    }
+    let (host, port) = match server.strip_prefix('[') {
+        Some(bracketed) => {
+            let Some((address, rest)) = bracketed.split_once(']') else {
+                return Err("has a server name with `[` but no `]`");
+            };
+            check_ipv6(address)?;
+            match rest {
+                "" => (None, None),
+                _ => match rest.strip_prefix(':') {
+                    Some(port) => (None, Some(port)),
+                    None => return Err("has a server name with text after its `[IPv6]` address"),
+                },
+            }
+        }
+        None => match server.split_once(':') {
+            Some((host, port)) => (Some(host), Some(port)),
+            None => (Some(server), None),
+        },
+    };
+    if let Some(host) = host {
+        check_dns_name(host)?;
+    }
+    match port {
+        Some(port)
+            if port.is_empty() || port.len() > 5 || !port.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            Err("has a server name whose port is not 1 to 5 digits")
+        }
+        _ => Ok(()),
+    }
+}
+
+/// A DNS name (or dotted IPv4 address): non-empty labels of `A-Z a-z 0-9 -`, at most 255 in all.
+fn check_dns_name(host: &str) -> Result<(), &'static str> {
+    if host.split('.').any(str::is_empty) {
+        return Err(
+            "has a server name with an empty label (`.`, `..`, or a leading or trailing dot)",
+        );
+    }
+    if host.len() > 255
+        || !host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
     {
-        return Err("has a server name with a space, `/`, `?`, `#` or `@` in it");
+        return Err("has a server name with characters other than `A-Z a-z 0-9 - .` in its host");
     }
     Ok(())
+}
+
+/// The inside of `[…]`: 2 to 45 of `0-9 A-F a-f : .`, with at least one `:`.
+fn check_ipv6(address: &str) -> Result<(), &'static str> {
+    let ok = (2..=45).contains(&address.len())
+        && address.contains(':')
+        && address
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
+    if ok {
+        Ok(())
+    } else {
+        Err("has a server name whose `[IPv6]` address is not one")
+    }
 }
 
 /// `mxc://server/media-id` with the media id in `A-Z a-z 0-9 _ -`. Returns where the server name ends.
@@ -113,6 +177,77 @@ pub fn check_color(input: &str) -> bool {
         None => {
             !input.is_empty() && input.len() <= 32 && input.bytes().all(|b| b.is_ascii_alphabetic())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_names_are_hostnames_ipv4_or_bracketed_ipv6_with_an_optional_port() {
+        for ok in [
+            "example.org",
+            "dev.finogeeks.club",
+            "localhost",
+            "localhost:8008",
+            "127.0.0.1",
+            "127.0.0.1:443",
+            "[::1]",
+            "[1234:5678::abcd]:8448",
+            "my-host.example",
+            "a",
+        ] {
+            assert_eq!(check_server_name(ok), Ok(()), "{ok}");
+        }
+    }
+
+    #[test]
+    fn a_server_name_that_could_change_a_url_path_is_refused() {
+        for bad in [
+            "",
+            ".",
+            "..",
+            "..\\..\\..\\privilege-api\\x",
+            "a\\b",
+            "a%2fb",
+            "%2e%2e",
+            "a/b",
+            "a..b",
+            ".example.org",
+            "example.org.",
+            "exa mple.org",
+            "a?b",
+            "a#b",
+            "a@b",
+            "a_b.example",
+            "example.org:",
+            "example.org:80a",
+            "example.org:123456",
+            "[::1",
+            "[zz::1]",
+            "::1",
+            "部门.example",
+        ] {
+            assert!(check_server_name(bad).is_err(), "{bad:?} was accepted");
+        }
+    }
+
+    #[test]
+    fn an_mxc_uri_with_a_crafted_server_or_media_id_is_refused() {
+        assert!(check_mxc("mxc://..\\..\\..\\privilege-api\\x/y").is_err());
+        assert!(check_mxc("mxc://a/../../x").is_err());
+        assert!(check_mxc("mxc://../x").is_err());
+        assert!(check_mxc("mxc://a%2F..%2F/x").is_err());
+        assert!(check_mxc("mxc://a/..").is_err());
+        assert_eq!(check_mxc("mxc://localhost:8008/abc_-1"), Ok(20));
+    }
+
+    #[test]
+    fn ids_with_a_crafted_server_name_are_refused() {
+        assert!(check_sigil_id("@alice:..", '@').is_err());
+        assert!(check_sigil_id("!room:a\\b", '!').is_err());
+        assert_eq!(check_sigil_id("@alice:localhost:8008", '@'), Ok(()));
     }
 }
 

@@ -287,3 +287,71 @@ async fn upload_reads_stdin_as_octet_stream_unless_told_the_type() {
     );
     assert_eq!(calls[1].header("content-type"), Some("image/png"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn download_of_a_crafted_mxc_uri_makes_no_request_and_names_the_problem() {
+    let server = TestServer::with_tokens(|_, _| Reply::bytes("text/plain", b"secret")).await;
+    for uri in [r"mxc://..\..\..\privilege-api\x/y", "mxc://a/../../x"] {
+        let output = tokio::task::block_in_place(|| finchat(&server, &["download", uri], ""));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{uri}: {stderr}");
+        assert!(stderr.contains(uri), "{stderr}");
+        assert!(
+            stderr.contains("server name") || stderr.contains("media id"),
+            "{stderr}"
+        );
+    }
+    assert!(server.requests().is_empty(), "{:?}", server.requests());
+}
+
+/// `finchat token --verify` reads the token from stdin (a bare token, or the JSON `finchat token`
+/// prints), prints `{"result": …}`, and exits 0 when it is valid, 1 when it is not, 3 when it
+/// cannot tell.
+#[tokio::test(flavor = "multi_thread")]
+async fn token_verify_reads_stdin_and_exits_0_when_valid_1_when_not_3_when_it_cannot_tell() {
+    let server = TestServer::with_tokens(|r, _| {
+        if r.path.ends_with("/auth/token/verify") {
+            Reply::ok(json!({"result": r.json()["app_access_token"] == "tok-good"}))
+        } else {
+            Reply::json(404, json!({"errcode": "FC_NOT_FOUND", "error": ""}))
+        }
+    })
+    .await;
+    let valid =
+        tokio::task::block_in_place(|| finchat(&server, &["token", "--verify"], "tok-good\n"));
+    assert_eq!(
+        valid.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&valid.stderr)
+    );
+    assert_eq!(lines(&valid), [json!({"result": true})]);
+    let printed = r#"{"app_access_token":"tok-good","expires_in":3599,"token_type":"Bearer"}"#;
+    let from_json =
+        tokio::task::block_in_place(|| finchat(&server, &["token", "--verify"], printed));
+    assert_eq!(from_json.status.code(), Some(0));
+    let stale = tokio::task::block_in_place(|| finchat(&server, &["token", "--verify"], "tok-old"));
+    assert_eq!(stale.status.code(), Some(1));
+    assert_eq!(lines(&stale), [json!({"result": false})]);
+    let calls = server.calls();
+    assert_eq!(calls.len(), 3);
+    assert_eq!(
+        calls[0].json(),
+        json!({"app_id": "app-1", "app_access_token": "tok-good"})
+    );
+    assert_eq!(server.token_requests(), 0, "verifying fetches no token");
+
+    let empty = tokio::task::block_in_place(|| finchat(&server, &["token", "--verify"], "\n"));
+    assert_eq!(empty.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&empty.stderr).contains("no token"));
+    drop(server);
+    let unreachable = tokio::task::block_in_place(|| {
+        finchat_at(
+            "http://127.0.0.1:9",
+            &["token", "--verify"],
+            "tok-secret-value",
+        )
+    });
+    assert_eq!(unreachable.status.code(), Some(3));
+    assert!(!String::from_utf8_lossy(&unreachable.stderr).contains("tok-secret-value"));
+}

@@ -5,6 +5,7 @@ use reqwest::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::received::{IdList, MaybeId};
 use super::segment;
 use crate::client::Call;
 use crate::{Client, Error};
@@ -67,14 +68,14 @@ impl Apps<'_> {
     }
 }
 
-/// A direct room of the app with a user.
+/// A direct room of the app with a user; an id that is not a valid one is kept raw.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DirectRoom {
     /// The user.
-    pub to_fcid: Fcid,
+    pub to_fcid: MaybeId<Fcid>,
     /// The direct room.
-    pub room_id: RoomId,
+    pub room_id: MaybeId<RoomId>,
     /// Other fields of the answer, kept as received.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -90,9 +91,9 @@ pub struct Visibility {
     /// The departments whose members may.
     #[serde(default)]
     pub departments: Vec<String>,
-    /// The members who may.
+    /// The members who may (an id that is not a valid fcid is kept raw in [`IdList::unparsed`]).
     #[serde(default)]
-    pub fcids: Vec<Fcid>,
+    pub fcids: IdList<Fcid>,
     /// Other fields of the answer, kept as received.
     #[serde(flatten)]
     pub extra: Map<String, Value>,

@@ -6,6 +6,7 @@ use reqwest::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::received::IdList;
 use super::segment;
 use crate::client::Call;
 use crate::{Client, Error};
@@ -39,11 +40,14 @@ impl<'a> Contacts<'a> {
     /// # }
     /// ```
     ///
+    /// An id that is not a valid fcid does not fail the call: it is left out of the list, kept
+    /// in [`IdList::unparsed`] and logged at `warn`.
+    ///
     /// # Errors
     ///
     /// An [`Error`]: the API's refusal (`FC_FORBIDDEN`, `FC_INVALID_ACCESS_TOKEN`, …) or a
     /// transport, time-out or unreadable-answer failure; see [`Error::class`].
-    pub async fn users_by_authority(&self, authority_name: &str) -> Result<Vec<Fcid>, Error> {
+    pub async fn users_by_authority(&self, authority_name: &str) -> Result<IdList<Fcid>, Error> {
         let call = Call::new(Method::GET, USERS_BY_AUTHORITY)
             .query("authority_name", authority_name)
             .query("app_id", self.client.app_id());
@@ -200,9 +204,10 @@ pub struct Department {
     /// The ids of the departments below it.
     #[serde(default)]
     pub sub_departments: Vec<String>,
-    /// Its members (with those of the sub-departments when asked for).
+    /// Its members (with those of the sub-departments when asked for); an id that is not a valid
+    /// fcid is kept raw in [`IdList::unparsed`].
     #[serde(default)]
-    pub fcids: Vec<Fcid>,
+    pub fcids: IdList<Fcid>,
     /// Other fields of the answer, kept as received.
     #[serde(flatten)]
     pub extra: Map<String, Value>,

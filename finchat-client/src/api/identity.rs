@@ -7,6 +7,8 @@
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use finchat_cui::Fcid;
+
+use super::received::MaybeId;
 use reqwest::{Method, StatusCode};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -445,9 +447,9 @@ pub struct UserInfo {
     /// The user's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// The user's FinChat id.
+    /// The user's FinChat id (kept raw when it is not a valid fcid).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fcid: Option<Fcid>,
+    pub fcid: Option<MaybeId<Fcid>>,
     /// The id of the user's organization.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,

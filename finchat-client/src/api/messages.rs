@@ -3,8 +3,9 @@
 //! anything is sent.
 
 use std::collections::BTreeMap;
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use finchat_cui::{EventId, Fcid, MessageContent, RoomId};
 use reqwest::Method;
@@ -13,6 +14,7 @@ use serde_json::{Value, json};
 use tokio::task::JoinSet;
 use tracing::Instrument;
 
+use super::received::MaybeId;
 use super::report::{SendAnswer, SendReport, Target, whole_request_failed};
 use crate::client::Call;
 use crate::retry::Retry;
@@ -37,7 +39,8 @@ impl Client {
     }
 }
 
-/// Called after each batch with (targets done, targets in all).
+/// Called after each batch with (targets done, targets in all). A callback that panics is not called
+/// again, and the send goes on (the panic is logged once at `warn`).
 pub type Progress = Arc<dyn Fn(usize, usize) + Send + Sync>;
 
 /// Which API a [`SendRequest`] calls.
@@ -126,7 +129,8 @@ impl<'a> Messages<'a> {
         }
     }
 
-    /// Sends `content` through a webhook bot (`POST …/message/webhook/send`); the new message's id.
+    /// Sends `content` through a webhook bot (`POST …/message/webhook/send`); the new message's id,
+    /// kept raw when the server answers one that is not a valid event id (the message was sent).
     ///
     /// # Errors
     ///
@@ -137,10 +141,10 @@ impl<'a> Messages<'a> {
         &self,
         webhook_id: &str,
         content: impl Into<MessageContent>,
-    ) -> Result<EventId, Error> {
+    ) -> Result<MaybeId<EventId>, Error> {
         #[derive(Deserialize)]
         struct Answer {
-            event_id: EventId,
+            event_id: MaybeId<EventId>,
         }
         let content = validated(content.into())?;
         let call = Call::new(Method::POST, WEBHOOK_SEND).json(json!({
@@ -212,7 +216,8 @@ impl SendRequest<'_> {
         self
     }
 
-    /// Calls `progress(done, total)` after each batch.
+    /// Calls `progress(done, total)` after each batch. If it panics, the panic is logged once at
+    /// `warn`, it is not called again, and the send goes on: the report still comes back.
     pub fn on_progress(mut self, progress: impl Fn(usize, usize) + Send + Sync + 'static) -> Self {
         self.progress = Some(Arc::new(progress));
         self
@@ -265,8 +270,11 @@ impl SendRequest<'_> {
             total: self.targets.len(),
             done: AtomicUsize::new(0),
             progress: self.progress,
+            progress_panicked: AtomicBool::new(false),
         });
         let mut reports: Vec<Option<SendReport>> = vec![None; batches.len()];
+        // Which batch each task sends, so that a task that fails still has its targets reported.
+        let mut tasks = std::collections::HashMap::new();
         let mut running = JoinSet::new();
         let mut pending = batches.into_iter().enumerate();
         loop {
@@ -275,13 +283,24 @@ impl SendRequest<'_> {
                     break;
                 };
                 let plan = Arc::clone(&plan);
-                running
+                let targets = batch.clone();
+                let task = running
                     .spawn(async move { (index, plan.send_batch(batch).await) }.in_current_span());
+                tasks.insert(task.id(), (index, targets));
             }
-            match running.join_next().await {
-                Some(Ok((index, report))) => reports[index] = Some(report),
+            match running.join_next_with_id().await {
+                Some(Ok((id, (index, report)))) => {
+                    tasks.remove(&id);
+                    reports[index] = Some(report);
+                }
                 Some(Err(join_error)) => {
-                    return Err(Error::refused(format!("a batch task failed: {join_error}")));
+                    // Some of its requests may have gone out: its targets are unknown.
+                    if let Some((index, targets)) = tasks.remove(&join_error.id()) {
+                        reports[index] = Some(SendReport::unknown(
+                            &targets,
+                            &format!("the task sending this batch failed: {join_error}"),
+                        ));
+                    }
                 }
                 None => break,
             }
@@ -321,6 +340,8 @@ struct Plan {
     total: usize,
     done: AtomicUsize,
     progress: Option<Progress>,
+    /// Set once the progress callback panicked: it is not called again.
+    progress_panicked: AtomicBool,
 }
 
 impl Plan {
@@ -352,11 +373,34 @@ impl Plan {
         }
         let done =
             self.done.fetch_add(report.results.len(), Ordering::SeqCst) + report.results.len();
-        if let Some(progress) = &self.progress {
-            progress(done, self.total);
-        }
+        self.report_progress(done);
         // Halving sends halves in order, so the batch's own order is kept.
         report
+    }
+
+    /// Calls the progress callback, unless it panicked before. A panic is caught (a send that went
+    /// out must return its report) and logged once.
+    fn report_progress(&self, done: usize) {
+        let Some(progress) = &self.progress else {
+            return;
+        };
+        if self.progress_panicked.load(Ordering::SeqCst) {
+            return;
+        }
+        let called = std::panic::catch_unwind(AssertUnwindSafe(|| progress(done, self.total)));
+        if let Err(panic) = called {
+            if !self.progress_panicked.swap(true, Ordering::SeqCst) {
+                let message = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| (*s).to_owned())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "a panic without a message".to_owned());
+                tracing::warn!(
+                    panic = %message,
+                    "the on_progress callback panicked; it is not called again, the send goes on"
+                );
+            }
+        }
     }
 
     /// Sends one request; its answer as each target's result.

@@ -4,6 +4,7 @@
 use finchat_cui::{EventId, Fcid, RoomId};
 use serde::{Deserialize, Serialize};
 
+use super::received::MaybeId;
 use crate::{Error, FcCode};
 
 /// A room or a user a message goes to.
@@ -42,18 +43,22 @@ impl std::fmt::Display for Target {
 pub enum Delivery {
     /// Sent; the message's event id.
     Sent {
-        /// The event id of the message in that room.
-        event_id: EventId,
+        /// The event id of the message in that room, kept raw when the server answered one that
+        /// is not a valid event id (the message was sent all the same).
+        event_id: MaybeId<EventId>,
     },
-    /// The server refused this target, or the request for it failed before reaching the server.
+    /// The server refused this target, or the request for it certainly was not accepted: it failed
+    /// before reaching the server, or the server refused it as a whole (a 4xx, or a documented code
+    /// naming the refusal).
     Failed {
         /// The server's `errcode` (`FC_UNKNOWN` when the failure was not the server's answer).
         errcode: FcCode,
         /// The server's `error`, or what went wrong.
         error: String,
     },
-    /// The request failed after it may have reached the server (a time-out, a reset connection): the
-    /// message may or may not have been sent. It is not retried, so as not to send it twice.
+    /// The request failed after it may have reached the server (a time-out, a reset connection, a
+    /// 5xx such as a proxy's 502/503/504, `FC_UNKNOWN` or `FC_INTERNAL_ERROR` outside a 4xx, an
+    /// unreadable answer): the message may or may not have been sent. It is not retried, so as not to send it twice.
     Unknown {
         /// What went wrong.
         error: String,
@@ -71,10 +76,10 @@ pub struct TargetResult {
 }
 
 impl TargetResult {
-    /// The event id, if the message was sent.
+    /// The event id, if the message was sent and the server answered a valid one.
     pub fn event_id(&self) -> Option<&EventId> {
         match &self.delivery {
-            Delivery::Sent { event_id } => Some(event_id),
+            Delivery::Sent { event_id } => event_id.valid(),
             _ => None,
         }
     }
@@ -103,12 +108,28 @@ impl SendReport {
             .filter(|r| !matches!(r.delivery, Delivery::Sent { .. }))
     }
 
-    /// The event id of the message in `target`, if it was sent there.
+    /// The event id of the message in `target`, if it was sent there and the server answered a valid
+    /// one.
     pub fn event_id(&self, target: &Target) -> Option<&EventId> {
         self.results
             .iter()
             .find(|r| &r.target == target)
             .and_then(TargetResult::event_id)
+    }
+
+    /// Every target of `targets` unknown, for `error`.
+    pub(crate) fn unknown(targets: &[Target], error: &str) -> SendReport {
+        SendReport {
+            results: targets
+                .iter()
+                .map(|target| TargetResult {
+                    target: target.clone(),
+                    delivery: Delivery::Unknown {
+                        error: error.to_owned(),
+                    },
+                })
+                .collect(),
+        }
     }
 
     pub(crate) fn extend(&mut self, other: SendReport) {
@@ -172,30 +193,39 @@ impl Entry {
                 error: self.error.clone(),
             };
         }
-        match EventId::parse(self.event_id.as_str()) {
-            Ok(event_id) => Delivery::Sent { event_id },
-            Err(e) => Delivery::Unknown {
-                error: format!("the server reported no error but no usable event id: {e}"),
-            },
+        if self.event_id.is_empty() {
+            return Delivery::Unknown {
+                error: "the server reported no error but no event id".into(),
+            };
         }
+        // No error and an event id: sent, even when the id is not a valid one (kept raw).
+        let event_id = match EventId::parse(self.event_id.as_str()) {
+            Ok(event_id) => MaybeId::Valid(event_id),
+            Err(e) => {
+                tracing::warn!(
+                    event_id = %self.event_id,
+                    problem = %e,
+                    "a sent message's event id is not valid; reported sent with the id as received"
+                );
+                MaybeId::Unparsed(self.event_id.clone())
+            }
+        };
+        Delivery::Sent { event_id }
     }
 }
 
-/// The same failure for every target of a request that failed as a whole: refused when the server
-/// answered with an error or the request never reached it, unknown otherwise.
+/// The same failure for every target of a request that failed as a whole: refused (`Failed`) only
+/// when the server certainly did not accept it (see [`certainly_not_accepted`]), unknown otherwise.
 pub(crate) fn whole_request_failed(targets: &[Target], error: &Error) -> SendReport {
-    let delivery = match error.fc_code() {
-        Some(code) => Delivery::Failed {
-            errcode: code.clone(),
+    let delivery = if certainly_not_accepted(error) {
+        Delivery::Failed {
+            errcode: error.fc_code().cloned().unwrap_or(FcCode::Unknown),
             error: error.to_string(),
-        },
-        None if error.never_reached_server() => Delivery::Failed {
-            errcode: FcCode::Unknown,
+        }
+    } else {
+        Delivery::Unknown {
             error: error.to_string(),
-        },
-        None => Delivery::Unknown {
-            error: error.to_string(),
-        },
+        }
     };
     SendReport {
         results: targets
@@ -206,4 +236,27 @@ pub(crate) fn whole_request_failed(targets: &[Target], error: &Error) -> SendRep
             })
             .collect(),
     }
+}
+
+/// Whether `error` certainly means the request was not accepted: it never reached the server, or
+/// the server refused it with a 4xx (but 408, a time-out) or, on another status but a 5xx, with a
+/// documented code that names the refusal (`FC_ROOM_NOT_FOUND`, …). A 5xx (a proxy's 502/503/504
+/// included), `FC_UNKNOWN`, `FC_INTERNAL_ERROR` or an undocumented code outside a 4xx, a time-out, a
+/// reset connection or an unreadable answer leave the delivery open: the message may have been
+/// stored before the failure.
+fn certainly_not_accepted(error: &Error) -> bool {
+    if error.never_reached_server() {
+        return true;
+    }
+    let (Some(code), Some(status)) = (error.fc_code(), error.status()) else {
+        return false;
+    };
+    if status.is_client_error() {
+        return status != reqwest::StatusCode::REQUEST_TIMEOUT;
+    }
+    !status.is_server_error()
+        && !matches!(
+            code,
+            FcCode::Unknown | FcCode::InternalError | FcCode::Other(_)
+        )
 }

@@ -6,6 +6,7 @@ use reqwest::Method;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
+use super::received::{IdList, MaybeId};
 use super::segment;
 use crate::client::Call;
 use crate::{Client, Error};
@@ -124,11 +125,14 @@ impl<'a> Rooms<'a> {
     /// # }
     /// ```
     ///
+    /// An id that is not a valid room id does not fail the call: it is left out of the list, kept
+    /// in [`IdList::unparsed`] and logged at `warn`.
+    ///
     /// # Errors
     ///
     /// An [`Error`]: the API's refusal (`FC_APP_NOT_FOUND`, `FC_INVALID_ACCESS_TOKEN`, …) or a
     /// transport, time-out or unreadable-answer failure; see [`Error::class`].
-    pub async fn list(&self) -> Result<Vec<RoomId>, Error> {
+    pub async fn list(&self) -> Result<IdList<RoomId>, Error> {
         let call = Call::new(Method::GET, ROOMS).query("app_id", self.client.app_id());
         self.client.call_json(call).await
     }
@@ -470,10 +474,10 @@ impl ModifyRoom<'_> {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ModifyRoomAnswer {
-    /// The users who could not be added.
-    pub failed_fcids_to_invite: Vec<Fcid>,
-    /// The users who could not be removed.
-    pub failed_fcids_to_kick: Vec<Fcid>,
+    /// The users who could not be added (an id that is not a valid fcid is kept raw).
+    pub failed_fcids_to_invite: IdList<Fcid>,
+    /// The users who could not be removed (an id that is not a valid fcid is kept raw).
+    pub failed_fcids_to_kick: IdList<Fcid>,
     /// Other fields of the answer, kept as received; when several requests were sent, a later
     /// answer's field replaces an earlier one's.
     #[serde(flatten)]
@@ -483,13 +487,15 @@ pub struct ModifyRoomAnswer {
 impl ModifyRoomAnswer {
     /// Whether every member was added and removed as asked.
     pub fn all_succeeded(&self) -> bool {
-        self.failed_fcids_to_invite.is_empty() && self.failed_fcids_to_kick.is_empty()
+        [&self.failed_fcids_to_invite, &self.failed_fcids_to_kick]
+            .iter()
+            .all(|list| list.is_empty() && list.all_valid())
     }
 
     fn merge(&mut self, other: ModifyRoomAnswer) {
         self.failed_fcids_to_invite
-            .extend(other.failed_fcids_to_invite);
-        self.failed_fcids_to_kick.extend(other.failed_fcids_to_kick);
+            .append(other.failed_fcids_to_invite);
+        self.failed_fcids_to_kick.append(other.failed_fcids_to_kick);
         self.extra.extend(other.extra);
     }
 }
@@ -510,12 +516,12 @@ pub struct RoomDetail {
     /// Whether users of other servers may join.
     #[serde(default)]
     pub federate: bool,
-    /// The room's owner.
+    /// The room's owner (kept raw when it is not a valid fcid).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub owner: Option<Fcid>,
-    /// The members.
+    pub owner: Option<MaybeId<Fcid>>,
+    /// The members (an id that is not a valid fcid is kept raw in [`IdList::unparsed`]).
     #[serde(default)]
-    pub fcids: Vec<Fcid>,
+    pub fcids: IdList<Fcid>,
     /// Whether members see the history from before they joined, when the server says (the
     /// documented answer does not hold it).
     #[serde(default, skip_serializing_if = "Option::is_none")]

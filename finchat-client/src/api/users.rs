@@ -5,6 +5,7 @@ use reqwest::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::received::MaybeId;
 use super::segment;
 use crate::client::Call;
 use crate::{Client, Error};
@@ -74,12 +75,13 @@ impl Users<'_> {
     }
 }
 
-/// A user's profile. Every field but `fcid` may be missing.
+/// A user's profile. Every field but `fcid` may be missing; an `fcid` that is not a valid one is
+/// kept raw.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UserDetail {
     /// The user's id.
-    pub fcid: Fcid,
+    pub fcid: MaybeId<Fcid>,
     /// The account name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
@@ -118,14 +120,14 @@ pub struct UserDetail {
     pub extra: Map<String, Value>,
 }
 
-/// A friend of a user, and their direct room.
+/// A friend of a user, and their direct room; an id that is not a valid one is kept raw.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Friendship {
     /// The friend.
-    pub to_fcid: Fcid,
+    pub to_fcid: MaybeId<Fcid>,
     /// The direct room of the user and the friend.
-    pub room_id: RoomId,
+    pub room_id: MaybeId<RoomId>,
     /// Whether the friend is a bot.
     #[serde(default)]
     pub is_bot: bool,

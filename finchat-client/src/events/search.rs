@@ -1,7 +1,9 @@
 //! Shortcut search: the request FinChat POSTs when a user searches inside the app, and the app's answer.
+//! Like every other event, the request keeps `unsigned` and every field it does not know, and writes
+//! them back.
 
 use finchat_cui::OpenType;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{Map, Value};
 
 use crate::Secret;
@@ -17,10 +19,37 @@ pub struct SearchRequest {
     pub token: Secret,
     /// The search.
     pub event: SearchEvent,
+    /// Other fields of the body, kept as received.
+    #[serde(flatten)]
+    extra: Map<String, Value>,
+}
+
+impl SearchRequest {
+    /// Fields of the body this library does not know, kept as they came.
+    pub fn extra(&self) -> &Map<String, Value> {
+        &self.extra
+    }
+}
+
+impl Serialize for SearchRequest {
+    /// As it came, the token included (as [`Callback`](crate::events::Callback) does).
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(app_id) = &self.app_id {
+            map.serialize_entry("app_id", app_id)?;
+        }
+        map.serialize_entry("token", self.token.expose())?;
+        map.serialize_entry("event", &self.event)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 
 /// The event of a shortcut search (`finstore.shortcut.search`).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SearchEvent {
     /// The event's id.
@@ -35,8 +64,21 @@ pub struct SearchEvent {
     /// Who searches.
     #[serde(default)]
     pub sender: String,
+    /// Extension data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unsigned: Option<Value>,
     /// What they search for.
     pub content: SearchQuery,
+    /// Other fields of the event, kept as received.
+    #[serde(flatten)]
+    extra: Map<String, Value>,
+}
+
+impl SearchEvent {
+    /// Fields of the event this library does not know, kept as they came.
+    pub fn extra(&self) -> &Map<String, Value> {
+        &self.extra
+    }
 }
 
 /// What a user searches for.
@@ -51,8 +93,16 @@ pub struct SearchQuery {
     /// Results per page.
     #[serde(default)]
     pub page_size: u32,
+    /// Other fields of the query, kept as received.
     #[serde(flatten)]
     extra: Map<String, Value>,
+}
+
+impl SearchQuery {
+    /// Fields of the query this library does not know, kept as they came.
+    pub fn extra(&self) -> &Map<String, Value> {
+        &self.extra
+    }
 }
 
 /// The app's answer to a search: a list of results.

@@ -193,6 +193,32 @@ fn the_search_request_and_answer_read_and_write_as_documented() {
     );
 }
 
+#[test]
+fn a_search_request_keeps_unsigned_and_unknown_fields_and_writes_them_back() {
+    let (_, mut json) = samples()
+        .into_iter()
+        .find(|(n, _)| n == "001-finstore.shortcut.search")
+        .unwrap();
+    json["event"]["unsigned"] = serde_json::json!({"age": 1200, "transaction_id": "t1"});
+    json["event"]["new_envelope_field"] = serde_json::json!([1, "a"]);
+    json["event"]["content"]["filter"] = serde_json::json!({"kind": "doc"});
+    json["new_top_field"] = serde_json::json!(true);
+    let request: SearchRequest = serde_json::from_value(json.clone()).unwrap();
+    assert_eq!(
+        request.event.unsigned,
+        Some(serde_json::json!({"age": 1200, "transaction_id": "t1"}))
+    );
+    assert_eq!(
+        request.event.extra()["new_envelope_field"],
+        serde_json::json!([1, "a"])
+    );
+    assert_eq!(
+        request.event.content.extra()["filter"],
+        serde_json::json!({"kind": "doc"})
+    );
+    assert_eq!(serde_json::to_value(&request).unwrap(), json);
+}
+
 /// Values to put where a sample has one: every JSON type, and strings that look like ids.
 fn any_json() -> impl proptest::strategy::Strategy<Value = Value> {
     use proptest::prelude::*;

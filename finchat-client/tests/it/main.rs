@@ -1,5 +1,8 @@
 //! Integration tests of finchat-client: every call against a real HTTP server in the test process.
 
+mod api_auth;
+mod api_media;
+mod api_received;
 mod conventions;
 mod directory;
 mod errors;

@@ -209,31 +209,106 @@ async fn a_send_that_times_out_is_not_retried_and_its_targets_are_unknown() {
     assert_eq!(server.calls().len(), 1, "a send is never retried blindly");
 }
 
+/// A progress callback that panics must not turn a send that went out into an error: the report
+/// of every target comes back, the panic is logged once, and the callback is not called again.
 #[tokio::test]
-async fn a_send_answered_with_a_server_error_is_not_retried() {
-    let server = TestServer::with_tokens(|_, _| {
-        Reply::json(
-            500,
-            json!({"errcode": "FC_INTERNAL_ERROR", "error": "内部错误"}),
-        )
-    })
-    .await;
+async fn a_panicking_progress_callback_does_not_lose_the_report() {
+    let (logs, _guard) = finchat_test_support::logs::Logs::capture();
+    let server = TestServer::with_tokens(|r, _| answer_send(r)).await;
     let client = server.client().build().unwrap();
+    let calls = Arc::new(Mutex::new(0));
+    let counted = Arc::clone(&calls);
     let report = client
         .messages()
         .send(card())
-        .room(room(1))
+        .rooms((1..=3).map(room))
+        .batch_size(1)
+        .concurrency(1)
+        .on_progress(move |_, _| {
+            *counted.lock().unwrap() += 1;
+            panic!("a bug in the progress bar");
+        })
         .send()
         .await
-        .unwrap();
-    assert!(matches!(
-        &report.results[0].delivery,
-        Delivery::Failed {
-            errcode: FcCode::InternalError,
-            ..
+        .expect("the report of what was sent");
+    assert_eq!(report.results.len(), 3);
+    assert!(report.all_delivered(), "{report:?}");
+    assert_eq!(server.calls().len(), 3);
+    assert_eq!(
+        *calls.lock().unwrap(),
+        1,
+        "not called again after it panicked"
+    );
+    let warning = logs.line_with(&["WARN", "progress", "a bug in the progress bar"]);
+    assert_eq!(logs.text().matches("WARN").count(), 1, "{warning}");
+}
+
+/// A request the server failed on (a 5xx, `FC_INTERNAL_ERROR`, `FC_UNKNOWN` outside a 4xx, a proxy's
+/// 502/503/504 page) may have delivered the message: its targets are `unknown` and it is not retried.
+/// Only a refusal (a 4xx, or a documented code naming the refusal) is `failed`.
+#[tokio::test]
+async fn a_whole_request_failure_is_failed_only_when_the_server_certainly_refused_it() {
+    let cases: [(u16, Value, bool); 10] = [
+        (
+            500,
+            json!({"errcode": "FC_INTERNAL_ERROR", "error": "内部错误"}),
+            false,
+        ),
+        (502, json!("<html>bad gateway</html>"), false),
+        (503, json!({"errcode": "FC_UNKNOWN", "error": ""}), false),
+        (
+            504,
+            json!({"errcode": "FC_UNKNOWN", "error": "gateway time-out"}),
+            false,
+        ),
+        (200, json!({"errcode": "FC_UNKNOWN", "error": "?"}), false),
+        (
+            200,
+            json!({"errcode": "FC_SOMETHING_NEW", "error": "?"}),
+            false,
+        ),
+        (
+            200,
+            json!({"errcode": "FC_ROOM_NOT_FOUND", "error": "房间不存在"}),
+            true,
+        ),
+        (400, json!({"errcode": "FC_BAD_JSON", "error": "bad"}), true),
+        (
+            403,
+            json!({"errcode": "FC_FORBIDDEN", "error": "forbidden"}),
+            true,
+        ),
+        (
+            404,
+            json!({"errcode": "FC_ROOM_NOT_FOUND", "error": "房间不存在"}),
+            true,
+        ),
+    ];
+    for (status, body, refused) in cases {
+        let answer = body.clone();
+        let server = TestServer::with_tokens(move |_, _| Reply::json(status, answer.clone())).await;
+        let client = server.client().build().unwrap();
+        let report = client
+            .messages()
+            .send(card())
+            .room(room(1))
+            .send()
+            .await
+            .unwrap();
+        let delivery = &report.results[0].delivery;
+        if refused {
+            assert!(
+                matches!(delivery, Delivery::Failed { .. }),
+                "{status} {body}: {delivery:?}"
+            );
+        } else {
+            assert!(
+                matches!(delivery, Delivery::Unknown { .. }),
+                "{status} {body}: {delivery:?}"
+            );
         }
-    ));
-    assert_eq!(server.calls().len(), 1);
+        assert_eq!(server.calls().len(), 1, "{status} {body}: never retried");
+    }
 }
 
 /// A connection that was never made cannot have delivered anything: the target is `failed` (certainly

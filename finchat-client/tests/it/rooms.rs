@@ -223,7 +223,7 @@ async fn detail_reads_the_room() {
     assert_eq!(detail.room_type.as_deref(), Some("multi_chat"));
     assert_eq!(detail.topic.as_deref(), Some("test"));
     assert!(detail.federate);
-    assert_eq!(detail.owner, Some(fcid("test001")));
+    assert_eq!(detail.owner, Some(fcid("test001").into()));
     assert_eq!(detail.fcids, [fcid("test001")]);
     assert_eq!(detail.history_visibility, None);
     assert!(detail.extra.is_empty());

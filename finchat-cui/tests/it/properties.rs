@@ -50,10 +50,14 @@ fn element(n: usize) -> impl Strategy<Value = Element> {
                 }
                 divider.into()
             }),
-        ("[a-z0-9.]{1,12}", "[A-Za-z0-9_-]{1,24}").prop_map(|(server, media)| Image::new(
-            format!("mxc://{server}/{media}").parse().unwrap()
+        (
+            "[a-z0-9]{1,6}(\\.[a-z0-9-]{1,6}){0,2}",
+            "[A-Za-z0-9_-]{1,24}"
         )
-        .into()),
+            .prop_map(|(server, media)| Image::new(
+                format!("mxc://{server}/{media}").parse().unwrap()
+            )
+            .into()),
         (
             Just(key.clone()),
             proptest::option::of(text()),

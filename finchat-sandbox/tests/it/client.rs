@@ -421,7 +421,7 @@ async fn rooms_are_created_changed_by_priority_read_and_listed() {
     let detail = api.rooms().detail(&created).await.unwrap();
     assert_eq!(detail.name.as_deref(), Some("差旅报销"));
     assert_eq!(detail.room_type.as_deref(), Some("multi_chat"));
-    assert_eq!(detail.owner, Some(fcid("finchat-bot")));
+    assert_eq!(detail.owner, Some(fcid("finchat-bot").into()));
     assert_eq!(
         detail.fcids,
         [fcid("finchat-bot"), fcid("alice"), fcid("bob")]
