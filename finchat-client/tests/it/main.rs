@@ -19,6 +19,7 @@ mod messages;
 #[cfg(all(feature = "metrics", feature = "receiver"))]
 mod metrics;
 mod polling;
+mod polling_faults;
 #[cfg(feature = "receiver")]
 mod receiver;
 mod rooms;
