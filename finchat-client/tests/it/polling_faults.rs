@@ -434,6 +434,23 @@ async fn a_cursor_file_that_is_not_one_is_refused_naming_its_path() {
             "{name}: left as it was"
         );
     }
+    // One that cannot be read says why, with the operating system's error as the cause.
+    let consumer = PollingConsumer::new(
+        server.client().build().unwrap(),
+        dispatcher(Seen::default()),
+        FileCursor::new(&dir),
+    );
+    let error = consumer.poll_once().await.expect_err("a directory");
+    let io_error = std::error::Error::source(&error).expect("a cause");
+    assert!(
+        io_error.downcast_ref::<std::io::Error>().is_some(),
+        "{io_error:?}"
+    );
+    assert!(
+        chain(&error).contains(&dir.display().to_string()),
+        "{}",
+        chain(&error)
+    );
     assert!(server.calls().is_empty(), "nothing polled");
     std::fs::remove_dir_all(&dir).ok();
 }
