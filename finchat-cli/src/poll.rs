@@ -1,22 +1,29 @@
-//! `finchat poll`: polls the forwarder API, prints each event whole on one JSON line, and keeps the
-//! cursor in a file; says on stderr when a poll fails, and tries again later.
+//! `finchat poll`: polls the forwarder API through the library's consumer, prints each event whole on
+//! one JSON line, and keeps the cursor in a file; says on stderr when a try fails, and tries again
+//! later.
 
-use std::time::Duration;
+use std::sync::Arc;
 
-use finchat_client::polling::{FileCursor, PollingConsumer};
+use finchat_client::polling::{FileCursor, PollFailure, PollingConsumer};
 
 use crate::connection::{Connection, runtime};
 use crate::exit::{self, Error, Exit};
 use crate::printer::Printer;
 
-/// The wait after a poll that found nothing new.
-const IDLE: Duration = Duration::from_secs(2);
-/// The first wait after a failure; it doubles up to [`MAX_BACKOFF`].
-const FIRST_BACKOFF: Duration = Duration::from_secs(1);
-const MAX_BACKOFF: Duration = Duration::from_secs(60);
+/// What `finchat poll --help` adds: what is safe, and where given-up events go.
+const SAFETY: &str = "\
+Safe to stop at any point, even with kill -9: the cursor file moves only once every event of a
+page is printed (or given up on), and it is replaced atomically. After a restart, the events of
+the page in hand that were printed before the stop are printed again (at most --page-size).
+Ctrl-C stops at once; a page being printed gets up to 5 s to finish.
+
+An event that cannot be read is appended to FILE.dead-letter.jsonl (one JSON line: event_id,
+attempts, last_error, time, event), and polling moves past it. An event that cannot be printed
+(stdout gone) stops the command before it.";
 
 /// Arguments of `finchat poll`.
 #[derive(clap::Args)]
+#[command(after_help = SAFETY)]
 pub struct Args {
     #[command(flatten)]
     connection: Connection,
@@ -37,53 +44,76 @@ pub struct Args {
 pub fn run(args: &Args) -> Result<Exit, Error> {
     let client = args.connection.client()?;
     runtime()?.block_on(async {
+        // Listening before the first poll, so that Ctrl-C never kills the process mid-write.
+        let interrupted = interrupted()?;
         let (dispatcher, printer) = Printer::dispatcher(args.summary);
+        let url = args.connection.base_url().to_owned();
         let consumer = PollingConsumer::new(client, dispatcher, FileCursor::new(&args.since_file))
             .page_size(args.page_size);
-        let cannot_poll =
-            |e| Error::caused(format!("cannot poll {}", args.connection.base_url()), e);
         if args.once {
-            let poll = consumer.poll_once().await.map_err(cannot_poll)?;
+            let poll = consumer
+                .poll_once()
+                .await
+                .map_err(|e| Error::caused(format!("cannot poll {url}"), e))?;
             printer.finish()?;
-            if poll.failed {
-                return Err(Error::new(
-                    "a polled event cannot be read (see the log); the cursor stays before it",
+            if let Some(failure) = poll.failure {
+                return Err(Error::caused(
+                    "an event was not printed; the cursor stays before it",
+                    failure,
                 ));
             }
             return Ok(Exit::Done);
         }
-        printer.stop_on_ctrl_c();
-        let mut backoff = FIRST_BACKOFF;
-        loop {
-            // Not raced against the stop signal: a poll runs to its end, so the event in hand is
-            // printed and its cursor saved.
-            let wait = match consumer.poll_once().await {
-                Ok(poll) if !poll.failed => {
-                    backoff = FIRST_BACKOFF;
-                    if poll.more { Duration::ZERO } else { IDLE }
+        let stop = {
+            let printer = Arc::clone(&printer);
+            async move {
+                tokio::select! {
+                    () = interrupted => {}
+                    // stdout gone: the printer said so.
+                    () = printer.stopped() => {}
                 }
-                // An event that cannot be read, or stdout gone (then the printer stops us).
-                Ok(_) => next_backoff(&mut backoff),
-                Err(error) => {
-                    let wait = next_backoff(&mut backoff);
-                    tracing::warn!(
-                        "{}; trying again in {}s",
-                        exit::chain(&cannot_poll(error)),
-                        wait.as_secs()
-                    );
-                    wait
-                }
-            };
-            tokio::select! {
-                () = tokio::time::sleep(wait) => {}
-                () = printer.stopped() => return printer.finish(),
             }
-        }
+        };
+        consumer
+            .on_failure(move |failure| warn(&url, failure))
+            .run_until(stop)
+            .await
+            .map_err(|e| Error::caused(format!("cannot poll {}", args.connection.base_url()), e))?;
+        printer.finish()
     })
 }
 
-fn next_backoff(backoff: &mut Duration) -> Duration {
-    let wait = *backoff;
-    *backoff = (*backoff * 2).min(MAX_BACKOFF);
-    wait
+/// One line on stderr per failed poll. An event that failed could not be printed: the printer has
+/// stopped the command, and says why when it ends.
+fn warn(url: &str, failure: &PollFailure<'_>) {
+    if let PollFailure::Event { failure, .. } = failure {
+        tracing::debug!(%failure, "event not printed; stopping");
+        return;
+    }
+    tracing::warn!(
+        "cannot poll {url}: {}; trying again in {}s",
+        exit::chain(failure.error()),
+        failure.retry_in().as_secs()
+    );
+}
+
+/// Completes on Ctrl-C (SIGINT). The handler is installed before this returns.
+fn interrupted() -> Result<impl Future<Output = ()>, Error> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut interrupt = signal(SignalKind::interrupt())
+            .map_err(|e| Error::caused("cannot listen for Ctrl-C", e))?;
+        Ok(async move {
+            interrupt.recv().await;
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        Ok(async {
+            if tokio::signal::ctrl_c().await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        })
+    }
 }

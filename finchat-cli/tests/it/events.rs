@@ -250,3 +250,90 @@ async fn listen_stops_quietly_when_its_reader_goes_away_and_leaves_the_event_for
     let status = tokio::task::block_in_place(|| child.wait().unwrap());
     assert_eq!(status.code(), Some(0));
 }
+
+/// A directory of its own for `name`, empty.
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("finchat-cli-{name}-{}", std::process::id()));
+    std::fs::remove_dir_all(&dir).ok();
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn poll_moves_past_an_event_it_cannot_read_and_keeps_it_in_the_dead_letter() {
+    let poison = json!({"event_id": "$1:x", "type": 42});
+    let good = json!({"app_id": "app-1", "event_id": "$2:x", "type": "m.room.message", "timestamp": 1,
+        "sender": "@a:x", "room_id": "!r:x", "content": {"msgtype": "m.text", "body": "hi"}});
+    let page = json!({"events": [poison, good], "since": "page-2"});
+    let server = TestServer::with_tokens(move |_, _| Reply::ok(page.clone())).await;
+    let dir = temp_dir("poll-poison");
+    let since = dir.join("since.txt").to_string_lossy().into_owned();
+    let output = tokio::task::block_in_place(|| {
+        finchat(&server, &["poll", "--since-file", &since, "--once"], "")
+    });
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(lines(&output), [good]);
+    // The position the API gave, not the last event id.
+    assert_eq!(std::fs::read_to_string(&since).unwrap(), "page-2");
+    let dead_letter = std::fs::read_to_string(format!("{since}.dead-letter.jsonl")).unwrap();
+    let dead: Value = serde_json::from_str(dead_letter.trim_end()).unwrap();
+    assert_eq!(dead["event"], poison);
+    assert_eq!(dead["event_id"], "$1:x");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_c_stops_poll_at_once_even_while_the_server_does_not_answer() {
+    let (arrived, arrival) = std::sync::mpsc::channel::<()>();
+    let arrived = std::sync::Mutex::new(arrived);
+    let server = TestServer::with_tokens(move |_, _| {
+        arrived.lock().unwrap().send(()).ok();
+        Reply::ok(json!({"events": [], "since": "page-1"})).after(Duration::from_secs(600))
+    })
+    .await;
+    let dir = temp_dir("poll-ctrl-c");
+    let since = dir.join("since.txt");
+    let mut child = crate::process::finchat()
+        .args(["poll", "--since-file"])
+        .arg(&since)
+        .env("FINCHAT_BASE_URL", server.url())
+        .env("FINCHAT_APP_ID", "app-1")
+        .env("FINCHAT_SECRET", "test-secret-value")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    tokio::task::block_in_place(|| {
+        arrival
+            .recv_timeout(Duration::from_secs(30))
+            .expect("finchat polls");
+        let interrupted = Command::new("kill")
+            .args(["-INT", &pid.to_string()])
+            .status()
+            .unwrap();
+        assert!(interrupted.success());
+        // Should it not stop, the test fails instead of hanging.
+        let (exited, exit) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            if exit.recv_timeout(Duration::from_secs(20)).is_err() {
+                Command::new("kill")
+                    .args(["-9", &pid.to_string()])
+                    .status()
+                    .ok();
+            }
+        });
+        let status = child.wait().unwrap();
+        exited.send(()).ok();
+        let mut stderr = String::new();
+        std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+        assert_eq!(status.code(), Some(0), "{status:?}: {stderr}");
+    });
+    assert!(!since.exists(), "no cursor saved for a page not read");
+    std::fs::remove_dir_all(&dir).ok();
+}

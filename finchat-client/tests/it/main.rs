@@ -22,6 +22,7 @@ mod messages;
 #[cfg(all(feature = "metrics", feature = "receiver"))]
 mod metrics;
 mod polling;
+mod polling_faults;
 #[cfg(feature = "receiver")]
 mod receiver;
 #[cfg(feature = "receiver")]
