@@ -264,7 +264,13 @@ impl Quote {
     pub fn excerpt(self, text: &str) -> String {
         match self {
             Quote::Answer => excerpt(text),
-            Quote::Never => format!("{} bytes, not quoted as it may hold a secret", text.len()),
+            Quote::Never => {
+                let shown = format!("{} bytes, not quoted as it may hold a secret", text.len());
+                match oauth_error_code(text) {
+                    Some(code) => format!("`{code}` ({shown})"),
+                    None => shown,
+                }
+            }
         }
     }
 
@@ -297,6 +303,22 @@ impl Quote {
                 .map_err(|e| shape_problem(at, &e.path().to_string(), e.inner())),
         }
     }
+}
+
+/// The `error` of an OAuth 2.0 error answer (RFC 6749 §5.2: `invalid_grant`, …), which names the
+/// refusal and cannot hold a secret: only an identifier of at most 64 characters is taken.
+fn oauth_error_code(text: &str) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct OAuthError {
+        error: String,
+    }
+    let code = serde_json::from_str::<OAuthError>(text).ok()?.error;
+    let is_code = !code.is_empty()
+        && code.len() <= 64
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b));
+    is_code.then_some(code)
 }
 
 /// What is wrong with an answer that may not be quoted, and where, without any of its values:

@@ -156,13 +156,18 @@ impl Identity<'_> {
         else {
             return Ok(None);
         };
-        IamHost::parse(&url).map(Some).map_err(|_| {
+        let iam = IamHost::parse(&url).map_err(|_| {
             Error::malformed(
                 StatusCode::OK,
                 format!("the `iam` flow's url `{url}` is not an http(s) URL"),
             )
             .in_call(format!("GET {IAM_INFO}"))
-        })
+        })?;
+        // An IAM in clear would carry the app's secret and the users' tokens in clear.
+        self.client
+            .check_other_host(iam.as_url())
+            .map_err(|e| e.in_call(format!("GET {IAM_INFO}")))?;
+        Ok(Some(iam))
     }
 
     /// Where to send the user's browser to log in: the IAM's authorization page, which redirects to
@@ -302,7 +307,6 @@ impl Identity<'_> {
         form: Vec<(&'static str, String)>,
     ) -> Result<OidcTokens, Error> {
         let endpoint = iam.endpoint("token");
-        let name = format!("POST {endpoint}");
         let call = Call::absolute(Method::POST, endpoint)
             .auth(Auth::Header(basic(
                 self.client.app_id(),
@@ -313,30 +317,8 @@ impl Identity<'_> {
                     .map(|(name, value)| (name.to_owned(), value))
                     .collect(),
             ));
-        let response = self.client.call(call).await?;
-        let status = response.status();
-        let text = response
-            .text()
-            .await
-            .map_err(|e| Error::transport(e).in_call(&name))?;
-        // Not `call_json`: its messages quote the answer, and this one holds the user's tokens.
-        serde_json::from_str(&text).map_err(|e| {
-            let reason = if e.is_data() {
-                "the token answer lacks a string `access_token` or has a field of the wrong type"
-                    .to_owned()
-            } else {
-                format!(
-                    "the token answer is not JSON (line {}, column {})",
-                    e.line(),
-                    e.column()
-                )
-            };
-            Error::malformed(
-                status,
-                format!("{reason}; it is not quoted, it may hold tokens"),
-            )
-            .in_call(name)
-        })
+        // The answer holds the user's tokens: read under the size cap and never quoted.
+        self.client.call_json(call.answer_holds_secret()).await
     }
 }
 
