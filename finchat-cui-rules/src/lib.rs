@@ -149,11 +149,20 @@ pub fn check_mxc(input: &str) -> Result<usize, &'static str> {
 ///
 /// # Errors
 ///
-/// The reason when `input` holds whitespace, does not parse as a URL (the parser's message), has a
-/// scheme other than `http` or `https`, or has no host.
+/// The reason when `input` holds whitespace, a control character or `\`, does not parse as a URL
+/// (the parser's message), has a scheme other than `http` or `https` or does not start with it and
+/// `://`, or has no host.
 pub fn check_http_url(input: &str) -> Result<(), String> {
     if input.chars().any(char::is_whitespace) {
         return Err("it contains whitespace".into());
+    }
+    // The URL parser drops leading control characters and reads `\` as `/`; a URL that is sent
+    // must be what every reader takes it for.
+    if input.chars().any(char::is_control) {
+        return Err("it contains a control character".into());
+    }
+    if input.contains('\\') {
+        return Err("it contains `\\`".into());
     }
     let url = url::Url::parse(input).map_err(|e| e.to_string())?;
     if !matches!(url.scheme(), "http" | "https") {
@@ -161,6 +170,13 @@ pub fn check_http_url(input: &str) -> Result<(), String> {
             "the scheme is `{}`, not `http` or `https`",
             url.scheme()
         ));
+    }
+    // `https:host` and `https:/host` parse as `https://host`.
+    let scheme_written = input
+        .split_once("://")
+        .is_some_and(|(scheme, _)| scheme.bytes().all(|b| b.is_ascii_alphabetic()));
+    if !scheme_written {
+        return Err("it does not start with `http://` or `https://`".into());
     }
     if url.host_str().is_none_or(str::is_empty) {
         return Err("it has no host".into());
@@ -231,6 +247,20 @@ mod tests {
         ] {
             assert!(check_server_name(bad).is_err(), "{bad:?} was accepted");
         }
+    }
+
+    #[test]
+    fn an_http_url_is_refused_unless_it_reads_the_same_to_every_reader() {
+        for url in [
+            "\u{1}https://example.org/",
+            "https://example.org/\u{7f}",
+            "https:\\\\example.org/",
+            "https:example.org/",
+            "https:/example.org/",
+        ] {
+            assert!(check_http_url(url).is_err(), "{url:?} was accepted");
+        }
+        assert_eq!(check_http_url("HTTPS://example.org/a?b=c#d"), Ok(()));
     }
 
     #[test]
