@@ -557,6 +557,7 @@ impl<S: Send + Sync + 'static> PollingConsumer<S> {
                 source,
             });
         }
+        telemetry::dead_lettered();
         tracing::error!(
             event_id = %shown_id,
             attempts,

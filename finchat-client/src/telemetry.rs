@@ -38,6 +38,7 @@
 //! | `finchat_redeliveries_total` | | pushes of an event the dedupe store holds as handled or in flight |
 //! | `finchat_dedupe_hits_total` | | of those, the ones acknowledged without handling (handled before) |
 //! | `finchat_dedupe_evicted_early_total` | | handled ids the in-memory dedupe store forgot before their TTL to make room (each one a redelivery that would be handled again: raise its capacity) |
+//! | `finchat_events_dead_lettered_total` | | polled events given up on (unparseable, or out of attempts) and handed to the dead letter |
 //! | `finchat_handler_failures_total` | `reason` (`error`, `panic`, `deadline`) | handler runs that did not succeed, searches included |
 //! | `finchat_token_fetches_total` | `outcome` (`ok`, `error`) | app access token fetches |
 //! | `finchat_send_failures_total` | `errcode` (`FC_…`, or `none` when delivery is unknown) | targets of a send, update-cui or send-as-user not certainly delivered |
@@ -73,6 +74,8 @@ pub const REDELIVERIES: &str = "finchat_redeliveries_total";
 pub const DEDUPE_HITS: &str = "finchat_dedupe_hits_total";
 /// Handled ids forgotten before their TTL: `finchat_dedupe_evicted_early_total`.
 pub const DEDUPE_EVICTED_EARLY: &str = "finchat_dedupe_evicted_early_total";
+/// Polled events handed to the dead letter: `finchat_events_dead_lettered_total`.
+pub const EVENTS_DEAD_LETTERED: &str = "finchat_events_dead_lettered_total";
 /// Handler runs that failed: `finchat_handler_failures_total`.
 pub const HANDLER_FAILURES: &str = "finchat_handler_failures_total";
 /// Token fetches: `finchat_token_fetches_total`.
@@ -135,6 +138,11 @@ pub(crate) fn delivery(redelivery: bool, done: bool) {
 #[cfg(feature = "receiver")]
 pub(crate) fn dedupe_evicted_early() {
     count(DEDUPE_EVICTED_EARLY, &[]);
+}
+
+/// A polled event handed to the dead letter.
+pub(crate) fn dead_lettered() {
+    count(EVENTS_DEAD_LETTERED, &[]);
 }
 
 /// A push the receiver refused, at WARN with the reason (which never holds the token).

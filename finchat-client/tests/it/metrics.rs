@@ -1,9 +1,12 @@
 //! The `metrics` counters move: events received, a redelivery answered from the dedupe store, a
-//! handler failure, a token fetch, a per-target send failure and an update-cui call.
+//! handler failure, a token fetch, a per-target send failure, an update-cui call and a polled event
+//! handed to the dead letter.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
+use finchat_client::Dispatcher;
+use finchat_client::polling::{MemoryCursor, PollingConsumer};
 use finchat_cui::{CuiContent, cui};
 use metrics::{Counter, CounterFn, Gauge, Histogram, Key, KeyName, Metadata, SharedString, Unit};
 use serde_json::json;
@@ -138,4 +141,25 @@ fn the_client_counts_token_fetches_send_failures_and_update_cui_calls() {
         totals.get("finchat_send_failures_total{errcode=FC_ROOM_NOT_FOUND}"),
         1
     );
+}
+
+#[test]
+fn the_polling_consumer_counts_events_handed_to_the_dead_letter() {
+    let totals = Totals::default();
+    with_totals(&totals, async {
+        // Its `type` is not a string: it never parses, so it goes to the dead letter at once.
+        let poison = json!({"event_id": "$poison:x", "type": 42, "content": {}});
+        let server = TestServer::with_tokens(move |_, _| {
+            Reply::ok(json!({"events": [poison.clone()], "since": "pos-1"}))
+        })
+        .await;
+        let consumer = PollingConsumer::new(
+            server.client().build().unwrap(),
+            Dispatcher::new(()),
+            MemoryCursor::default(),
+        );
+        let poll = consumer.poll_once().await.unwrap();
+        assert_eq!(poll.dead_lettered, 1);
+    });
+    assert_eq!(totals.get("finchat_events_dead_lettered_total"), 1);
 }
