@@ -60,6 +60,7 @@ pub mod fuxin;
 pub mod gobelieve;
 mod http;
 pub mod polling;
+mod race;
 #[cfg(feature = "receiver")]
 pub mod receiver;
 mod retry;

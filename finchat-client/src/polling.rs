@@ -43,6 +43,7 @@ use tracing::Instrument;
 
 use crate::dispatcher::{Dispatched, Dispatcher};
 use crate::events::Event;
+use crate::race::{First, first};
 use crate::telemetry;
 use crate::{Client, Error, HandlerError};
 
@@ -378,9 +379,9 @@ impl<S: Send + Sync + 'static> PollingConsumer<S> {
             request = request.since(since.clone());
         }
         // A stuck fetch does not hold up a shutdown.
-        let page = tokio::select! {
-            page = request.send() => page.map_err(PollError::Fetch)?,
-            () = self.stopping.wait() => return Ok(Poll::default()),
+        let page = match first(request.send(), self.stopping.wait()).await {
+            First::Left(page) => page.map_err(PollError::Fetch)?,
+            First::Right(()) => return Ok(Poll::default()),
         };
         let mut poll = Poll {
             handled: 0,
@@ -593,11 +594,14 @@ impl<S: Send + Sync + 'static> PollingConsumer<S> {
         loop {
             let poll = self.poll_once();
             tokio::pin!(poll);
-            let polled = tokio::select! {
-                polled = &mut poll => polled,
-                () = &mut shutdown => {
+            let polled = match first(&mut poll, &mut shutdown).await {
+                First::Left(polled) => polled,
+                First::Right(()) => {
                     self.stopping.set();
-                    if tokio::time::timeout(self.shutdown_grace, poll).await.is_err() {
+                    if tokio::time::timeout(self.shutdown_grace, poll)
+                        .await
+                        .is_err()
+                    {
                         tracing::warn!(
                             grace = ?self.shutdown_grace,
                             "the events in hand did not finish within the shutdown grace; they will be \
@@ -625,9 +629,8 @@ impl<S: Send + Sync + 'static> PollingConsumer<S> {
                     retry_in
                 }
             };
-            tokio::select! {
-                () = &mut shutdown => return Ok(()),
-                () = tokio::time::sleep(wait) => {}
+            if let First::Left(()) = first(&mut shutdown, tokio::time::sleep(wait)).await {
+                return Ok(());
             }
         }
     }
