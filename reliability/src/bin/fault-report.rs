@@ -2,8 +2,10 @@
 //! de-duplication window against the event rate, and the memory held by entries that never finish,
 //! printed as the markdown tables of `RELIABILITY.md`. Progress goes to stderr.
 //!
-//! `cargo run --release -p finchat-reliability --bin fault-report -- --events 100000 [--seed N]
-//! [--kills N] [--only TEXT] [--skip-memory]`
+//! `cargo build --release -p finchat-reliability --bins && target/release/fault-report --events 100000
+//! [--seed N] [--kills N] [--only TEXT] [--skip-memory]` (the polling faults run the `poll-consumer`
+//! binary that sits beside this one, so both must be built: `cargo run --bin fault-report` alone
+//! builds only this one).
 
 use std::collections::HashMap;
 use std::process::Command;
@@ -82,6 +84,15 @@ async fn main() -> Result<(), Failure> {
             .as_ref()
             .is_none_or(|o| name.contains(o.as_str()))
     };
+    // Checked before anything runs, so that a missing consumer does not cost the receiver's minutes.
+    let consumer = std::env::current_exe()?.with_file_name("poll-consumer");
+    if PollingFault::ALL.iter().any(|f| wanted(f.name())) && !consumer.exists() {
+        return Err(format!(
+            "{} is not built; build both binaries: cargo build --release -p finchat-reliability --bins",
+            consumer.display()
+        )
+        .into());
+    }
     let commit = Command::new("git")
         .args(["rev-parse", "--short", "HEAD"])
         .output()
@@ -108,7 +119,6 @@ async fn main() -> Result<(), Failure> {
             .await?;
         println!("{}", tally.row());
     }
-    let consumer = std::env::current_exe()?.with_file_name("poll-consumer");
     for fault in PollingFault::ALL {
         if !wanted(fault.name()) {
             continue;
