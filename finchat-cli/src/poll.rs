@@ -13,8 +13,9 @@ use crate::printer::Printer;
 /// What `finchat poll --help` adds: what is safe, and where given-up events go.
 const SAFETY: &str = "\
 Safe to stop at any point, even with kill -9: the cursor file moves only once every event of a
-page is printed (or given up on), and it is replaced atomically. After a restart, the events of
-the page in hand that were printed before the stop are printed again (at most --page-size).
+page is printed (or given up on), and it is replaced atomically; each event printed inside the
+page is recorded in FILE.passed first. After a restart at most the event being printed when it
+stopped is printed again.
 Ctrl-C stops at once; a page being printed gets up to 5 s to finish.
 
 An event that cannot be read is appended to FILE.dead-letter.jsonl (one JSON line: event_id,

@@ -8,10 +8,14 @@
 //!   [`DeadLetter`] (durably, for the default [`FileDeadLetter`]) after the last attempt. A failing
 //!   cursor save or dead-letter write stops the consumer before the event, to try again later. Kill
 //!   the process at any point: the next run starts at the last saved cursor.
-//! - **At most a page twice.** The cursor moves a page at a time (the API gives no position inside
-//!   a page), so after a restart, the events of the page in hand that were handled before it stopped
-//!   are handled again; [`PollingConsumer::page_size`] bounds that (`1`: only the event in flight).
-//!   Within one run, an event is handled once even when a later one of its page fails.
+//! - **At most one event twice per kill.** The cursor moves a page at a time (the API gives no
+//!   position inside a page); inside the page, each event passed is recorded in the store
+//!   ([`CursorStore::save_passed`]: a [`FileCursor`] flushes it to `<cursor file>.passed`) before the
+//!   next one starts, so after a restart only the event whose handler had finished but was not yet
+//!   recorded comes again. A store that keeps no passed events (the default of the trait,
+//!   [`MemoryCursor`]) makes a restart handle the finished part of the page again;
+//!   [`PollingConsumer::page_size`] bounds that. Within one run, an event is handled once even when a
+//!   later one of its page fails.
 //! - **No poison.** Each handler run is a task with a deadline ([`PollingConsumer::handler_deadline`]);
 //!   an `Err`, a panic or a late handler is a failed attempt, tried again after a backoff. After
 //!   [`PollingConsumer::max_attempts`] the event goes to the dead letter and the consumer moves past
@@ -24,6 +28,7 @@
 
 mod cursor;
 mod dead_letter;
+mod passed;
 
 pub use cursor::{CursorStore, FileCursor, MAX_CURSOR_LEN, MemoryCursor};
 pub use dead_letter::{DeadEvent, DeadLetter, FileDeadLetter, LogDeadLetter};
@@ -275,6 +280,8 @@ impl Stopping {
 struct Progress {
     /// The cursor `passed` is relative to.
     since: Option<String>,
+    /// Whether `passed` was read from the cursor store (once per run, and when the cursor moved).
+    loaded: bool,
     /// Events after `since` handled or given up on (keys from [`key`]), not to handle again when the
     /// page is polled again after a later event of it failed.
     passed: HashSet<String>,
@@ -389,12 +396,21 @@ impl<S: Send + Sync + 'static> PollingConsumer<S> {
             failure: None,
             more: page.events.len() >= self.page_size as usize,
         };
-        {
+        let known = {
+            let progress = self.progress();
+            progress.loaded && progress.since == since
+        };
+        if !known {
+            // A restart, or a cursor moved by someone else: what the store says is passed.
+            let passed = self
+                .cursor
+                .load_passed(since.as_deref())
+                .await
+                .map_err(PollError::LoadCursor)?;
             let mut progress = self.progress();
-            if progress.since != since {
-                progress.since.clone_from(&since);
-                progress.passed.clear();
-            }
+            progress.since.clone_from(&since);
+            progress.passed = passed.into_iter().collect();
+            progress.loaded = true;
         }
         let events = page.events.len();
         for raw in page.events {
@@ -410,6 +426,10 @@ impl<S: Send + Sync + 'static> PollingConsumer<S> {
                     return Ok(poll);
                 }
             }
+            self.cursor
+                .save_passed(since.as_deref(), &key)
+                .await
+                .map_err(PollError::SaveCursor)?;
             self.progress().passed.insert(key);
         }
         match page.since {

@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use super::dead_letter::{DeadLetter, FileDeadLetter, LogDeadLetter};
+use super::passed::{append_passed, clear_passed, passed_path, read_passed};
 use crate::token::StoreFuture;
 
 /// The longest cursor a [`FileCursor`] reads or writes, in bytes. FinChat's positions are event ids,
@@ -34,6 +35,30 @@ pub trait CursorStore: Send + Sync {
     /// An [`io::Error`] when it cannot be saved; the consumer then tries the same page again later.
     fn save(&self, since: &str) -> StoreFuture<'_, io::Result<()>>;
 
+    /// The events after `since` already passed (handled, or kept in the dead letter) as
+    /// [`CursorStore::save_passed`] recorded them, so that after a restart the consumer does not
+    /// handle the finished part of the page in hand again. By default none: a store that does not
+    /// keep them makes a restart handle that part of the page again.
+    ///
+    /// # Errors
+    ///
+    /// An [`io::Error`] when they cannot be read; the consumer then polls nothing.
+    fn load_passed(&self, since: Option<&str>) -> StoreFuture<'_, io::Result<Vec<String>>> {
+        let _ = since;
+        Box::pin(async { Ok(Vec::new()) })
+    }
+
+    /// Records, durably, that the event `key` after `since` is passed. By default nothing is kept.
+    ///
+    /// # Errors
+    ///
+    /// An [`io::Error`] when it cannot be recorded; the consumer then stops before the next event and
+    /// tries the page again later (the event may then be handled again).
+    fn save_passed(&self, since: Option<&str>, key: &str) -> StoreFuture<'_, io::Result<()>> {
+        let _ = (since, key);
+        Box::pin(async { Ok(()) })
+    }
+
     /// Where the consumer keeps the events it gives up on, unless the app sets one
     /// ([`PollingConsumer::dead_letter`](super::PollingConsumer::dead_letter)). By default they are
     /// only logged ([`LogDeadLetter`]); a [`FileCursor`] keeps them in a file beside it.
@@ -50,7 +75,10 @@ pub trait CursorStore: Send + Sync {
 /// longer than [`MAX_CURSOR_LEN`]) is refused, with its path: it is left for a person to look at.
 /// A missing file means "from the first kept event".
 ///
-/// Its default dead letter is a [`FileDeadLetter`] at `<cursor file>.dead-letter.jsonl`.
+/// The events of the page in hand already passed are kept in `<cursor file>.passed` (one line each,
+/// flushed to disk), so a process killed in the middle of a page handles again at most the event it
+/// was handling, not the page. Its default dead letter is a [`FileDeadLetter`] at
+/// `<cursor file>.dead-letter.jsonl`.
 #[derive(Debug, Clone)]
 pub struct FileCursor {
     path: PathBuf,
@@ -78,7 +106,25 @@ impl CursorStore for FileCursor {
         let path = self.path.clone();
         let since = since.to_owned();
         // On the blocking pool, it runs to its end even when the caller stops waiting for it.
-        Box::pin(blocking(move || write_cursor(&path, &since)))
+        Box::pin(blocking(move || {
+            write_cursor(&path, &since)?;
+            clear_passed(&passed_path(&path));
+            Ok(())
+        }))
+    }
+
+    fn load_passed(&self, since: Option<&str>) -> StoreFuture<'_, io::Result<Vec<String>>> {
+        let path = passed_path(&self.path);
+        let since = since.map(str::to_owned);
+        Box::pin(blocking(move || read_passed(&path, since.as_deref())))
+    }
+
+    fn save_passed(&self, since: Option<&str>, key: &str) -> StoreFuture<'_, io::Result<()>> {
+        let path = passed_path(&self.path);
+        let (since, key) = (since.map(str::to_owned), key.to_owned());
+        Box::pin(blocking(move || {
+            append_passed(&path, since.as_deref(), &key)
+        }))
     }
 
     fn default_dead_letter(&self) -> Arc<dyn DeadLetter> {
@@ -265,6 +311,14 @@ impl<T: CursorStore + ?Sized> CursorStore for Arc<T> {
 
     fn save(&self, since: &str) -> StoreFuture<'_, io::Result<()>> {
         (**self).save(since)
+    }
+
+    fn load_passed(&self, since: Option<&str>) -> StoreFuture<'_, io::Result<Vec<String>>> {
+        (**self).load_passed(since)
+    }
+
+    fn save_passed(&self, since: Option<&str>, key: &str) -> StoreFuture<'_, io::Result<()>> {
+        (**self).save_passed(since, key)
     }
 
     fn default_dead_letter(&self) -> Arc<dyn DeadLetter> {

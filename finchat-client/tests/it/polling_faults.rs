@@ -493,3 +493,44 @@ async fn file_cursor_saves_from_two_writers_never_collide() {
     assert_eq!(left, ["since.txt"], "no temporary file left");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[tokio::test]
+async fn a_restart_in_the_middle_of_a_page_handles_only_the_events_not_yet_passed() {
+    let mut events: Vec<Value> = (0..5).map(event).collect();
+    events[3] = with_body(3, "fail");
+    let server = TestServer::with_tokens(forwarder(events)).await;
+    let dir = temp_dir("polling-restart-mid-page");
+    let since_file = dir.join("since.txt");
+
+    // The first run handles three events, then one fails: the page is not done, no cursor moves.
+    let first: Seen = Arc::default();
+    let consumer = PollingConsumer::new(
+        server.client().build().unwrap(),
+        dispatcher(Arc::clone(&first)),
+        FileCursor::new(&since_file),
+    );
+    let poll = consumer.poll_once().await.unwrap();
+    assert!(poll.failure.is_some());
+    assert_eq!(*first.lock(), ["message 0", "message 1", "message 2"]);
+    assert!(!since_file.exists());
+    drop(consumer);
+
+    // A new process: the same page comes again, and only what was not passed is handled.
+    let second: Seen = Arc::default();
+    let recording =
+        Dispatcher::new(Arc::clone(&second)).on_message(|seen, _event, message| async move {
+            seen.lock()
+                .push(message.body().unwrap_or_default().to_owned());
+            Ok(())
+        });
+    let consumer = PollingConsumer::new(
+        server.client().build().unwrap(),
+        recording,
+        FileCursor::new(&since_file),
+    );
+    let poll = consumer.poll_once().await.unwrap();
+    assert!(poll.failure.is_none());
+    assert_eq!(*second.lock(), ["fail", "message 4"]);
+    assert_eq!(std::fs::read_to_string(&since_file).unwrap(), "pos-5");
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -48,8 +48,17 @@ impl Handled {
     }
 }
 
-/// A `FileCursor` that says `saving` on stdout before each save.
+/// A `FileCursor` that says `saving` on stdout before each save: of the cursor, and of each event
+/// passed inside the page in hand.
 struct Announced(FileCursor);
+
+impl Announced {
+    fn announce() {
+        let mut out = io::stdout().lock();
+        // The runner may be gone; the save goes on regardless.
+        writeln!(out, "saving").and_then(|()| out.flush()).ok();
+    }
+}
 
 impl CursorStore for Announced {
     fn load(&self) -> StoreFuture<'_, io::Result<Option<String>>> {
@@ -57,10 +66,17 @@ impl CursorStore for Announced {
     }
 
     fn save(&self, since: &str) -> StoreFuture<'_, io::Result<()>> {
-        let mut out = io::stdout().lock();
-        // The runner may be gone; the save goes on regardless.
-        writeln!(out, "saving").and_then(|()| out.flush()).ok();
+        Self::announce();
         self.0.save(since)
+    }
+
+    fn load_passed(&self, since: Option<&str>) -> StoreFuture<'_, io::Result<Vec<String>>> {
+        self.0.load_passed(since)
+    }
+
+    fn save_passed(&self, since: Option<&str>, key: &str) -> StoreFuture<'_, io::Result<()>> {
+        Self::announce();
+        self.0.save_passed(since, key)
     }
 }
 
