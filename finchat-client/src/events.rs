@@ -53,18 +53,36 @@ impl<'de> Deserialize<'de> for Callback {
 
 impl Serialize for Callback {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(app_id) = &self.app_id {
-            map.serialize_entry("app_id", app_id)?;
-        }
-        map.serialize_entry("token", self.token.expose())?;
-        map.serialize_entry("event", &self.event)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        serialize_push(
+            serializer,
+            self.app_id.as_deref(),
+            &self.token,
+            &self.event,
+            &self.extra,
+        )
     }
+}
+
+/// A pushed body as it came: `app_id` (when there was one), `token`, `event`, then the fields this
+/// library does not know. Callbacks and shortcut searches share it.
+pub(crate) fn serialize_push<S: Serializer>(
+    serializer: S,
+    app_id: Option<&str>,
+    token: &Secret,
+    event: &impl Serialize,
+    extra: &Map<String, Value>,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = serializer.serialize_map(None)?;
+    if let Some(app_id) = app_id {
+        map.serialize_entry("app_id", app_id)?;
+    }
+    map.serialize_entry("token", token.expose())?;
+    map.serialize_entry("event", event)?;
+    for (key, value) in extra {
+        map.serialize_entry(key, value)?;
+    }
+    map.end()
 }
 
 /// The kind of room an event happened in.

@@ -34,17 +34,13 @@ impl SearchRequest {
 impl Serialize for SearchRequest {
     /// As it came, the token included (as [`Callback`](crate::events::Callback) does).
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(app_id) = &self.app_id {
-            map.serialize_entry("app_id", app_id)?;
-        }
-        map.serialize_entry("token", self.token.expose())?;
-        map.serialize_entry("event", &self.event)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        crate::events::serialize_push(
+            serializer,
+            self.app_id.as_deref(),
+            &self.token,
+            &self.event,
+            &self.extra,
+        )
     }
 }
 

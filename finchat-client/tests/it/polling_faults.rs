@@ -107,6 +107,27 @@ fn temp_dir(name: &str) -> std::path::PathBuf {
     dir
 }
 
+/// A consumer of `server` into [`dispatcher`]`(seen)`, its cursor in `since.txt` of a fresh directory
+/// for `test`; the directory and the cursor file.
+fn file_consumer(
+    server: &TestServer,
+    seen: &Seen,
+    test: &str,
+) -> (
+    PollingConsumer<Seen>,
+    std::path::PathBuf,
+    std::path::PathBuf,
+) {
+    let dir = temp_dir(test);
+    let since_file = dir.join("since.txt");
+    let consumer = PollingConsumer::new(
+        server.client().build().unwrap(),
+        dispatcher(Arc::clone(seen)),
+        FileCursor::new(&since_file),
+    );
+    (consumer, dir, since_file)
+}
+
 /// The bodies handled after ten polls of `events` (a memory cursor, the default five attempts).
 async fn handled_after_ten_polls(events: Vec<Value>) -> Vec<String> {
     let server = TestServer::with_tokens(forwarder(events)).await;
@@ -137,15 +158,9 @@ async fn a_panicking_handler_is_a_failed_attempt_not_a_crash() {
 #[tokio::test]
 async fn run_until_returns_promptly_during_a_stuck_handler() {
     let server = TestServer::with_tokens(forwarder(vec![event(0), with_body(1, "hang")])).await;
-    let dir = temp_dir("polling-stuck-handler");
-    let since_file = dir.join("since.txt");
     let seen: Seen = Arc::default();
-    let consumer = PollingConsumer::new(
-        server.client().build().unwrap(),
-        dispatcher(Arc::clone(&seen)),
-        FileCursor::new(&since_file),
-    )
-    .shutdown_grace(Duration::from_millis(100));
+    let (consumer, dir, since_file) = file_consumer(&server, &seen, "polling-stuck-handler");
+    let consumer = consumer.shutdown_grace(Duration::from_millis(100));
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let running = tokio::spawn(consumer.run_until(async move {
         stopped.await.ok();
@@ -362,14 +377,8 @@ async fn a_failing_dead_letter_keeps_the_consumer_before_the_event() {
 #[tokio::test]
 async fn the_cursor_saved_is_the_since_the_api_returned() {
     let server = TestServer::with_tokens(forwarder((0..3).map(event).collect())).await;
-    let dir = temp_dir("polling-since");
-    let since_file = dir.join("since.txt");
     let seen: Seen = Arc::default();
-    let consumer = PollingConsumer::new(
-        server.client().build().unwrap(),
-        dispatcher(Arc::clone(&seen)),
-        FileCursor::new(&since_file),
-    );
+    let (consumer, dir, since_file) = file_consumer(&server, &seen, "polling-since");
     consumer.poll_once().await.unwrap();
     assert_eq!(std::fs::read_to_string(&since_file).unwrap(), "pos-3");
     consumer.poll_once().await.unwrap();
@@ -499,16 +508,9 @@ async fn a_restart_in_the_middle_of_a_page_handles_only_the_events_not_yet_passe
     let mut events: Vec<Value> = (0..5).map(event).collect();
     events[3] = with_body(3, "fail");
     let server = TestServer::with_tokens(forwarder(events)).await;
-    let dir = temp_dir("polling-restart-mid-page");
-    let since_file = dir.join("since.txt");
-
     // The first run handles three events, then one fails: the page is not done, no cursor moves.
     let first: Seen = Arc::default();
-    let consumer = PollingConsumer::new(
-        server.client().build().unwrap(),
-        dispatcher(Arc::clone(&first)),
-        FileCursor::new(&since_file),
-    );
+    let (consumer, dir, since_file) = file_consumer(&server, &first, "polling-restart-mid-page");
     let poll = consumer.poll_once().await.unwrap();
     assert!(poll.failure.is_some());
     assert_eq!(*first.lock(), ["message 0", "message 1", "message 2"]);

@@ -5,7 +5,7 @@
 use finchat_reliability::polling_faults::{PollingFault, PollingRun};
 use finchat_reliability::{Tally, seed};
 
-const EVENTS: usize = 1000;
+use crate::{EVENTS, assert_each_event_handled_once, shown};
 
 async fn run(fault: PollingFault) -> (Tally, u64) {
     let seed = seed();
@@ -13,12 +13,7 @@ async fn run(fault: PollingFault) -> (Tally, u64) {
         .run()
         .await
         .unwrap_or_else(|e| panic!("seed {seed}: {e}"));
-    println!("{}\n{}\nseed: {seed}", Tally::header(), tally.row());
-    assert!(
-        tally.injected > 0,
-        "nothing injected\n{}",
-        tally.explain(seed)
-    );
+    let (tally, seed) = shown(tally, seed);
     assert_eq!(tally.lost, 0, "events lost\n{}", tally.explain(seed));
     (tally, seed)
 }
@@ -32,16 +27,6 @@ async fn a_consumer_killed_at_random_points_loses_nothing_and_repeats_at_most_on
         tally.explain(seed)
     );
     assert_eq!(tally.once + tally.twice, EVENTS, "{}", tally.explain(seed));
-}
-
-fn assert_each_event_handled_once((tally, seed): (Tally, u64)) {
-    assert_eq!(
-        tally.twice,
-        0,
-        "events handled twice\n{}",
-        tally.explain(seed)
-    );
-    assert_eq!(tally.once, EVENTS, "{}", tally.explain(seed));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

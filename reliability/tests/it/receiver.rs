@@ -3,7 +3,7 @@
 use finchat_reliability::receiver_faults::{ReceiverFault, ReceiverRun};
 use finchat_reliability::{Tally, seed};
 
-const EVENTS: usize = 1000;
+use crate::{EVENTS, assert_each_event_handled_once, shown};
 
 async fn run(fault: ReceiverFault, fraction: f64) -> (Tally, u64) {
     let seed = seed();
@@ -11,24 +11,8 @@ async fn run(fault: ReceiverFault, fraction: f64) -> (Tally, u64) {
         .run()
         .await
         .unwrap_or_else(|e| panic!("seed {seed}: {e}"));
-    println!("{}\n{}\nseed: {seed}", Tally::header(), tally.row());
-    assert!(
-        tally.injected > 0,
-        "nothing injected\n{}",
-        tally.explain(seed)
-    );
+    let (tally, seed) = shown(tally, seed);
     (tally, seed)
-}
-
-fn assert_each_event_handled_once((tally, seed): (Tally, u64)) {
-    assert_eq!(tally.lost, 0, "events lost\n{}", tally.explain(seed));
-    assert_eq!(
-        tally.twice,
-        0,
-        "events handled twice\n{}",
-        tally.explain(seed)
-    );
-    assert_eq!(tally.once, EVENTS, "{}", tally.explain(seed));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
