@@ -542,17 +542,22 @@ impl<S: Send + Sync + 'static> PollingConsumer<S> {
                 telemetry::handler_failed("deadline");
                 task.0.abort();
                 // Not two runs of one event at once: wait for the aborted one to stop.
-                if tokio::time::timeout(self.handler_deadline, &mut task.0)
-                    .await
-                    .is_err()
-                {
-                    tracing::error!(
-                        "a handler over its deadline does not stop (it blocks its thread?); waiting \
-                         for it before trying the event again"
-                    );
-                    let _ = (&mut task.0).await;
+                let stopped = match tokio::time::timeout(self.handler_deadline, &mut task.0).await {
+                    Ok(stopped) => stopped,
+                    Err(_) => {
+                        tracing::error!(
+                            "a handler over its deadline does not stop (it blocks its thread?); \
+                             waiting for it before trying the event again"
+                        );
+                        (&mut task.0).await
+                    }
+                };
+                // One that could not be interrupted (it blocked its thread) may have finished its
+                // work after all: that success stands, or the event would be handled twice.
+                match stopped {
+                    Ok(Ok(dispatched)) => Ok(dispatched),
+                    _ => Err(AttemptError::Late(self.handler_deadline)),
                 }
-                Err(AttemptError::Late(self.handler_deadline))
             }
         }
     }

@@ -124,9 +124,13 @@ impl Sandbox {
         let addr = listener.local_addr()?;
         let (stop, stopped) = oneshot::channel::<()>();
         let read_timeout = shared.config.read_timeout;
-        let task = tokio::spawn(server::serve(listener, router, read_timeout, async {
-            stopped.await.ok();
-        }));
+        let task = tokio::spawn(
+            finchat_client::receiver::Server::new()
+                .header_read_timeout(read_timeout)
+                .serve(listener, router, async move {
+                    stopped.await.ok();
+                }),
+        );
         Ok(RunningSandbox {
             url: url_of(addr),
             handle: SandboxHandle { shared },

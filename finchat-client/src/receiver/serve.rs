@@ -104,6 +104,8 @@ impl Server {
                 }
             });
         }
+        // No new connections while the ones under way finish: they are refused, not left waiting.
+        drop(listener);
         drop(stopping);
         stop.send(true).ok();
         stop.closed().await;

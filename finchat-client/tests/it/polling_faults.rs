@@ -536,3 +536,27 @@ async fn a_restart_in_the_middle_of_a_page_handles_only_the_events_not_yet_passe
     assert_eq!(std::fs::read_to_string(&since_file).unwrap(), "pos-5");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_handler_that_blocks_past_its_deadline_and_then_succeeds_is_not_run_again() {
+    let server = TestServer::with_tokens(forwarder(vec![event(0)])).await;
+    let runs = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted =
+        Dispatcher::new(Arc::clone(&runs)).on_message(|runs, _event, _message| async move {
+            // A blocking call the abort cannot interrupt, which then commits.
+            std::thread::sleep(Duration::from_millis(150));
+            runs.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            Ok(())
+        });
+    let consumer = PollingConsumer::new(
+        server.client().build().unwrap(),
+        counted,
+        MemoryCursor::default(),
+    )
+    .handler_deadline(Duration::from_millis(50));
+    let poll = consumer.poll_once().await.unwrap();
+    assert!(poll.failure.is_none(), "{:?}", poll.failure);
+    assert_eq!(poll.handled, 1);
+    consumer.poll_once().await.unwrap();
+    assert_eq!(runs.load(std::sync::atomic::Ordering::SeqCst), 1);
+}
