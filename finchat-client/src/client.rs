@@ -413,7 +413,10 @@ impl Call {
 
     fn name(&self) -> String {
         if self.absolute {
-            format!("{} {}", self.method, self.path)
+            // Another host's URL (the IAM's) may carry user info: never shown.
+            let shown = Url::parse(&self.path)
+                .map_or_else(|_| self.path.clone(), |url| http::shown_url(&url));
+            format!("{} {shown}", self.method)
         } else {
             format!("{} /{}", self.method, self.path.trim_start_matches('/'))
         }
@@ -623,11 +626,10 @@ impl Client {
         if url.scheme() == "https" || self.inner.base_url.scheme() == "http" {
             return Ok(());
         }
-        let mut shown = url.clone();
-        shown.set_query(None);
         Err(Error::refused(format!(
-            "`{shown}` is not https while the FinChat server is: the app's secret or a user's \
-             token would travel in clear"
+            "`{}` is not https while the FinChat server is: the app's secret or a user's token \
+             would travel in clear",
+            http::shown_url(url)
         )))
     }
 

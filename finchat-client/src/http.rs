@@ -197,7 +197,7 @@ pub(crate) fn redirect_followed(response: &reqwest::Response, asked: &Url) -> Op
 }
 
 /// A URL for a message: without user info, query or fragment.
-fn shown_url(url: &Url) -> String {
+pub(crate) fn shown_url(url: &Url) -> String {
     let mut shown = url.clone();
     let _ = shown.set_username("");
     let _ = shown.set_password(None);

@@ -43,7 +43,9 @@ impl Client {
                 "app_access_token": token.expose(),
             }))
             .auth(Auth::None)
-            .retry(Retry::Safe);
+            .retry(Retry::Safe)
+            // An error page may echo the request, and with it the token.
+            .answer_holds_secret();
         match self.call_json::<Answer>(call).await {
             Ok(answer) => Ok(answer.result),
             Err(error) if error.fc_code() == Some(&FcCode::InvalidAccessToken) => Ok(false),

@@ -72,3 +72,22 @@ async fn verify_errors_never_quote_the_token() {
     );
     assert_eq!(error.fc_code(), Some(&finchat_client::FcCode::AppNotFound));
 }
+
+#[tokio::test]
+async fn a_verify_answer_that_echoes_the_token_is_not_quoted() {
+    // A proxy's error page that repeats the request, with no errcode of the API's.
+    let server = TestServer::with_tokens(|request, _| {
+        Reply::json(
+            400,
+            json!({"message": "bad request", "echo": request.json()}),
+        )
+    })
+    .await;
+    let client = server.client().build().unwrap();
+    let error = client
+        .verify_token(&Secret::new("a-token-that-must-not-show"))
+        .await
+        .unwrap_err();
+    let shown = format!("{error} {error:?}");
+    assert!(!shown.contains("a-token-that-must-not-show"), "{shown}");
+}

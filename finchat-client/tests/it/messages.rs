@@ -248,7 +248,13 @@ async fn a_panicking_progress_callback_does_not_lose_the_report() {
 /// Only a refusal (a 4xx, or a documented code naming the refusal) is `failed`.
 #[tokio::test]
 async fn a_whole_request_failure_is_failed_only_when_the_server_certainly_refused_it() {
-    let cases: [(u16, Value, bool); 10] = [
+    let cases: [(u16, Value, bool); 11] = [
+        // A request time-out: the server may have taken it.
+        (
+            408,
+            json!({"errcode": "FC_UNKNOWN", "error": "timeout"}),
+            false,
+        ),
         (
             500,
             json!({"errcode": "FC_INTERNAL_ERROR", "error": "内部错误"}),
@@ -296,13 +302,14 @@ async fn a_whole_request_failure_is_failed_only_when_the_server_certainly_refuse
             .await
             .unwrap();
         let delivery = &report.results[0].delivery;
+        // Failed with the server's own errcode, or Unknown.
         let read_as = match delivery {
-            Delivery::Failed { .. } => "Failed",
-            Delivery::Unknown { .. } => "Unknown",
-            _ => "something else",
+            Delivery::Failed { errcode, .. } => Some(Some(errcode.clone())),
+            Delivery::Unknown { .. } => Some(None),
+            _ => None,
         };
-        let expected = if refused { "Failed" } else { "Unknown" };
-        assert_eq!(read_as, expected, "{status} {body}: {delivery:?}");
+        let expected = refused.then(|| FcCode::parse(body["errcode"].as_str().unwrap()));
+        assert!(read_as == Some(expected), "{status} {body}: {delivery:?}");
         assert_eq!(server.calls().len(), 1, "{status} {body}: never retried");
     }
 }

@@ -128,3 +128,22 @@ async fn a_plain_http_iam_is_fine_when_the_finchat_server_is_http_too() {
         .unwrap();
     assert_eq!(iam.requests().len(), 1);
 }
+
+#[tokio::test]
+async fn the_refusal_of_a_plain_http_iam_does_not_show_its_user_info() {
+    let client = finchat_client::Client::builder()
+        .base_url("https://finchat.example.invalid")
+        .app_id("app-1")
+        .secret("test-secret-value")
+        .build()
+        .unwrap();
+    let host = IamHost::parse("http://admin:iam-password@127.0.0.1:9/auth").unwrap();
+    let error = client
+        .identity()
+        .exchange_code(&host, "code", "https://app.example.org/cb")
+        .await
+        .unwrap_err();
+    let shown = format!("{error} {error:?}");
+    assert!(shown.contains("http://127.0.0.1:9/"), "{shown}");
+    assert!(!shown.contains("iam-password"), "{shown}");
+}

@@ -56,6 +56,9 @@ async fn the_endpoint_is_asked_again_once_the_shared_failure_is_old() {
     client.access_token().await.unwrap_err();
     assert_eq!(server.token_requests(), 1);
     up.store(true, Ordering::SeqCst);
+    // A caller that comes just after the failure gets it too, without asking again.
+    client.access_token().await.unwrap_err();
+    assert_eq!(server.token_requests(), 1);
     tokio::time::pause();
     tokio::time::advance(std::time::Duration::from_secs(10)).await;
     tokio::time::resume();
