@@ -45,8 +45,6 @@ pub struct Args {
 pub fn run(args: &Args) -> Result<Exit, Error> {
     let client = args.connection.client()?;
     runtime()?.block_on(async {
-        // Listening before the first poll, so that Ctrl-C never kills the process mid-write.
-        let interrupted = interrupted()?;
         let (dispatcher, printer) = Printer::dispatcher(args.summary);
         let url = args.connection.base_url().to_owned();
         let consumer = PollingConsumer::new(client, dispatcher, FileCursor::new(&args.since_file))
@@ -65,6 +63,10 @@ pub fn run(args: &Args) -> Result<Exit, Error> {
             }
             return Ok(Exit::Done);
         }
+        // Listening before the first poll, so that Ctrl-C never kills the process mid-write. Not
+        // for `--once`, which has no loop to stop: there Ctrl-C ends the process at once, which the
+        // cursor makes safe.
+        let interrupted = interrupted()?;
         let stop = {
             let printer = Arc::clone(&printer);
             async move {

@@ -289,6 +289,24 @@ async fn poll_moves_past_an_event_it_cannot_read_and_keeps_it_in_the_dead_letter
 
 #[tokio::test(flavor = "multi_thread")]
 async fn ctrl_c_stops_poll_at_once_even_while_the_server_does_not_answer() {
+    let (status, stderr) = interrupt_poll(&[]).await;
+    assert_eq!(status.code(), Some(0), "{status:?}: {stderr}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_c_stops_poll_once_while_the_server_does_not_answer() {
+    // No loop to stop: the signal ends the process as it would any program.
+    let (status, stderr) = interrupt_poll(&["--once"]).await;
+    assert_eq!(
+        std::os::unix::process::ExitStatusExt::signal(&status),
+        Some(2),
+        "ended by SIGINT, not by the test's kill -9: {status:?}: {stderr}"
+    );
+}
+
+/// Starts `finchat poll <extra>` against a server that never answers, sends SIGINT once it polls,
+/// and returns how it ended (killed with -9 if it does not end within 20 s); no cursor is saved.
+async fn interrupt_poll(extra: &[&str]) -> (std::process::ExitStatus, String) {
     let (arrived, arrival) = std::sync::mpsc::channel::<()>();
     let arrived = std::sync::Mutex::new(arrived);
     let server = TestServer::with_tokens(move |_, _| {
@@ -296,11 +314,12 @@ async fn ctrl_c_stops_poll_at_once_even_while_the_server_does_not_answer() {
         Reply::ok(json!({"events": [], "since": "page-1"})).after(Duration::from_secs(600))
     })
     .await;
-    let dir = temp_dir("poll-ctrl-c");
+    let dir = temp_dir(&format!("poll-ctrl-c{}", extra.concat()));
     let since = dir.join("since.txt");
     let mut child = crate::process::finchat()
         .args(["poll", "--since-file"])
         .arg(&since)
+        .args(extra)
         .env("FINCHAT_BASE_URL", server.url())
         .env("FINCHAT_APP_ID", "app-1")
         .env("FINCHAT_SECRET", "test-secret-value")
@@ -309,7 +328,7 @@ async fn ctrl_c_stops_poll_at_once_even_while_the_server_does_not_answer() {
         .spawn()
         .unwrap();
     let pid = child.id();
-    tokio::task::block_in_place(|| {
+    let ended = tokio::task::block_in_place(|| {
         arrival
             .recv_timeout(Duration::from_secs(30))
             .expect("finchat polls");
@@ -332,8 +351,9 @@ async fn ctrl_c_stops_poll_at_once_even_while_the_server_does_not_answer() {
         exited.send(()).ok();
         let mut stderr = String::new();
         std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
-        assert_eq!(status.code(), Some(0), "{status:?}: {stderr}");
+        (status, stderr)
     });
     assert!(!since.exists(), "no cursor saved for a page not read");
     std::fs::remove_dir_all(&dir).ok();
+    ended
 }
