@@ -532,7 +532,7 @@ impl<S: Send + Sync + 'static> PollingConsumer<S> {
             Ok(Err(join_error)) => {
                 telemetry::handler_failed("panic");
                 let message = if join_error.is_panic() {
-                    panic_message(join_error.into_panic())
+                    crate::panic_message(&*join_error.into_panic())
                 } else {
                     join_error.to_string()
                 };
@@ -695,14 +695,6 @@ impl Drop for AbortOnDrop {
     fn drop(&mut self) {
         self.0.abort();
     }
-}
-
-fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
-    payload
-        .downcast_ref::<&str>()
-        .map(|s| (*s).to_owned())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "(no message)".to_owned())
 }
 
 /// An error and its causes, `: `-separated.

@@ -390,13 +390,8 @@ impl Plan {
         let called = std::panic::catch_unwind(AssertUnwindSafe(|| progress(done, self.total)));
         if let Err(panic) = called {
             if !self.progress_panicked.swap(true, Ordering::SeqCst) {
-                let message = panic
-                    .downcast_ref::<&str>()
-                    .map(|s| (*s).to_owned())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "a panic without a message".to_owned());
                 tracing::warn!(
-                    panic = %message,
+                    panic = %crate::panic_message(&*panic),
                     "the on_progress callback panicked; it is not called again, the send goes on"
                 );
             }

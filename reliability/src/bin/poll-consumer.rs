@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use finchat_client::polling::{CursorStore, FileCursor, PollingConsumer};
+use finchat_client::polling::{CursorStore, DeadLetter, FileCursor, PollingConsumer};
 use finchat_client::token::StoreFuture;
 use finchat_client::{Client, Dispatcher, HandlerError, HandlerResult};
 use tokio::sync::Notify;
@@ -77,6 +77,10 @@ impl CursorStore for Announced {
     fn save_passed(&self, since: Option<&str>, key: &str) -> StoreFuture<'_, io::Result<()>> {
         Self::announce();
         self.0.save_passed(since, key)
+    }
+
+    fn default_dead_letter(&self) -> Arc<dyn DeadLetter> {
+        self.0.default_dead_letter()
     }
 }
 
