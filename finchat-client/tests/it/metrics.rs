@@ -4,15 +4,17 @@
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use finchat_client::Dispatcher;
 use finchat_client::polling::{MemoryCursor, PollingConsumer};
+use finchat_client::receiver::InMemoryDedupe;
 use finchat_cui::{CuiContent, cui};
 use metrics::{Counter, CounterFn, Gauge, Histogram, Key, KeyName, Metadata, SharedString, Unit};
 use serde_json::json;
 
 use crate::server::{Reply, TestServer};
-use crate::telemetry::receiver::{put, start, text};
+use crate::telemetry::receiver::{put, start, start_with, text};
 
 /// Each counter's total, keyed `name{label=value,…}`.
 #[derive(Clone, Default)]
@@ -162,4 +164,19 @@ fn the_polling_consumer_counts_events_handed_to_the_dead_letter() {
         assert_eq!(poll.dead_lettered, 1);
     });
     assert_eq!(totals.get("finchat_events_dead_lettered_total"), 1);
+}
+
+#[test]
+fn the_receiver_counts_handled_ids_forgotten_before_their_ttl() {
+    let totals = Totals::default();
+    with_totals(&totals, async {
+        // Room for two: each new event past them pushes out a handled id an hour before its TTL.
+        let store = InMemoryDedupe::new(2, Duration::from_secs(3600));
+        let addr = start_with(|receiver| receiver.dedupe(Arc::new(store))).await;
+        for n in 0..5 {
+            let id = format!("${n}:x");
+            assert_eq!(put(addr, text(&id, "hello").to_string()).await, 200);
+        }
+    });
+    assert_eq!(totals.get("finchat_dedupe_evicted_early_total"), 3);
 }

@@ -19,6 +19,11 @@ pub(crate) mod receiver {
 
     /// A receiver on a free port whose message handler fails on the text `fail`.
     pub(crate) async fn start() -> SocketAddr {
+        start_with(|receiver| receiver).await
+    }
+
+    /// As [`start`], with the receiver changed by `setup` (another dedupe store, say).
+    pub(crate) async fn start_with(setup: impl FnOnce(Receiver<()>) -> Receiver<()>) -> SocketAddr {
         let dispatcher = Dispatcher::new(()).on_message(|_, _event, message| async move {
             match message.body() {
                 Some("fail") => Err(HandlerError::msg("the database is down")),
@@ -29,6 +34,7 @@ pub(crate) mod receiver {
             .expect("a valid callback token")
             .app_id("app-1")
             .body_limit(4 * 1024);
+        let receiver = setup(receiver);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         tokio::spawn(async move { axum::serve(listener, receiver.router()).await.ok() });
