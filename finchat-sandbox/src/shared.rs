@@ -29,6 +29,10 @@ struct Persistence {
     written: watch::Sender<Written>,
     wake: Arc<Notify>,
     writer_started: AtomicBool,
+    /// The generation the file holds: taken around each write, so that a write of an older
+    /// snapshot that finishes late (the writer's, while the sandbox is dropped and writes the
+    /// newest itself) never replaces a newer one.
+    renamed: Arc<Mutex<u64>>,
 }
 
 #[derive(Clone, Default)]
@@ -54,6 +58,22 @@ impl Persistence {
             }
         });
     }
+}
+
+/// Writes `snapshot`, of `generation`, unless the file already holds a newer one.
+fn write_generation(
+    renamed: &Mutex<u64>,
+    generation: u64,
+    path: &Path,
+    snapshot: &World,
+) -> io::Result<()> {
+    let mut renamed = lock(renamed);
+    if generation <= *renamed {
+        return Ok(());
+    }
+    write_snapshot(path, snapshot)?;
+    *renamed = generation;
+    Ok(())
 }
 
 /// Serialises and writes a snapshot of the world.
@@ -124,6 +144,7 @@ impl Shared {
                 written: watch::Sender::new(Written::default()),
                 wake: Arc::new(Notify::new()),
                 writer_started: AtomicBool::new(false),
+                renamed: Arc::default(),
             });
         Arc::new(Shared {
             persistence,
@@ -193,7 +214,7 @@ impl Shared {
         }
         let state = lock(&self.state);
         let generation = persistence.requested.load(Ordering::SeqCst);
-        let result = write_snapshot(&persistence.path, &state);
+        let result = write_generation(&persistence.renamed, generation, &persistence.path, &state);
         drop(state);
         persistence.record(generation, result);
     }
@@ -228,6 +249,11 @@ impl Shared {
         let Some(persistence) = &self.persistence else {
             return Ok(());
         };
+        if persistence.written.borrow().error.is_some() && !persistence.pending() {
+            // The last write failed and nothing changed since: ask for it again.
+            let _state = lock(&self.state);
+            persistence.requested.fetch_add(1, Ordering::SeqCst);
+        }
         let target = persistence.requested.load(Ordering::SeqCst);
         let mut written = persistence.written.subscribe();
         self.save();
@@ -359,7 +385,8 @@ async fn write_on_change(shared: Weak<Shared>, wake: Arc<Notify>) {
                 let generation = persistence.requested.load(Ordering::SeqCst);
                 let snapshot = state.clone();
                 drop(state);
-                Some((generation, snapshot, persistence.path.clone()))
+                let renamed = Arc::clone(&persistence.renamed);
+                Some((generation, snapshot, persistence.path.clone(), renamed))
             } else if shared.is_closed() {
                 return;
             } else {
@@ -367,10 +394,12 @@ async fn write_on_change(shared: Weak<Shared>, wake: Arc<Notify>) {
             }
         };
         match job {
-            Some((generation, snapshot, path)) => {
-                let result = tokio::task::spawn_blocking(move || write_snapshot(&path, &snapshot))
-                    .await
-                    .unwrap_or_else(|e| Err(io::Error::other(e)));
+            Some((generation, snapshot, path, renamed)) => {
+                let result = tokio::task::spawn_blocking(move || {
+                    write_generation(&renamed, generation, &path, &snapshot)
+                })
+                .await
+                .unwrap_or_else(|e| Err(io::Error::other(e)));
                 let Some(shared) = shared.upgrade() else {
                     return;
                 };

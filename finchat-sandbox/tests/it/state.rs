@@ -175,6 +175,14 @@ async fn a_state_file_that_cannot_be_written_is_reported_and_the_sandbox_goes_on
     assert_eq!(page.status(), 200);
     std::fs::remove_file(&state_dir).unwrap();
     std::fs::create_dir_all(&state_dir).unwrap();
+    // A flush tries the failed write again, without waiting for another change.
+    sandbox.handle.flush().await.unwrap();
+    let saved = read_json(&path);
+    assert_eq!(
+        saved["rooms"][0]["messages"].as_array().unwrap().len(),
+        1,
+        "{saved}"
+    );
     sandbox
         .handle
         .say(&alice, &room("direct-alice"), "在吗")
