@@ -49,6 +49,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod api;
+pub mod cards;
 mod client;
 mod dispatcher;
 mod error;

@@ -8,7 +8,7 @@ use super::received::MaybeId;
 use crate::{Error, FcCode};
 
 /// A room or a user a message goes to.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Target {
     /// A room (`room_ids`).

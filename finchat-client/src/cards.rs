@@ -1,0 +1,29 @@
+//! The card registry: every card a bot sends, kept with its copies, its last full content and where
+//! its decision stands, so that the bot can change one element, close it once, and carry on after a
+//! restart or on another instance.
+//!
+//! Two facts of FinChat make this the library's job: update-cui replaces the whole card and there is
+//! no API to read a card back, so whoever changes one element must hold the full card; and a card
+//! carries no hidden state (a submission is only `{action, info}`), so what a flow needs between
+//! steps lives on the server, keyed by the card's `origin_event`.
+//!
+//! Cards are kept in a [`CardStore`]: [`MemoryCardStore`] here, `SqliteCardStore` with the `sqlite`
+//! feature, `RedisCardStore` with the `redis` feature.
+
+mod memory;
+mod record;
+mod store;
+
+#[cfg(test)]
+pub(crate) mod contract;
+
+pub use memory::MemoryCardStore;
+pub use record::{CardCopy, CardId, CardRecord, Phase};
+pub use store::{CardFilter, CardStore, StoreError, StoreResult};
+
+/// Milliseconds since the Unix epoch, now.
+pub(crate) fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
