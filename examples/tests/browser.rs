@@ -75,10 +75,10 @@ async fn start_driver() -> Option<Driver> {
     let http = reqwest::Client::new();
     let deadline = Instant::now() + Duration::from_secs(20);
     while Instant::now() < deadline {
-        if let Ok(response) = http.get(format!("{}/status", driver.url)).send().await {
-            if response.status().is_success() {
-                return Some(driver);
-            }
+        if let Ok(response) = http.get(format!("{}/status", driver.url)).send().await
+            && response.status().is_success()
+        {
+            return Some(driver);
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }

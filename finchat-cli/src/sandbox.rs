@@ -62,10 +62,10 @@ async fn serve(args: &Args) -> Result<Exit, Error> {
             )
         })?;
     // A reader that went away misses the rest of this, not the sandbox.
-    if let Err(error) = print_welcome(args, &sandbox) {
-        if !error.is_closed_stdout() {
-            exit::report(&error);
-        }
+    if let Err(error) = print_welcome(args, &sandbox)
+        && !error.is_closed_stdout()
+    {
+        exit::report(&error);
     }
     if tokio::signal::ctrl_c().await.is_err() {
         output::error_line("finchat: cannot wait for Ctrl-C; stopping");

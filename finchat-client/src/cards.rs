@@ -10,15 +10,27 @@
 //! Cards are kept in a [`CardStore`]: [`MemoryCardStore`] here, `SqliteCardStore` with the `sqlite`
 //! feature, `RedisCardStore` with the `redis` feature.
 
+mod edit;
+mod lifecycle;
 mod memory;
+mod notices;
 mod record;
+mod registry;
 mod store;
 
 #[cfg(test)]
 pub(crate) mod contract;
 
+pub use edit::{CardEdit, FieldError};
+pub(crate) use lifecycle::decide;
+pub use lifecycle::{Decision, Verdict};
 pub use memory::MemoryCardStore;
+pub use notices::Notices;
 pub use record::{CardCopy, CardId, CardRecord, Phase};
+pub(crate) use registry::kind_of;
+pub use registry::{
+    CardError, CardRegistry, Decided, Refreshed, RegisterRequest, Registered, Updated,
+};
 pub use store::{CardFilter, CardStore, StoreError, StoreResult};
 
 /// Milliseconds since the Unix epoch, now.

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use finchat_cui::{CuiForm, MessageContent, Submission};
 
+use crate::cards::{self, CardRegistry, Decision, Verdict, kind_of};
 use crate::events::{Event, EventContent, RoomCreated, SearchQuery, SearchResponse};
 use crate::telemetry;
 
@@ -43,8 +44,20 @@ type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
 /// A route: takes the event and returns the handler's future when the event is its, or gives the
 /// event back when not.
 /// (Boxed, so handing it from route to route moves a pointer, not the whole event.)
-type Route<S> =
+type SyncRoute<S> =
     Box<dyn Fn(&Arc<S>, Box<Event>) -> Result<BoxFuture<HandlerResult>, Box<Event>> + Send + Sync>;
+/// A route that must look (in a store) before it knows whether an event is its: its future gives
+/// the event back when it is not.
+type AsyncRoute<S> = Box<
+    dyn Fn(&Arc<S>, Box<Event>) -> Result<BoxFuture<Result<HandlerResult, Box<Event>>>, Box<Event>>
+        + Send
+        + Sync,
+>;
+
+enum Route<S> {
+    Sync(SyncRoute<S>),
+    Async(AsyncRoute<S>),
+}
 type SearchHandler<S> = Box<
     dyn Fn(Arc<S>, SearchQuery) -> BoxFuture<Result<SearchResponse, HandlerError>> + Send + Sync,
 >;
@@ -107,8 +120,8 @@ impl<S: Send + Sync + 'static> Dispatcher<S> {
         &self.state
     }
 
-    fn route(mut self, handler: &'static str, route: Route<S>) -> Self {
-        self.routes.push((handler, route));
+    fn route(mut self, handler: &'static str, route: SyncRoute<S>) -> Self {
+        self.routes.push((handler, Route::Sync(route)));
         self
     }
 
@@ -146,6 +159,77 @@ impl<S: Send + Sync + 'static> Dispatcher<S> {
                 _ => Err(event),
             }),
         )
+    }
+
+    /// Handles the submissions on the cards `registry` registered for the form `T` (sent with
+    /// [`CardRegistry::ask::<T>`](crate::cards::CardRegistry::ask)), through their whole lifecycle:
+    ///
+    /// - a card (or, for an exclusive card, each person's copy) is decided once: a later
+    ///   submission is acknowledged and answered with a notice in the submitter's direct room with
+    ///   the app, across instances and restarts (the decision is kept in the registry's store);
+    /// - a submission from someone who is not one of the card's approvers, or made after its
+    ///   deadline, is answered with a notice and changes nothing;
+    /// - values that do not read as `T` send the card back to the submitter, in `input`, with their
+    ///   values kept, an error under each bad input and a summary at the top; so does a handler's
+    ///   [`Verdict::Rejected`](crate::cards::Verdict). Only the submitter sees that copy (an exclusive
+    ///   update), also on a shared card in a group room;
+    /// - while `handler` runs the card shows `loading` (see
+    ///   [`CardRegistry::show_loading`](crate::cards::CardRegistry::show_loading)); on
+    ///   [`Verdict::Decided`](crate::cards::Verdict) it is closed (`disable`) with the outcome line
+    ///   for everyone; when the handler fails, panics or overruns its deadline the card is put back
+    ///   and the event is not acknowledged, so FinChat delivers it again.
+    ///
+    /// A submission on a card the registry does not know (or of another form) goes on to the next
+    /// route. A store that fails leaves the event unacknowledged.
+    ///
+    /// ```no_run
+    /// # async fn demo(registry: finchat_client::cards::CardRegistry) {
+    /// use finchat_client::Dispatcher;
+    /// use finchat_client::cards::Verdict;
+    /// use finchat_cui::CuiForm;
+    ///
+    /// #[derive(CuiForm)]
+    /// struct Approval { amount: u32 }
+    ///
+    /// let dispatcher = Dispatcher::new(()).on_decision::<Approval, _, _>(&registry, |_app, decision| async move {
+    ///     if decision.form.amount > 10_000 {
+    ///         return Ok(Verdict::rejected([finchat_client::cards::FieldError::new("amount", "超出审批额度")]));
+    ///     }
+    ///     Ok(Verdict::decided(format!("{} 已同意 ¥{}", decision.by, decision.form.amount)))
+    /// });
+    /// # }
+    /// ```
+    pub fn on_decision<T, F, Fut>(mut self, registry: &CardRegistry, handler: F) -> Self
+    where
+        T: CuiForm + Send + 'static,
+        F: Fn(Arc<S>, Decision<T>) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<Verdict, HandlerError>> + Send + 'static,
+    {
+        let registry = registry.clone();
+        let handler = Arc::new(handler);
+        let route: AsyncRoute<S> = Box::new(move |state, event| {
+            let (EventContent::Submission(_), Some(origin)) = (&event.content, event.origin())
+            else {
+                return Err(event);
+            };
+            let registry = registry.clone();
+            let handler = Arc::clone(&handler);
+            let state = Arc::clone(state);
+            Ok(Box::pin(async move {
+                let card = match registry.by_origin(&origin).await {
+                    Ok(Some(card)) if card.kind == kind_of::<T>() => card,
+                    Ok(_) => return Err(event),
+                    Err(error) => return Ok(Err(HandlerError::from(error))),
+                };
+                Ok(telemetry::handler(
+                    "on_decision",
+                    cards::decide(&registry, state, handler, card, *event),
+                )
+                .await)
+            }))
+        });
+        self.routes.push(("on_decision", Route::Async(route)));
+        self
     }
 
     /// Handles the card submissions that no [`Dispatcher::on_submission`] registered before it reads
@@ -220,13 +304,22 @@ impl<S: Send + Sync + 'static> Dispatcher<S> {
     pub async fn dispatch(&self, event: Event) -> Result<Dispatched, HandlerError> {
         let mut event = Box::new(event);
         for (handler, route) in &self.routes {
-            match route(&self.state, event) {
-                Ok(handling) => {
-                    return telemetry::handler(handler, handling)
-                        .await
-                        .map(|()| Dispatched::Handled);
-                }
-                Err(not_mine) => event = not_mine,
+            match route {
+                Route::Sync(route) => match route(&self.state, event) {
+                    Ok(handling) => {
+                        return telemetry::handler(handler, handling)
+                            .await
+                            .map(|()| Dispatched::Handled);
+                    }
+                    Err(not_mine) => event = not_mine,
+                },
+                Route::Async(route) => match route(&self.state, event) {
+                    Ok(looking) => match looking.await {
+                        Ok(handled) => return handled.map(|()| Dispatched::Handled),
+                        Err(not_mine) => event = not_mine,
+                    },
+                    Err(not_mine) => event = not_mine,
+                },
             }
         }
         match &event.content {

@@ -90,6 +90,7 @@ async fn compare_and_set(store: &dyn CardStore) {
         event: event("submitted"),
         at_ms: 5,
         outcome: Some("已同意".into()),
+        submission: Some(finchat_cui::Submission::new().with("decision", "同意")),
     };
     assert!(
         store.replace(&next).await.expect("replace"),

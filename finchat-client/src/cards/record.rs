@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use finchat_cui::{CuiContent, EventId, Fcid};
+use finchat_cui::{CuiContent, EventId, Fcid, Submission};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -51,7 +51,7 @@ pub struct CardCopy {
 }
 
 /// Where a card's decision stands (or, for an exclusive card, one person's).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "phase", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Phase {
@@ -77,6 +77,9 @@ pub enum Phase {
         at_ms: i64,
         /// The outcome line the card shows.
         outcome: Option<String>,
+        /// What was submitted, to read it again as the form.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        submission: Option<Submission>,
     },
     /// The deadline passed and one instance is closing the card, until `until_ms` (a lease: another
     /// instance takes over when it lapses).
