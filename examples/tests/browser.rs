@@ -13,7 +13,8 @@ use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use finchat_client::Receiver;
-use finchat_examples::approval::{ApprovalBot, Claim, Decision};
+use finchat_client::cards::{CardRegistry, MemoryCardStore};
+use finchat_examples::approval::{self, Answer, ApprovalForm, Claim};
 use finchat_sandbox::{Sandbox, SandboxConfig};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{Value, json};
@@ -124,22 +125,27 @@ async fn a_person_approves_the_card_in_the_browser_and_it_redraws_as_disabled() 
     )
     .await
     .unwrap();
-    let bot = ApprovalBot::new(sandbox.client().build().unwrap());
-    let receiver = Receiver::new(bot.dispatcher(), "browser-callback-token").unwrap();
+    let registry = CardRegistry::new(sandbox.client().build().unwrap(), MemoryCardStore::new());
+    let receiver =
+        Receiver::new(approval::dispatcher(&registry), "browser-callback-token").unwrap();
     tokio::spawn(async move { axum::serve(listener, receiver.router()).await.ok() });
     let approver = sandbox.handle.users()[0].clone();
     let room = sandbox.handle.direct_room(&approver).unwrap();
-    let card = bot
-        .ask(
-            room.clone(),
-            Claim {
-                id: 42,
-                applicant: "张三".into(),
-                amount: 1200,
-            },
-        )
-        .await
-        .unwrap();
+    let claim = Claim {
+        id: 42,
+        applicant: "张三".into(),
+        amount: 1200,
+    };
+    let asked = approval::ask(
+        &registry,
+        &claim,
+        room.clone(),
+        [approver.clone()],
+        Duration::from_secs(3600),
+    )
+    .await
+    .unwrap();
+    let card = asked.card.copies[0].origin_event.clone();
 
     // The person opens their direct room with the bot.
     let profile = std::env::temp_dir().join(format!("finchat-browser-{}", std::process::id()));
@@ -156,7 +162,7 @@ async fn a_person_approves_the_card_in_the_browser_and_it_redraws_as_disabled() 
         .await
         .expect("the amount field");
     amount.clear().await.expect("the amount field clears");
-    amount.send_keys("1500").await.expect("typing the amount");
+    amount.send_keys("1000").await.expect("typing the amount");
     let comment = browser
         .find(Locator::Css(&format!("{card_css} input[name=\"comment\"]")))
         .await
@@ -176,13 +182,18 @@ async fn a_person_approves_the_card_in_the_browser_and_it_redraws_as_disabled() 
 
     // The bot gets the typed submission and closes the card; the page (its own script, under the
     // page's Content-Security-Policy) redraws it.
-    let decided = tokio::time::timeout(Duration::from_secs(20), bot.wait_for(1))
-        .await
-        .expect("the bot got the submission");
-    assert_eq!(decided[0].form.amount, 1500);
-    assert_eq!(decided[0].form.decision, Decision::Approve);
-    assert_eq!(decided[0].form.comment.as_deref(), Some("差旅费已核"));
-    assert_eq!(decided[0].approver, approver.as_str());
+    let decided = tokio::time::timeout(
+        Duration::from_secs(20),
+        registry.decision::<ApprovalForm>(&asked.id),
+    )
+    .await
+    .expect("the bot got the submission")
+    .unwrap()
+    .expect("decided, not expired");
+    assert_eq!(decided.form.amount, 1000);
+    assert_eq!(decided.form.decision, Answer::Approve);
+    assert_eq!(decided.form.comment.as_deref(), Some("差旅费已核"));
+    assert_eq!(decided.by, approver);
     let disabled = format!("{card_css}[data-status=\"disable\"]");
     let redrawn = browser
         .wait()

@@ -7,6 +7,7 @@ use finchat_cui::{
 use serde_json::Value;
 
 use super::CardRecord;
+use super::notices::{Notices, fill};
 
 /// A change to a registered card, applied by [`CardRegistry::patch`](super::CardRegistry::patch)
 /// and [`CardRegistry::refresh`](super::CardRegistry::refresh) to the card's last full content;
@@ -148,15 +149,16 @@ impl FieldError {
         }
     }
 
-    /// What a person should read about a value that does not fit the form.
-    pub(crate) fn from_submission_error(error: &SubmissionError) -> Self {
+    /// What a person should read about a value that does not fit the form, in `notices`' words.
+    pub(crate) fn from_submission_error(error: &SubmissionError, notices: &Notices) -> Self {
         let message = match &error.kind {
-            SubmissionErrorKind::Missing => "必填".to_owned(),
+            SubmissionErrorKind::Missing => notices.missing.clone(),
             SubmissionErrorKind::Invalid { expected, found } => {
-                format!("“{}”无效：应为 {expected}", unquote(found))
+                let message = fill(&notices.invalid, "found", &unquote(found));
+                fill(&message, "expected", &(notices.expected)(expected))
             }
             SubmissionErrorKind::NotAnOption { found, .. } => {
-                format!("“{}”不是可选项", unquote(found))
+                fill(&notices.not_an_option, "found", &unquote(found))
             }
         };
         Self::new(error.key.clone(), message)

@@ -164,7 +164,7 @@ where
                 Err(errors) => {
                     let errors: Vec<FieldError> = errors
                         .iter()
-                        .map(FieldError::from_submission_error)
+                        .map(|e| FieldError::from_submission_error(e, &notices))
                         .collect();
                     send_back(card, &by, submission, &errors, &notices.errors_summary);
                     step = Some(Step::SentBack);

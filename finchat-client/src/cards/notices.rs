@@ -12,7 +12,7 @@
 /// };
 /// # let _ = notices;
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Notices {
     /// To someone whose submission came after the card was decided.
@@ -27,6 +27,16 @@ pub struct Notices {
     pub errors_summary: String,
     /// The line of a card that was sent but could not be registered, closed at once.
     pub unregistered: String,
+    /// Under an input left empty that the form needs.
+    pub missing: String,
+    /// Under an input whose value does not read as the field's type (`{found}`: the value,
+    /// `{expected}`: what [`Notices::expected`] makes of the type's description).
+    pub invalid: String,
+    /// Under a dropdown whose value is not one of its options (`{found}`: the value).
+    pub not_an_option: String,
+    /// Words for what a field expects, from finchat-cui's description (e.g. `an integer from 0 to
+    /// 255`); by default in Chinese for the descriptions finchat-cui uses, else the description.
+    pub expected: fn(&'static str) -> String,
 }
 
 impl Default for Notices {
@@ -38,8 +48,30 @@ impl Default for Notices {
             expired_line: "已过期，未作决定".into(),
             errors_summary: "提交未成功：{n} 处需要修改".into(),
             unregistered: "此卡片未能登记，请重新发起".into(),
+            missing: "必填".into(),
+            invalid: "“{found}”无效，应为{expected}".into(),
+            not_an_option: "“{found}”不是可选项".into(),
+            expected: expected_in_chinese,
         }
     }
+}
+
+/// finchat-cui's descriptions of what a field expects, in Chinese.
+fn expected_in_chinese(expected: &'static str) -> String {
+    let words = match expected {
+        "an integer from 0 to 255" => "0 到 255 之间的整数",
+        "an integer from 0 to 65535" => "0 到 65535 之间的整数",
+        "an integer from 0 to 4294967295" => "0 到 4294967295 之间的整数",
+        "a non-negative integer" => "不小于 0 的整数",
+        "an integer from -128 to 127" => "-128 到 127 之间的整数",
+        "an integer from -32768 to 32767" => "-32768 到 32767 之间的整数",
+        "a 32-bit integer" => "-2147483648 到 2147483647 之间的整数",
+        "an integer" => "整数",
+        "a number" => "数字",
+        "a string" => "文字",
+        other => other,
+    };
+    words.to_owned()
 }
 
 /// `template` with `{name}` replaced by `value`.

@@ -41,6 +41,9 @@ pub enum CardError {
         #[source]
         source: crate::Error,
     },
+    /// The app's data for the card cannot be written as JSON; nothing was sent.
+    #[error("the card's data cannot be written as JSON: {0}")]
+    Data(#[source] serde_json::Error),
     /// No target got the card, so there is nothing to register.
     #[error("the card reached none of its targets: {}", undelivered(.0))]
     NotSent(SendReport),
@@ -188,7 +191,7 @@ impl CardRegistry {
             id: None,
             kind: String::from("card"),
             labels: BTreeMap::new(),
-            data: Value::Null,
+            data: Ok(Value::Null),
             approvers: Vec::new(),
             deadline: None,
             ask: false,
@@ -517,7 +520,7 @@ pub struct RegisterRequest<'r> {
     id: Option<CardId>,
     kind: String,
     labels: BTreeMap<String, String>,
-    data: Value,
+    data: Result<Value, serde_json::Error>,
     approvers: Vec<Fcid>,
     deadline: Option<Duration>,
     /// Sent by [`CardRegistry::ask`]: the people it goes to are the approvers unless named.
@@ -568,14 +571,12 @@ impl RegisterRequest<'_> {
         self
     }
 
-    /// The app's data for the card, kept with it (the card itself carries no hidden state).
-    ///
-    /// # Errors
-    ///
-    /// A [`serde_json::Error`] when `data` cannot be written as JSON.
-    pub fn data(mut self, data: &impl Serialize) -> Result<Self, serde_json::Error> {
-        self.data = serde_json::to_value(data)?;
-        Ok(self)
+    /// The app's data for the card, kept with it as JSON (the card itself carries no hidden
+    /// state); a handler reads it back from [`CardRecord::data`]. Should it not be writable as
+    /// JSON, [`RegisterRequest::send`] fails with [`CardError::Data`] and sends nothing.
+    pub fn data(mut self, data: &impl Serialize) -> Self {
+        self.data = serde_json::to_value(data);
+        self
     }
 
     /// Who may decide; a submission from anyone else is answered with a notice and changes
@@ -603,6 +604,7 @@ impl RegisterRequest<'_> {
     /// target got it), [`CardError::Store`].
     pub async fn send(self) -> Result<Registered, CardError> {
         let registry = self.registry;
+        let data = self.data.map_err(CardError::Data)?;
         let id = self.id.unwrap_or_else(CardId::random);
         if let Some(card) = registry.get(&id).await? {
             return Ok(Registered {
@@ -654,7 +656,7 @@ impl RegisterRequest<'_> {
         }
         let mut card = CardRecord::new(id.clone(), self.kind, self.content, copies);
         card.labels = self.labels;
-        card.data = self.data;
+        card.data = data;
         card.approvers = approvers;
         card.deadline_ms = self.deadline.map(|after| {
             now_ms().saturating_add(i64::try_from(after.as_millis()).unwrap_or(i64::MAX))
