@@ -12,6 +12,8 @@
 
 mod memory;
 mod record;
+#[cfg(feature = "sqlite")]
+mod sqlite;
 mod store;
 
 #[cfg(test)]
@@ -19,6 +21,9 @@ pub(crate) mod contract;
 
 pub use memory::MemoryCardStore;
 pub use record::{CardCopy, CardId, CardRecord, Phase};
+#[cfg(feature = "sqlite")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
+pub use sqlite::SqliteCardStore;
 pub use store::{CardFilter, CardStore, StoreError, StoreResult};
 
 /// Milliseconds since the Unix epoch, now.
