@@ -562,3 +562,223 @@ impl CardStore for SqliteCardStore {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::super::contract;
+    use super::*;
+
+    fn event(n: &str) -> EventId {
+        format!("${n}:contract.example")
+            .parse()
+            .expect("an event id")
+    }
+
+    #[tokio::test]
+    async fn sqlite_store_keeps_the_card_store_contract() {
+        let memory = SqliteCardStore::in_memory().expect("in memory");
+        contract::check(&memory).await;
+
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = SqliteCardStore::open(dir.path().join("cards.sqlite3")).expect("open");
+        contract::check(&file).await;
+    }
+
+    #[tokio::test]
+    async fn a_card_survives_closing_and_reopening_the_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("cards.sqlite3");
+        let mut kept = contract::card("kept", "Approval", &["k1", "k2"], 7);
+        kept.deadline_ms = Some(100);
+        kept.labels.insert("claim".into(), "42".into());
+        {
+            let store = SqliteCardStore::open(&path).expect("open");
+            store.insert(&kept).await.expect("insert");
+        }
+
+        let store = SqliteCardStore::open(&path).expect("open again");
+        assert_eq!(store.get(&kept.id).await.expect("get"), Some(kept.clone()));
+        let found = store.by_origin(&event("k2")).await.expect("by_origin");
+        assert_eq!(found.map(|c| c.id), Some(kept.id.clone()));
+        let due = store.due(100, 10).await.expect("due");
+        assert_eq!(due, [kept.clone()]);
+        let labelled = store
+            .find(&CardFilter::kind("Approval").label("claim", "42").live())
+            .await
+            .expect("find");
+        assert_eq!(labelled, [kept]);
+    }
+
+    #[tokio::test]
+    async fn a_file_of_a_newer_schema_is_refused_naming_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("cards.sqlite3");
+        drop(SqliteCardStore::open(&path).expect("open"));
+        Connection::open(&path)
+            .and_then(|conn| conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1))
+            .expect("a newer schema version");
+
+        let error = SqliteCardStore::open(&path).expect_err("a newer schema is refused");
+        assert!(matches!(error, StoreError::Unavailable(_)), "{error:?}");
+        let message = error.to_string();
+        assert!(
+            message.contains(&path.display().to_string()),
+            "the message names the file: {message}"
+        );
+        assert!(message.contains("schema version 2"), "{message}");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn two_stores_on_one_file_lose_no_change() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("cards.sqlite3");
+        let first = Arc::new(SqliteCardStore::open(&path).expect("open"));
+        let second = Arc::new(SqliteCardStore::open(&path).expect("open again"));
+        let counter = contract::card("counter", "Counter", &["n1"], 1);
+        first.insert(&counter).await.expect("insert");
+
+        const WRITERS: u64 = 4;
+        const CHANGES: u64 = 10;
+        let mut tasks = Vec::new();
+        for store in [&first, &second] {
+            for _ in 0..WRITERS {
+                let store = Arc::clone(store);
+                let id = counter.id.clone();
+                tasks.push(tokio::spawn(async move {
+                    for _ in 0..CHANGES {
+                        loop {
+                            let mut kept = store.get(&id).await.expect("get").expect("kept");
+                            kept.revision += 1;
+                            let n = kept.data.as_u64().unwrap_or(0);
+                            kept.data = serde_json::json!(n + 1);
+                            if store.replace(&kept).await.expect("replace") {
+                                break;
+                            }
+                        }
+                    }
+                }));
+            }
+        }
+        for task in tasks {
+            task.await.expect("a writer");
+        }
+        let changes = 2 * WRITERS * CHANGES;
+        for store in [&first, &second] {
+            let kept = store.get(&counter.id).await.expect("get").expect("kept");
+            assert_eq!(
+                (kept.revision, kept.data),
+                (changes + 1, serde_json::json!(changes)),
+                "every change lands once, seen from both stores"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn a_file_that_cannot_be_opened_is_unavailable() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let error = SqliteCardStore::open(dir.path()).expect_err("a directory is no store");
+        assert!(matches!(error, StoreError::Unavailable(_)), "{error:?}");
+        assert!(
+            error
+                .to_string()
+                .contains(&dir.path().display().to_string()),
+            "{error}"
+        );
+
+        let missing = dir.path().join("no such directory").join("cards.sqlite3");
+        let error = SqliteCardStore::open(&missing).expect_err("no parent directory");
+        assert!(matches!(error, StoreError::Unavailable(_)), "{error:?}");
+    }
+
+    #[tokio::test]
+    async fn find_selects_in_sql_without_reading_other_cards() {
+        let store = SqliteCardStore::in_memory().expect("in memory");
+        let mut wanted = contract::card("wanted", "Approval", &["w1"], 1);
+        wanted.labels.insert("claim".into(), "42".into());
+        store.insert(&wanted).await.expect("insert");
+        store
+            .insert(&contract::card("other", "Poll", &["o1"], 2))
+            .await
+            .expect("insert");
+        // A card this version cannot read: only a call that reads it fails.
+        store
+            .run("corrupt", |conn| {
+                conn.execute("UPDATE cards SET record = '{' WHERE id = 'other'", [])?;
+                Ok(())
+            })
+            .await
+            .expect("corrupt");
+
+        let found = store
+            .find(&CardFilter::kind("Approval"))
+            .await
+            .expect("find");
+        assert_eq!(found, [wanted.clone()]);
+        let found = store
+            .find(&CardFilter::all().label("claim", "42"))
+            .await
+            .expect("find");
+        assert_eq!(found, [wanted]);
+        assert!(matches!(
+            store.find(&CardFilter::all()).await,
+            Err(StoreError::Corrupt { id, .. }) if id == "other"
+        ));
+        assert!(matches!(
+            store.get(&CardId::new("other")).await,
+            Err(StoreError::Corrupt { .. })
+        ));
+    }
+
+    #[tokio::test]
+    async fn due_and_find_use_the_indexes() {
+        let store = SqliteCardStore::in_memory().expect("in memory");
+        let plans = store
+            .run("explain", |conn| {
+                let plan = |sql: &str| -> rusqlite::Result<String> {
+                    let mut explain = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
+                    let details = explain
+                        .query_map([], |row| row.get::<_, String>(3))?
+                        .collect::<rusqlite::Result<Vec<_>>>()?;
+                    Ok(details.join("; "))
+                };
+                let explain = |sql: &str, args: &[&str]| {
+                    let mut sql = sql.to_owned();
+                    for (n, arg) in args.iter().enumerate().rev() {
+                        sql = sql.replace(&format!("?{}", n + 1), arg);
+                    }
+                    plan(&sql)
+                };
+                let (kind, _) = find_sql(&CardFilter::kind("k").live());
+                let (labels, _) = find_sql(&CardFilter::all().label("a", "b"));
+                Ok([
+                    explain(DUE_SQL, &["5", "3"])?,
+                    explain(&kind, &["'k'"])?,
+                    explain(&labels, &["'a'", "'b'"])?,
+                ])
+            })
+            .await
+            .expect("explain");
+        assert!(plans[0].contains("cards_wakes_at"), "{}", plans[0]);
+        assert!(!plans[0].contains("TEMP B-TREE"), "{}", plans[0]);
+        assert!(plans[1].contains("cards_kind"), "{}", plans[1]);
+        assert!(plans[2].contains("labels_key_value"), "{}", plans[2]);
+    }
+
+    #[tokio::test]
+    async fn a_panic_on_the_connection_is_unavailable() {
+        let store = SqliteCardStore::in_memory().expect("in memory");
+        let panicked = store
+            .run::<(), _>("panic", |_| panic!("a bug in a call"))
+            .await;
+        assert!(
+            matches!(panicked, Err(StoreError::Unavailable(_))),
+            "{panicked:?}"
+        );
+        let after = store.get(&CardId::new("any")).await;
+        assert!(
+            matches!(after, Err(StoreError::Unavailable(_))),
+            "{after:?}"
+        );
+    }
+}
