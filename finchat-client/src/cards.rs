@@ -16,6 +16,8 @@ mod memory;
 mod notices;
 mod record;
 mod registry;
+#[cfg(feature = "sqlite")]
+mod sqlite;
 mod store;
 
 #[cfg(test)]
@@ -31,6 +33,9 @@ pub(crate) use registry::kind_of;
 pub use registry::{
     CardError, CardRegistry, Decided, Refreshed, RegisterRequest, Registered, Updated,
 };
+#[cfg(feature = "sqlite")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
+pub use sqlite::SqliteCardStore;
 pub use store::{CardFilter, CardStore, StoreError, StoreResult};
 
 /// Milliseconds since the Unix epoch, now.

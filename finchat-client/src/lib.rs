@@ -11,6 +11,7 @@
 //! | `fuxin` | off | `fuxin`: FuXin meeting-system tokens |
 //! | `gobelieve` | off | `gobelieve`: the GoBelieve IM REST API |
 //! | `metrics` | off | counters through the `metrics` facade (see [`telemetry`]) |
+//! | `sqlite` | off | `cards::SqliteCardStore`: the card registry in an embedded SQLite file (bundled), kept across restarts |
 //!
 //! A bot that only sends needs `default-features = false, features = ["rustls"]`: no server side.
 //! Without a TLS feature the client speaks plain HTTP only.
