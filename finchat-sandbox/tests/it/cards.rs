@@ -735,3 +735,117 @@ async fn exclusive_cards_are_decided_by_each_person_for_themselves() {
         "alice keeps hers"
     );
 }
+
+/// The bot: a registry on the SQLite file `cards`, and a receiver on `listener`, on `runtime`.
+fn start_bot(
+    runtime: &tokio::runtime::Runtime,
+    sandbox: &RunningSandbox,
+    cards: &std::path::Path,
+    listener: std::net::TcpListener,
+    bot: Arc<Bot>,
+) -> CardRegistry {
+    let store = finchat_client::cards::SqliteCardStore::open(cards).unwrap();
+    let registry = CardRegistry::new(client(sandbox), store);
+    let receiver =
+        finchat_client::Receiver::new(dispatcher(&registry, bot), "restart-callback-token")
+            .unwrap();
+    runtime.spawn(async move {
+        listener.set_nonblocking(true).unwrap();
+        let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+        axum::serve(listener, receiver.router()).await.ok();
+    });
+    registry
+}
+
+#[test]
+fn a_pending_approval_completes_after_the_bot_restarts_on_the_same_sqlite_file() {
+    let sandbox_runtime = tokio::runtime::Runtime::new().unwrap();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let callback = format!("http://{}/callback", listener.local_addr().unwrap());
+    let sandbox = sandbox_runtime.block_on(start(
+        finchat_sandbox::SandboxConfig::new()
+            .callback(&callback, "restart-callback-token")
+            .time_scale(0.001),
+    ));
+    let dir = tempfile::tempdir().unwrap();
+    let cards = dir.path().join("cards.sqlite");
+    let (alice, finance) = (fcid("alice"), room("finance"));
+
+    // The first run sends the approval, and stops (its runtime dropped) before anyone answers.
+    let first = tokio::runtime::Runtime::new().unwrap();
+    let before = Arc::new(Bot::default());
+    let registry = start_bot(&first, &sandbox, &cards, listener, Arc::clone(&before));
+    let sent = first
+        .block_on(
+            registry
+                .ask::<ApprovalForm>(card())
+                .room(finance.clone())
+                .send(),
+        )
+        .unwrap();
+    let origin = sent.card.copies[0].origin_event.clone();
+    drop(registry);
+    drop(first);
+
+    // The approver answers while the bot is down: the push fails and is retried.
+    let submitted = sandbox
+        .handle
+        .submit(
+            &alice,
+            &finance,
+            &origin,
+            info(&[("amount", "1200"), ("decision", "同意")]),
+        )
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    let delivered = |pushes: Vec<finchat_sandbox::PushRecord>| {
+        pushes
+            .into_iter()
+            .find(|p| p.event_id == submitted.as_str())
+    };
+    assert!(
+        delivered(sandbox.handle.pushes()).is_none(),
+        "not delivered while the bot is down"
+    );
+
+    // The second run, on the same file and port, gets the redelivery and decides the card.
+    let second = tokio::runtime::Runtime::new().unwrap();
+    let listener = std::net::TcpListener::bind(
+        callback
+            .trim_start_matches("http://")
+            .trim_end_matches("/callback"),
+    )
+    .unwrap();
+    let after = Arc::new(Bot::default());
+    let registry = start_bot(&second, &sandbox, &cards, listener, Arc::clone(&after));
+    let decided = second
+        .block_on(async {
+            tokio::time::timeout(
+                Duration::from_secs(30),
+                registry.decision::<ApprovalForm>(&sent.id),
+            )
+            .await
+        })
+        .expect("decided within 30 s")
+        .unwrap()
+        .expect("decided, not expired");
+    assert_eq!((decided.form.amount, decided.by), (1200, alice.clone()));
+    assert_eq!(
+        (
+            before.decided.load(Ordering::SeqCst),
+            after.decided.load(Ordering::SeqCst)
+        ),
+        (0, 1)
+    );
+    sandbox_runtime.block_on(super::support::wait_until(
+        "the card shows the decision",
+        || {
+            sandbox.handle.messages(&finance).iter().any(|m| {
+                m.event_id == origin
+                    && m.content_for(&alice)
+                        .card()
+                        .is_some_and(|c| c.status == Status::Disable)
+            })
+        },
+    ));
+}
