@@ -13,7 +13,6 @@
 /// # let _ = notices;
 /// ```
 #[derive(Debug, Clone)]
-#[non_exhaustive]
 pub struct Notices {
     /// To someone whose submission came after the card was decided.
     pub already_decided: String,

@@ -97,7 +97,7 @@ impl Updated {
 /// use finchat_cui::{Status, cui};
 ///
 /// let registry = CardRegistry::new(client, MemoryCardStore::new());
-/// let card = cui! { <form><text>"报销申请 #42"</text><input key="amount" value="1200"/><submit>"提交"</submit></form> }?;
+/// let card = cui! { <form><text>"报销申请 #42"</text><input key="amount" value="1200"/><submit>"提交"</submit></form> };
 /// let sent = registry.send(card).room(room).label("claim", "42").deadline(Duration::from_secs(86_400)).send().await?;
 /// // Later, from any instance that shares the store:
 /// registry.patch(&sent.id, |card| { card.set_value("amount", "1500"); card.set_status(Status::Input); }).await?;
