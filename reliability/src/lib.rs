@@ -26,6 +26,7 @@
 //! ```
 
 pub mod dedupe_figures;
+pub mod instances;
 pub mod polling_faults;
 pub mod proxy;
 pub mod receiver_faults;

@@ -2,6 +2,10 @@
 //! receiver, or a client and the sandbox's API) and, request by request, forwards, answers in the
 //! upstream's place (a 503, a 401), or cuts both connections while the upstream is still working.
 //!
+//! With several upstreams ([`FaultProxy::balance`]) it is a round-robin load balancer without health
+//! checks: each request goes to the next upstream in turn, and one that cannot be reached (a killed
+//! instance) fails that request, as a plain balancer would.
+//!
 //! It speaks just enough HTTP/1.1 for the parts it sits between: bodies framed by `Content-Length`
 //! (a chunked message is refused with a 502 naming the cause), keep-alive on both sides.
 
@@ -10,6 +14,7 @@ use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -69,14 +74,33 @@ impl FaultProxy {
     ///
     /// An [`io::Error`] when no port can be bound.
     pub async fn start(upstream: SocketAddr, rule: Rule) -> io::Result<Self> {
+        Self::balance(vec![upstream], rule).await
+    }
+
+    /// Listens on a free port of 127.0.0.1 and sends each request to the next of `upstreams` in
+    /// turn, under `rule`.
+    ///
+    /// # Errors
+    ///
+    /// An [`io::Error`] when no port can be bound, or `upstreams` is empty.
+    pub async fn balance(upstreams: Vec<SocketAddr>, rule: Rule) -> io::Result<Self> {
+        if upstreams.is_empty() {
+            return Err(io::Error::other("a proxy needs an upstream"));
+        }
+        let upstreams: Arc<[SocketAddr]> = upstreams.into();
+        let turn = Arc::new(AtomicUsize::new(0));
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let url = format!("http://{}", listener.local_addr()?);
         let task = tokio::spawn(async move {
             while let Ok((client, _)) = listener.accept().await {
                 client.set_nodelay(true).ok();
                 let rule = Arc::clone(&rule);
+                let upstreams = Upstreams {
+                    addrs: Arc::clone(&upstreams),
+                    turn: Arc::clone(&turn),
+                };
                 // A connection's failure (the client went away) ends only that connection.
-                tokio::spawn(async move { serve(client, upstream, rule).await.ok() });
+                tokio::spawn(async move { serve(client, upstreams, rule).await.ok() });
             }
         });
         Ok(Self { url, task })
@@ -227,10 +251,24 @@ fn answer(status: u16, body: &str) -> Vec<u8> {
     .into_bytes()
 }
 
+/// The upstreams and whose turn it is, shared by every connection.
+struct Upstreams {
+    addrs: Arc<[SocketAddr]>,
+    turn: Arc<AtomicUsize>,
+}
+
+impl Upstreams {
+    /// The next upstream's index.
+    fn next(&self) -> usize {
+        self.turn.fetch_add(1, Ordering::Relaxed) % self.addrs.len()
+    }
+}
+
 /// Serves one client connection, request after request.
-async fn serve(client: TcpStream, upstream_addr: SocketAddr, rule: Rule) -> io::Result<()> {
+async fn serve(client: TcpStream, upstreams: Upstreams, rule: Rule) -> io::Result<()> {
     let mut client = Conn::new(client);
-    let mut upstream: Option<Conn> = None;
+    // A kept-alive connection to each upstream.
+    let mut connections: Vec<Option<Conn>> = upstreams.addrs.iter().map(|_| None).collect();
     loop {
         let request = match client.next(Kind::Request).await {
             Ok(Some(request)) => request,
@@ -242,6 +280,9 @@ async fn serve(client: TcpStream, upstream_addr: SocketAddr, rule: Rule) -> io::
             }
         };
         let (method, path) = request_line(&request.raw);
+        let index = upstreams.next();
+        let upstream_addr = upstreams.addrs[index];
+        let upstream = &mut connections[index];
         let verdict = rule(&ProxiedRequest {
             method: &method,
             path: &path,
@@ -252,7 +293,7 @@ async fn serve(client: TcpStream, upstream_addr: SocketAddr, rule: Rule) -> io::
                 client.stream.write_all(&answer(status, &body)).await?;
             }
             Verdict::Forward => {
-                let response = exchange(&mut upstream, upstream_addr, &request.raw).await?;
+                let response = exchange(upstream, upstream_addr, &request.raw).await?;
                 client.stream.write_all(&response.raw).await?;
             }
             Verdict::CutWhen { when, cut } => {
