@@ -11,6 +11,7 @@
 //! | `fuxin` | off | `fuxin`: FuXin meeting-system tokens |
 //! | `gobelieve` | off | `gobelieve`: the GoBelieve IM REST API |
 //! | `metrics` | off | counters through the `metrics` facade (see [`telemetry`]) |
+//! | `redis` | off | `redis`: stores on Redis for many instances (cards, dedupe, the app token and the polling cursor, under leases) |
 //!
 //! A bot that only sends needs `default-features = false, features = ["rustls"]`: no server side.
 //! Without a TLS feature the client speaks plain HTTP only.
@@ -64,6 +65,8 @@ pub mod polling;
 mod race;
 #[cfg(feature = "receiver")]
 pub mod receiver;
+#[cfg(feature = "redis")]
+pub mod redis;
 mod retry;
 mod secret;
 pub mod telemetry;
