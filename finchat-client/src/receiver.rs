@@ -192,10 +192,10 @@ impl<S: Send + Sync + 'static> Receiver<S> {
         if !constant_time_eq(token.expose().as_bytes(), self.token.expose().as_bytes()) {
             return Err("wrong token");
         }
-        if let (Some(expected), Some(got)) = (&self.app_id, app_id) {
-            if expected != got {
-                return Err("this push is for another app_id");
-            }
+        if let (Some(expected), Some(got)) = (&self.app_id, app_id)
+            && expected != got
+        {
+            return Err("this push is for another app_id");
         }
         Ok(())
     }

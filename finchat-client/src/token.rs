@@ -113,10 +113,10 @@ impl TokenStore for InMemoryTokenStore {
     }
 
     fn discard(&self, token: &Secret) -> StoreFuture<'_, ()> {
-        if let Ok(mut current) = self.current.lock() {
-            if current.as_ref().is_some_and(|c| &c.token == token) {
-                *current = None;
-            }
+        if let Ok(mut current) = self.current.lock()
+            && current.as_ref().is_some_and(|c| &c.token == token)
+        {
+            *current = None;
         }
         Box::pin(async {})
     }

@@ -94,17 +94,17 @@ impl TextCardContent {
     /// `inbrowser`.
     pub fn validate(&self) -> Result<(), Problems> {
         let mut problems = Problems::new();
-        if let Some(opentype) = &self.info.opentype {
-            if !opentype.is_known() {
-                problems.add(
-                    Path::root().field("info").field("opentype"),
-                    ProblemKind::UnknownOpentype,
-                    format!(
-                        "unknown opentype {:?}; write \"inapp\" or \"inbrowser\"",
-                        opentype.as_str()
-                    ),
-                );
-            }
+        if let Some(opentype) = &self.info.opentype
+            && !opentype.is_known()
+        {
+            problems.add(
+                Path::root().field("info").field("opentype"),
+                ProblemKind::UnknownOpentype,
+                format!(
+                    "unknown opentype {:?}; write \"inapp\" or \"inbrowser\"",
+                    opentype.as_str()
+                ),
+            );
         }
         problems.into_result()
     }

@@ -67,18 +67,20 @@ impl Parts {
 
     /// Reads `info` as a card if it is still raw JSON and the content is `m.cui`.
     fn finish(mut self) -> Self {
-        if self.is_cui() && self.card.is_none() && self.card_errors.is_empty() {
-            if let Some(value) = self.fields.info.take() {
-                // The lenient card reader accepts every JSON value.
-                match CardOrRaw::deserialize(value) {
-                    Ok(info) => self.set_info(info),
-                    Err(e) => {
-                        self.card_errors = vec![FieldError::at(
-                            self.fields.info.name(),
-                            ProblemKind::WrongType,
-                            e.to_string(),
-                        )]
-                    }
+        if self.is_cui()
+            && self.card.is_none()
+            && self.card_errors.is_empty()
+            && let Some(value) = self.fields.info.take()
+        {
+            // The lenient card reader accepts every JSON value.
+            match CardOrRaw::deserialize(value) {
+                Ok(info) => self.set_info(info),
+                Err(e) => {
+                    self.card_errors = vec![FieldError::at(
+                        self.fields.info.name(),
+                        ProblemKind::WrongType,
+                        e.to_string(),
+                    )]
                 }
             }
         }
