@@ -33,8 +33,10 @@ mod cards;
 mod connection;
 #[cfg(feature = "receiver")]
 mod dedupe;
+mod token;
 
 pub use cards::RedisCardStore;
 pub use connection::{DEFAULT_DEADLINE, DEFAULT_PREFIX, RedisConnection, RedisError};
 #[cfg(feature = "receiver")]
 pub use dedupe::{DEFAULT_DONE_TTL, DEFAULT_LEASE, RedisDedupe};
+pub use token::{DEFAULT_TOKEN_LEASE, RedisTokenStore};

@@ -35,6 +35,8 @@ mod receiver_timeouts;
 mod receiver_token;
 #[cfg(feature = "receiver")]
 mod receiver_unread;
+#[cfg(feature = "redis")]
+mod redis_token;
 mod rooms;
 mod telemetry;
 mod token;
