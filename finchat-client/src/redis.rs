@@ -31,12 +31,14 @@
 
 mod cards;
 mod connection;
+mod cursor;
 #[cfg(feature = "receiver")]
 mod dedupe;
 mod token;
 
 pub use cards::RedisCardStore;
 pub use connection::{DEFAULT_DEADLINE, DEFAULT_PREFIX, RedisConnection, RedisError};
+pub use cursor::RedisCursor;
 #[cfg(feature = "receiver")]
 pub use dedupe::{DEFAULT_DONE_TTL, DEFAULT_LEASE, RedisDedupe};
 pub use token::{DEFAULT_TOKEN_LEASE, RedisTokenStore};

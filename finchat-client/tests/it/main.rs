@@ -36,6 +36,8 @@ mod receiver_token;
 #[cfg(feature = "receiver")]
 mod receiver_unread;
 #[cfg(feature = "redis")]
+mod redis_cursor;
+#[cfg(feature = "redis")]
 mod redis_token;
 mod rooms;
 mod telemetry;
