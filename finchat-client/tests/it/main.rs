@@ -37,6 +37,8 @@ mod receiver_token;
 mod receiver_unread;
 #[cfg(feature = "redis")]
 mod redis_cursor;
+#[cfg(all(feature = "redis", feature = "receiver"))]
+mod redis_dedupe;
 #[cfg(feature = "redis")]
 mod redis_token;
 mod rooms;
