@@ -101,12 +101,63 @@ impl RedisServer {
     ///
     /// When the server is not one this process started (see [`RedisServer::start_local`]).
     pub fn kill(&mut self) {
-        let local = self
-            .local
-            .as_mut()
-            .expect("only a server this test started can be killed: use RedisServer::start_local");
+        let local = self.local_mut();
         local.child.kill().ok();
         local.child.wait().ok();
+    }
+
+    /// Starts the server again on the same port (empty: it kept nothing), after [`RedisServer::kill`].
+    ///
+    /// # Panics
+    ///
+    /// As [`RedisServer::kill`], and when it does not start again.
+    pub fn restart(&mut self) {
+        self.kill();
+        let local = self.local_mut();
+        let child = spawn(local.port, &local.dir).expect("redis-server starts again");
+        local.child = child;
+        let started = Instant::now();
+        while !ping(local.port) {
+            assert!(
+                started.elapsed() < START_TIMEOUT,
+                "redis-server did not start again"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Stops the server without closing its connections (SIGSTOP): a Redis that answers nothing,
+    /// for the tests of a slow or hung store. [`RedisServer::resume`] lets it go on.
+    ///
+    /// # Panics
+    ///
+    /// As [`RedisServer::kill`].
+    pub fn pause(&mut self) {
+        self.signal("-STOP");
+    }
+
+    /// Lets a paused server go on (SIGCONT).
+    ///
+    /// # Panics
+    ///
+    /// As [`RedisServer::kill`].
+    pub fn resume(&mut self) {
+        self.signal("-CONT");
+    }
+
+    fn signal(&mut self, signal: &str) {
+        let pid = self.local_mut().child.id().to_string();
+        let sent = Command::new("kill")
+            .args([signal, &pid])
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(sent, "kill {signal} {pid} failed");
+    }
+
+    fn local_mut(&mut self) -> &mut Local {
+        self.local
+            .as_mut()
+            .expect("only a server this test started can be stopped: use RedisServer::start_local")
     }
 }
 
@@ -132,16 +183,7 @@ impl Local {
             NEXT.fetch_add(1, Ordering::Relaxed)
         ));
         std::fs::create_dir_all(&dir).map_err(|e| format!("no temporary directory: {e}"))?;
-        let child = Command::new("redis-server")
-            .args(["--port", &port.to_string()])
-            .args(["--bind", "127.0.0.1"])
-            .args(["--save", ""])
-            .args(["--appendonly", "no"])
-            .current_dir(&dir)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .map_err(|e| format!("cannot run redis-server: {e}"))?;
+        let child = spawn(port, &dir)?;
         let mut local = Self { child, dir, port };
         let started = Instant::now();
         while started.elapsed() < START_TIMEOUT {
@@ -159,6 +201,20 @@ impl Local {
         std::fs::remove_dir_all(&local.dir).ok();
         Err(format!("redis-server on port {port} did not answer PING"))
     }
+}
+
+/// Runs `redis-server` on 127.0.0.1:`port`, without persistence, in `dir`.
+fn spawn(port: u16, dir: &std::path::Path) -> Result<Child, String> {
+    Command::new("redis-server")
+        .args(["--port", &port.to_string()])
+        .args(["--bind", "127.0.0.1"])
+        .args(["--save", ""])
+        .args(["--appendonly", "no"])
+        .current_dir(dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot run redis-server: {e}"))
 }
 
 /// Whether `redis-server` can be run.
@@ -203,7 +259,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn redis_server_answers_and_is_killed() {
+    fn redis_server_answers_pauses_dies_and_restarts() {
         let Some(mut server) = RedisServer::start_local() else {
             return;
         };
@@ -212,7 +268,13 @@ mod tests {
         assert!(server.url().starts_with("redis://127.0.0.1:"));
         let other = unique_prefix();
         assert_ne!(server.prefix(), other);
+        server.pause();
+        assert!(!ping(port), "a paused server answers nothing");
+        server.resume();
+        assert!(ping(port));
         server.kill();
         assert!(!ping(port));
+        server.restart();
+        assert!(ping(port), "started again on its port");
     }
 }

@@ -435,6 +435,48 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn redis_card_store_of_a_hung_server_times_out_at_the_deadline() {
+        let Some(mut server) = RedisServer::start_local() else {
+            return;
+        };
+        let deadline = Duration::from_millis(300);
+        let store = RedisCardStore::new(
+            RedisConnection::open(server.url())
+                .expect("a URL")
+                .prefix(server.prefix())
+                .deadline(deadline),
+        );
+        let card = contract::card("hung", "Approval", &["hung1"], 1);
+        store.insert(&card).await.expect("insert while up");
+        server.pause();
+        let started = Instant::now();
+        let error = store
+            .find(&CardFilter::kind("Approval"))
+            .await
+            .expect_err("no answer");
+        assert!(
+            started.elapsed() < deadline + Duration::from_millis(400),
+            "{:?}",
+            started.elapsed()
+        );
+        assert!(
+            matches!(
+                error,
+                StoreError::TimedOut {
+                    call: "cards.find",
+                    ..
+                }
+            ),
+            "{error:?}"
+        );
+        server.resume();
+        assert_eq!(
+            store.get(&card.id).await.expect("back").map(|c| c.id),
+            Some(card.id)
+        );
+    }
+
+    #[tokio::test]
     async fn redis_card_stores_of_two_apps_on_one_server_do_not_see_each_other() {
         let Some(server) = RedisServer::start() else {
             return;

@@ -123,6 +123,12 @@ impl RedisConnection {
                 {
                     self.forget().await;
                 }
+                if error.is_timeout() {
+                    return Err(RedisError::TimedOut {
+                        call: name,
+                        after: self.deadline,
+                    });
+                }
                 Err(RedisError::Unavailable {
                     call: name,
                     reason: error.to_string(),
@@ -261,5 +267,59 @@ mod tests {
             started.elapsed()
         );
         assert!(!error.to_string().contains("hunter2"), "{error}");
+    }
+
+    async fn ping(redis: &RedisConnection) -> Result<String, RedisError> {
+        redis
+            .run("ping", |mut c| async move {
+                redis::cmd("PING").query_async::<String>(&mut c).await
+            })
+            .await
+    }
+
+    #[tokio::test]
+    async fn redis_connection_is_made_again_after_the_server_comes_back() {
+        let Some(mut server) = finchat_test_support::redis::RedisServer::start_local() else {
+            return;
+        };
+        let redis = RedisConnection::open(server.url())
+            .expect("a URL")
+            .deadline(Duration::from_millis(500));
+        assert_eq!(ping(&redis).await.expect("up"), "PONG");
+        server.kill();
+        assert!(ping(&redis).await.is_err(), "down");
+        server.restart();
+        // The broken connection is dropped at its first failure at the latest; the next call
+        // connects again.
+        let mut answer = ping(&redis).await;
+        if answer.is_err() {
+            answer = ping(&redis).await;
+        }
+        assert_eq!(answer.expect("back"), "PONG");
+    }
+
+    #[tokio::test]
+    async fn redis_that_hangs_is_timed_out_at_the_deadline_not_waited_for() {
+        let Some(mut server) = finchat_test_support::redis::RedisServer::start_local() else {
+            return;
+        };
+        let deadline = Duration::from_millis(300);
+        let redis = RedisConnection::open(server.url())
+            .expect("a URL")
+            .deadline(deadline);
+        assert_eq!(ping(&redis).await.expect("up"), "PONG");
+        server.pause();
+        for _ in 0..2 {
+            let started = std::time::Instant::now();
+            let error = ping(&redis).await.expect_err("no answer");
+            let took = started.elapsed();
+            assert!(
+                took >= deadline && took < deadline + Duration::from_millis(400),
+                "{took:?}"
+            );
+            assert!(matches!(error, RedisError::TimedOut { .. }), "{error:?}");
+        }
+        server.resume();
+        assert_eq!(ping(&redis).await.expect("answers again"), "PONG");
     }
 }
