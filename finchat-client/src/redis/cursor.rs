@@ -1,7 +1,7 @@
 //! [`RedisCursor`]: the polling consumer's place, and a lease so that one instance polls at a time.
 
 use std::io;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 use std::time::Duration;
 
 use redis::Script;
@@ -22,8 +22,10 @@ use crate::token::StoreFuture;
 ///   script before each fetch and each event. The others poll nothing and ask again every quarter
 ///   of the lease; when the holder dies, its lease lapses and one of them takes over from the saved
 ///   cursor and passed events: at most the event the dead one was handling is handled again.
-/// - `save` moves the cursor and forgets the passed events in one step (`MULTI`). Keys do not
-///   expire.
+/// - `save` moves the cursor and forgets the passed events in one step (a Lua script). A consumer
+///   whose lease lapsed and was taken by another (it stalled) cannot save any more: its `save` and
+///   `save_passed` are refused, so it never moves the cursor back over the new holder's progress.
+///   Keys do not expire.
 ///
 /// Redis down or slower than the connection's deadline: the lease, load or save fails, and the
 /// consumer polls nothing and tries again after its backoff (nothing lost, nothing skipped).
@@ -50,7 +52,23 @@ use crate::token::StoreFuture;
 pub struct RedisCursor {
     redis: RedisConnection,
     name: String,
+    /// The owner that last took the lease through this store: its saves are refused once another
+    /// owner holds the lease.
+    holder: Arc<Mutex<Option<String>>>,
 }
+
+/// KEYS: cursor, passed, passed-since, lease. ARGV: the cursor, the owner ('' for none).
+static SAVE: LazyLock<Script> = LazyLock::new(|| {
+    Script::new(
+        r"
+local holder = redis.call('GET', KEYS[4])
+if ARGV[2] ~= '' and holder and holder ~= ARGV[2] then return 0 end
+redis.call('SET', KEYS[1], ARGV[1])
+redis.call('DEL', KEYS[2], KEYS[3])
+return 1
+",
+    )
+});
 
 /// KEYS: the lease. ARGV: the owner, the lease in ms.
 static LEASE: LazyLock<Script> = LazyLock::new(|| {
@@ -66,10 +84,12 @@ return 0
     )
 });
 
-/// KEYS: passed, passed-since. ARGV: the since tag, the event's key.
+/// KEYS: passed, passed-since, lease. ARGV: the since tag, the event's key, the owner ('' for none).
 static SAVE_PASSED: LazyLock<Script> = LazyLock::new(|| {
     Script::new(
         r"
+local holder = redis.call('GET', KEYS[3])
+if ARGV[3] ~= '' and holder and holder ~= ARGV[3] then return 0 end
 if redis.call('GET', KEYS[2]) ~= ARGV[1] then
   redis.call('DEL', KEYS[1])
   redis.call('SET', KEYS[2], ARGV[1])
@@ -96,6 +116,7 @@ impl RedisCursor {
         Self {
             redis,
             name: "cursor".to_owned(),
+            holder: Arc::default(),
         }
     }
 
@@ -109,6 +130,21 @@ impl RedisCursor {
     fn key(&self, part: &str) -> String {
         self.redis.key(&format!("{}{part}", self.name))
     }
+
+    fn holder(&self) -> String {
+        self.holder
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+            .unwrap_or_default()
+    }
+}
+
+/// The error of a save refused because another consumer holds the lease.
+fn not_the_holder() -> io::Error {
+    io::Error::other(
+        "another consumer holds the cursor's lease (this one's lapsed): not saving over its progress",
+    )
 }
 
 /// What the passed events are relative to: `-` for no cursor yet, `=` and the cursor otherwise.
@@ -138,25 +174,25 @@ impl CursorStore for RedisCursor {
                     "refusing to save an empty cursor",
                 ));
             }
-            let (cursor, passed, passed_since) =
-                (self.key(""), self.key(":passed"), self.key(":passed-since"));
-            Ok(self
+            let mut invocation = SAVE.prepare_invoke();
+            invocation
+                .key(self.key(""))
+                .key(self.key(":passed"))
+                .key(self.key(":passed-since"))
+                .key(self.key(":lease"))
+                .arg(since)
+                .arg(self.holder());
+            let saved: i64 = self
                 .redis
                 .run("cursor.save", |mut c| async move {
-                    redis::pipe()
-                        .atomic()
-                        .cmd("SET")
-                        .arg(cursor)
-                        .arg(since)
-                        .ignore()
-                        .cmd("DEL")
-                        .arg(passed)
-                        .arg(passed_since)
-                        .ignore()
-                        .query_async::<()>(&mut c)
-                        .await
+                    invocation.invoke_async(&mut c).await
                 })
-                .await?)
+                .await?;
+            if saved == 1 {
+                Ok(())
+            } else {
+                Err(not_the_holder())
+            }
         })
     }
 
@@ -184,14 +220,21 @@ impl CursorStore for RedisCursor {
             invocation
                 .key(self.key(":passed"))
                 .key(self.key(":passed-since"))
+                .key(self.key(":lease"))
                 .arg(tag)
-                .arg(key);
-            Ok(self
+                .arg(key)
+                .arg(self.holder());
+            let saved: i64 = self
                 .redis
                 .run("cursor.save_passed", |mut c| async move {
-                    invocation.invoke_async::<i64>(&mut c).await.map(drop)
+                    invocation.invoke_async(&mut c).await
                 })
-                .await?)
+                .await?;
+            if saved == 1 {
+                Ok(())
+            } else {
+                Err(not_the_holder())
+            }
         })
     }
 
@@ -200,13 +243,16 @@ impl CursorStore for RedisCursor {
         Box::pin(async move {
             let ttl = u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1);
             let mut invocation = LEASE.prepare_invoke();
-            invocation.key(self.key(":lease")).arg(owner).arg(ttl);
+            invocation.key(self.key(":lease")).arg(&owner).arg(ttl);
             let held: i64 = self
                 .redis
                 .run("cursor.lease", |mut c| async move {
                     invocation.invoke_async(&mut c).await
                 })
                 .await?;
+            if held == 1 {
+                *self.holder.lock().unwrap_or_else(PoisonError::into_inner) = Some(owner);
+            }
             Ok(held == 1)
         })
     }
@@ -273,6 +319,38 @@ mod tests {
         tokio::time::sleep(Duration::from_millis(400)).await;
         assert!(store.lease("b", ttl).await.expect("lapsed: b takes it"));
         assert!(!store.lease("a", ttl).await.expect("lease"));
+    }
+
+    #[tokio::test]
+    async fn redis_cursor_of_a_consumer_whose_lease_was_taken_saves_nothing() {
+        let Some(server) = RedisServer::start() else {
+            return;
+        };
+        let (stalled, taker) = (cursor(&server), cursor(&server));
+        let ttl = Duration::from_millis(200);
+        assert!(stalled.lease("a", ttl).await.expect("lease"));
+        stalled.save("$1").await.expect("the holder saves");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert!(
+            taker
+                .lease("b", Duration::from_secs(5))
+                .await
+                .expect("lease")
+        );
+        taker.save("$5").await.expect("the new holder saves");
+        assert!(
+            stalled.save("$2").await.is_err(),
+            "refused: b holds the lease"
+        );
+        assert!(stalled.save_passed(Some("$5"), "id $6").await.is_err());
+        assert_eq!(taker.load().await.expect("load").as_deref(), Some("$5"));
+        assert!(
+            taker
+                .load_passed(Some("$5"))
+                .await
+                .expect("passed")
+                .is_empty()
+        );
     }
 
     #[tokio::test]
