@@ -1,7 +1,8 @@
 //! A Redis server for tests: the one `FINCHAT_TEST_REDIS=redis://…` names, or a `redis-server` started
 //! on 127.0.0.1 and a free port (no persistence, in a temporary directory) and killed when dropped.
 //!
-//! Each [`RedisServer`] gives its test a key prefix of its own, so tests can share one server. Name
+//! Each [`RedisServer`] gives its test a key prefix of its own, so tests can share one server (on a
+//! shared one, the test's keys are deleted when it drops its `RedisServer`). Name
 //! every test that needs Redis with `redis` in it, so that `cargo test redis` runs exactly those.
 //!
 //! Without `redis-server` on the `PATH`, [`RedisServer::start`] panics under CI (`CI` set), asking
@@ -167,6 +168,67 @@ impl Drop for RedisServer {
             local.child.kill().ok();
             local.child.wait().ok();
             std::fs::remove_dir_all(&local.dir).ok();
+        } else {
+            // A shared server: the test's keys go, the others' stay.
+            forget_prefix(&self.url, &self.prefix);
+        }
+    }
+}
+
+/// Deletes the keys under `prefix` on the server at `url` (`redis://[user:password@]host:port/db`),
+/// best effort.
+fn forget_prefix(url: &str, prefix: &str) {
+    let Some(rest) = url.strip_prefix("redis://") else {
+        return;
+    };
+    let (credentials, rest) = rest
+        .rsplit_once('@')
+        .map_or((None, rest), |(c, r)| (Some(c), r));
+    let (address, db) = rest.split_once('/').unwrap_or((rest, ""));
+    let address = if address.contains(':') {
+        address.to_owned()
+    } else {
+        format!("{address}:6379")
+    };
+    let Ok(mut stream) = TcpStream::connect(&address) else {
+        return;
+    };
+    stream.set_read_timeout(Some(Duration::from_secs(2))).ok();
+    let mut commands: Vec<Vec<&str>> = Vec::new();
+    if let Some(credentials) = credentials {
+        match credentials.split_once(':') {
+            Some(("", password)) => commands.push(vec!["AUTH", password]),
+            Some((user, password)) => commands.push(vec!["AUTH", user, password]),
+            None => {}
+        }
+    }
+    let db = db.trim_end_matches('/');
+    if !db.is_empty() {
+        commands.push(vec!["SELECT", db]);
+    }
+    let pattern = format!("{prefix}*");
+    commands.push(vec![
+        "EVAL",
+        "for _, k in ipairs(redis.call('KEYS', ARGV[1])) do redis.call('DEL', k) end return 1",
+        "0",
+        &pattern,
+    ]);
+    let mut request = Vec::new();
+    for command in &commands {
+        request.extend(format!("*{}\r\n", command.len()).into_bytes());
+        for part in command {
+            request.extend(format!("${}\r\n{part}\r\n", part.len()).into_bytes());
+        }
+    }
+    if stream.write_all(&request).is_ok() {
+        // Wait for the answers, so the keys are gone before the next test looks.
+        let mut answers = [0u8; 256];
+        let mut lines = 0;
+        while lines < commands.len() {
+            match stream.read(&mut answers) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => lines += answers[..n].iter().filter(|b| **b == b'\n').count(),
+            }
         }
     }
 }
