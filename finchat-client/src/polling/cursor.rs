@@ -64,7 +64,8 @@ pub trait CursorStore: Send + Sync {
     /// the others wait: `Ok(true)` when `owner` holds it (taken, or renewed), `Ok(false)` when
     /// another owner does. The consumer asks before each fetch and before each event of a page;
     /// when its owner dies, the lease lapses after `ttl` and another takes over. By default always
-    /// `Ok(true)`: a store that one consumer uses needs no lease.
+    /// `Ok(true)`: a store that one consumer uses needs no lease. A store that wraps another must
+    /// forward it, or the wrapped store's lease is never taken.
     ///
     /// # Errors
     ///
