@@ -40,7 +40,7 @@ fn push(i: usize) -> Vec<u8> {
         "event_id": format!("${i}:bench"), "type": "finstore.room.interactcui", "timestamp": 1_700_000_000_000_i64,
         "room_id": "!room:example.org", "room_type": "direct_room", "sender": "@alice:example.org",
         "fcid": "@alice:example.org", "origin_event": "$card:example.org",
-        "content": {"action": "submit", "info": {"amount": "1200", "dept": "fin", "decision": if i % 2 == 0 { "yes" } else { "no" }}}}})
+        "content": {"action": "submit", "info": {"amount": "1200", "dept": "fin", "decision": if i.is_multiple_of(2) { "yes" } else { "no" }}}}})
     .to_string()
     .into_bytes()
 }

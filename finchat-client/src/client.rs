@@ -738,10 +738,10 @@ impl Client {
             text.as_str()
         };
         // The API's error answer wins over the HTTP status: a 2xx may carry an `errcode` too.
-        if let Some(answer) = ErrorBody::read(body) {
-            if !answer.errcode.is_empty() {
-                return Err(error_answer(status, body, quote).in_call(name));
-            }
+        if let Some(answer) = ErrorBody::read(body)
+            && !answer.errcode.is_empty()
+        {
+            return Err(error_answer(status, body, quote).in_call(name));
         }
         quote
             .json(body)

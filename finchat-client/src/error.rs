@@ -45,6 +45,8 @@ enum Kind {
     Refused(String),
     /// The client is not configured right.
     Config(String),
+    /// The shared token store could not be asked (Redis down, say).
+    TokenStore(String),
     /// Writing what was received (a download) failed here; `what` names where.
     Write {
         what: String,
@@ -95,6 +97,11 @@ impl Error {
 
     pub(crate) fn config(reason: impl Into<String>) -> Self {
         Self::new(Kind::Config(reason.into()))
+    }
+
+    /// The shared token store failed; `reason` never holds the token.
+    pub(crate) fn token_store(reason: impl Into<String>) -> Self {
+        Self::new(Kind::TokenStore(reason.into()))
     }
 
     /// No answer, or no progress, in time.
@@ -166,9 +173,11 @@ impl Error {
             Kind::Failure(Failure::Transport(_)) => ErrorClass::Transport,
             Kind::Failure(Failure::Timeout) => ErrorClass::Timeout,
             Kind::Failure(Failure::Malformed { .. }) => ErrorClass::MalformedResponse,
-            Kind::InvalidContent(_) | Kind::Refused(_) | Kind::Config(_) | Kind::Write { .. } => {
-                ErrorClass::Local
-            }
+            Kind::InvalidContent(_)
+            | Kind::Refused(_)
+            | Kind::Config(_)
+            | Kind::TokenStore(_)
+            | Kind::Write { .. } => ErrorClass::Local,
         }
     }
 
@@ -308,6 +317,7 @@ impl fmt::Display for Error {
             }
             Kind::Refused(reason) => write!(f, "not sent: {reason}"),
             Kind::Config(reason) => write!(f, "client configuration: {reason}"),
+            Kind::TokenStore(reason) => write!(f, "token store: {reason}"),
             Kind::Write { what, source } => write!(f, "cannot write {what}: {source}"),
         }
     }

@@ -12,6 +12,7 @@
 //! | `gobelieve` | off | `gobelieve`: the GoBelieve IM REST API |
 //! | `metrics` | off | counters through the `metrics` facade (see [`telemetry`]) |
 //! | `sqlite` | off | `cards::SqliteCardStore`: the card registry in an embedded SQLite file (bundled), kept across restarts |
+//! | `redis` | off | `redis`: stores on Redis for many instances (cards, dedupe, the app token and the polling cursor, under leases) |
 //!
 //! A bot that only sends needs `default-features = false, features = ["rustls"]`: no server side.
 //! Without a TLS feature the client speaks plain HTTP only.
@@ -65,6 +66,8 @@ pub mod polling;
 mod race;
 #[cfg(feature = "receiver")]
 pub mod receiver;
+#[cfg(feature = "redis")]
+pub mod redis;
 mod retry;
 mod secret;
 pub mod telemetry;

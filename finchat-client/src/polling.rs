@@ -21,6 +21,12 @@
 //!   [`PollingConsumer::max_attempts`] the event goes to the dead letter and the consumer moves past
 //!   it; an event that cannot be read goes there at once. Attempts are counted in memory: a restart
 //!   counts from zero again.
+//! - **One consumer at a time.** Several instances may run a consumer over one shared cursor store
+//!   (`RedisCursor` with the `redis` feature): the one that holds the store's lease
+//!   ([`CursorStore::lease`], [`PollingConsumer::lease`]) polls, renewing it before each fetch and
+//!   each event; the others poll nothing ([`Poll::standby`]) and ask again every quarter of the
+//!   lease. When the holder dies, its lease lapses and another takes over from the saved cursor and
+//!   passed events. Stores that serve one consumer grant the lease always.
 //! - **Prompt shutdown.** Once the shutdown future of [`PollingConsumer::run_until`] completes, a
 //!   fetch under way is dropped, and the page in hand gets a short grace
 //!   ([`PollingConsumer::shutdown_grace`]) to finish and save its cursor; past it, a stuck handler is
@@ -68,6 +74,9 @@ pub struct Poll {
     pub failure: Option<EventFailure>,
     /// Whether the page was full, so more events may be waiting.
     pub more: bool,
+    /// Whether another consumer holds the cursor's lease ([`CursorStore::lease`]), so that this one
+    /// fetched nothing (or stopped before the next event of its page).
+    pub standby: bool,
 }
 
 impl Poll {
@@ -135,6 +144,8 @@ pub enum PollError {
     LoadCursor(io::Error),
     /// The cursor could not be saved; the page is polled again.
     SaveCursor(io::Error),
+    /// The cursor's lease could not be taken or renewed, so nothing more was polled.
+    Lease(io::Error),
     /// An event given up on could not be kept by the dead letter; the consumer stays before it.
     DeadLetter {
         /// The event's `event_id` (empty when it has none).
@@ -151,6 +162,7 @@ impl fmt::Display for PollError {
             Self::Fetch(error) => error.fmt(f),
             Self::LoadCursor(error) => write!(f, "cannot load the cursor: {error}"),
             Self::SaveCursor(error) => write!(f, "cannot save the cursor: {error}"),
+            Self::Lease(error) => write!(f, "cannot take the cursor's lease: {error}"),
             Self::DeadLetter { event_id, source } => write!(
                 f,
                 "cannot keep event `{event_id}` in the dead letter, so it is not passed: {source}"
@@ -166,6 +178,7 @@ impl std::error::Error for PollError {
             // The io::Error's text is in ours; its cause (the operating system's error) is next.
             Self::LoadCursor(error)
             | Self::SaveCursor(error)
+            | Self::Lease(error)
             | Self::DeadLetter { source: error, .. } => error.source(),
         }
     }
@@ -250,6 +263,9 @@ pub struct PollingConsumer<S> {
     shutdown_grace: Duration,
     progress: Mutex<Progress>,
     stopping: Stopping,
+    /// Names this consumer as the holder of the cursor's lease.
+    owner: String,
+    lease: Duration,
 }
 
 /// Set once `run_until`'s shutdown completed: no new fetch starts, and one under way ends.
@@ -312,7 +328,19 @@ impl<S: Send + Sync + 'static> PollingConsumer<S> {
             shutdown_grace: Duration::from_secs(5),
             progress: Mutex::default(),
             stopping: Stopping::default(),
+            owner: format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..)),
+            lease: Duration::from_secs(60),
         }
+    }
+
+    /// How long the cursor's lease lasts once taken or renewed (default 60 s), for a cursor store
+    /// shared by several consumers ([`CursorStore::lease`]): only the holder polls; when it dies,
+    /// another takes over once the lease lapses. Renewed before each fetch and each event, so keep
+    /// it above the [handler deadline](Self::handler_deadline). A consumer without the lease tries
+    /// again every quarter of it.
+    pub fn lease(mut self, lease: Duration) -> Self {
+        self.lease = lease.max(Duration::from_millis(40));
+        self
     }
 
     /// Events per poll (default 20, the API's default). After a restart, the events of the page in
@@ -380,6 +408,12 @@ impl<S: Send + Sync + 'static> PollingConsumer<S> {
     /// event given up on cannot be kept by the dead letter. A failed handler is not an error: it
     /// ends the poll with [`Poll::failure`] set.
     pub async fn poll_once(&self) -> Result<Poll, PollError> {
+        if !self.hold_lease().await? {
+            return Ok(Poll {
+                standby: true,
+                ..Poll::default()
+            });
+        }
         let since = self.cursor.load().await.map_err(PollError::LoadCursor)?;
         let mut request = self.client.forwarder().events().page_size(self.page_size);
         if let Some(since) = &since {
@@ -395,6 +429,7 @@ impl<S: Send + Sync + 'static> PollingConsumer<S> {
             dead_lettered: 0,
             failure: None,
             more: page.events.len() >= self.page_size as usize,
+            standby: false,
         };
         let known = {
             let progress = self.progress();
@@ -417,6 +452,10 @@ impl<S: Send + Sync + 'static> PollingConsumer<S> {
             let key = key(&raw);
             if self.progress().passed.contains(&key) {
                 continue;
+            }
+            if !self.hold_lease().await? {
+                poll.standby = true;
+                return Ok(poll);
             }
             match self.handle(raw, &key).await? {
                 Handling::Handled => poll.handled += 1,
@@ -450,6 +489,21 @@ impl<S: Send + Sync + 'static> PollingConsumer<S> {
             None => {}
         }
         Ok(poll)
+    }
+
+    /// Takes or renews the cursor's lease. Without it, what this consumer knows of the page in hand
+    /// is forgotten: the holder may pass events of it, and the store says which when this consumer
+    /// holds the lease again.
+    async fn hold_lease(&self) -> Result<bool, PollError> {
+        let held = self
+            .cursor
+            .lease(&self.owner, self.lease)
+            .await
+            .map_err(PollError::Lease)?;
+        if !held {
+            self.progress().loaded = false;
+        }
+        Ok(held)
     }
 
     /// Handles one event of a page: reads it, runs its handler, and gives up on it after the last
@@ -637,6 +691,10 @@ impl<S: Send + Sync + 'static> PollingConsumer<S> {
                 }
             };
             let wait = match &polled {
+                Ok(poll) if poll.standby => {
+                    backoff = FIRST_BACKOFF;
+                    self.lease / 4
+                }
                 Ok(poll) => match &poll.failure {
                     None => {
                         backoff = FIRST_BACKOFF;

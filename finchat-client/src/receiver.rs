@@ -192,10 +192,10 @@ impl<S: Send + Sync + 'static> Receiver<S> {
         if !constant_time_eq(token.expose().as_bytes(), self.token.expose().as_bytes()) {
             return Err("wrong token");
         }
-        if let (Some(expected), Some(got)) = (&self.app_id, app_id) {
-            if expected != got {
-                return Err("this push is for another app_id");
-            }
+        if let (Some(expected), Some(got)) = (&self.app_id, app_id)
+            && expected != got
+        {
+            return Err("this push is for another app_id");
         }
         Ok(())
     }
@@ -358,6 +358,16 @@ fn not_now(seen: Seen) -> Option<Answer> {
                 "too many events in flight; deliver it again later",
             ))
         }
+        Seen::Unavailable => {
+            record_outcome("store_unavailable");
+            tracing::warn!(
+                "the dedupe store is unavailable: event refused, FinChat will deliver it again"
+            );
+            Some((
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the dedupe store is unavailable; deliver it again later",
+            ))
+        }
         Seen::New => None,
     }
 }
@@ -502,6 +512,15 @@ async fn on_search<S: Send + Sync + 'static>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unavailable_dedupe_store_refuses_the_push_for_a_redelivery() {
+        assert_eq!(
+            not_now(Seen::Unavailable).map(|(status, _)| status),
+            Some(StatusCode::SERVICE_UNAVAILABLE)
+        );
+        assert_eq!(not_now(Seen::New), None);
+    }
 
     #[test]
     fn constant_time_eq_compares_whole_strings() {

@@ -14,7 +14,8 @@
 //!
 //! The `outcome` of `finchat.event` is one of `handled`, `no_handler`, `duplicate` (handled before,
 //! acknowledged again), `in_flight` (being handled by another delivery; answered 503), `full` (the
-//! dedupe store is full of events in flight; answered 503), `failed`, `panicked` and `late` (over
+//! dedupe store is full of events in flight; answered 503), `store_unavailable` (the dedupe store
+//! could not be asked; answered 503), `failed`, `panicked` and `late` (over
 //! the handler deadline). `failed_targets` counts the targets a send or
 //! update-cui request's answer refused.
 //!

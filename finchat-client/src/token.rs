@@ -10,10 +10,12 @@
 //!
 //! The API says a new token invalidates the previous one. Inside one process the client makes sure of
 //! a single fetch at a time, however many calls run concurrently. Several processes of one app must
-//! not each fetch either: give them one `TokenStore` over shared storage (a database row, a Redis
-//! key), let one process fetch, and build the others with
-//! [`ClientBuilder::fetch_tokens(false)`](crate::ClientBuilder::fetch_tokens): they only read the
-//! store, and wait for the fetching process when the token they hold is refused.
+//! not each fetch either. Either give them one `TokenStore` with a lease
+//! ([`TokenStore::try_lease`]; `RedisTokenStore` with the `redis` feature): whichever needs a new
+//! token first takes the lease and fetches it, the others wait for it in the store. Or give them one
+//! `TokenStore` over shared storage (a database row) without a lease, let one process fetch, and
+//! build the others with [`ClientBuilder::fetch_tokens(false)`](crate::ClientBuilder::fetch_tokens):
+//! they only read the store, and wait for the fetching process when the token they hold is refused.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -84,7 +86,28 @@ pub trait TokenStore: Send + Sync {
 
     /// Forgets `token` if it is still the current one (the server refused it).
     fn discard(&self, token: &Secret) -> StoreFuture<'_, ()>;
+
+    /// Asks to be the one process that fetches the next token, for a while (a lease). `Ok(true)`:
+    /// fetch it, save it, then [`release_lease`](TokenStore::release_lease). `Ok(false)`: another
+    /// process holds the lease; the client waits for its token to appear in the store (and takes
+    /// the lease itself if that process dies and the lease lapses). `Err`: the store cannot be asked;
+    /// the caller's API call fails with that error rather than fetch a token that would invalidate
+    /// the others' (its message must not hold the token).
+    ///
+    /// By default `Ok(true)`: a store that serves one process needs no lease.
+    fn try_lease(&self) -> StoreFuture<'_, Result<bool, LeaseError>> {
+        Box::pin(async { Ok(true) })
+    }
+
+    /// Gives back the lease [`try_lease`](TokenStore::try_lease) took, after the fetch (saved or
+    /// failed). By default nothing.
+    fn release_lease(&self) -> StoreFuture<'_, ()> {
+        Box::pin(async {})
+    }
 }
+
+/// Why a shared [`TokenStore`] could not be asked (never holding the token).
+pub type LeaseError = Box<dyn std::error::Error + Send + Sync>;
 
 /// A [`TokenStore`] in this process's memory.
 #[derive(Default)]
@@ -113,10 +136,10 @@ impl TokenStore for InMemoryTokenStore {
     }
 
     fn discard(&self, token: &Secret) -> StoreFuture<'_, ()> {
-        if let Ok(mut current) = self.current.lock() {
-            if current.as_ref().is_some_and(|c| &c.token == token) {
-                *current = None;
-            }
+        if let Ok(mut current) = self.current.lock()
+            && current.as_ref().is_some_and(|c| &c.token == token)
+        {
+            *current = None;
         }
         Box::pin(async {})
     }
@@ -174,7 +197,22 @@ impl TokenManager {
             tracing::debug!(error = %error, "token fetch failed moments ago; not asking again yet");
             return Err(error);
         }
-        match fetch().await {
+        // Across processes: one fetches under the store's lease, the others wait for its token.
+        match self.lease().await {
+            Ok(true) => {}
+            Ok(false) => {
+                if let Some(token) = self.wait_for_lease().await? {
+                    return Ok(token);
+                }
+            }
+            Err(error) => return Err(error),
+        }
+        // The lease's previous holder may have saved a token just before giving it back.
+        if let Some(token) = self.fresh().await {
+            self.store.release_lease().await;
+            return Ok(token);
+        }
+        let fetched = match fetch().await {
             Ok(token) => {
                 if let Ok(mut failed) = self.failed.lock() {
                     *failed = None;
@@ -183,11 +221,51 @@ impl TokenManager {
                 Ok(token)
             }
             Err(error) => {
-                if let Ok(mut failed) = self.failed.lock() {
-                    *failed = Some((Instant::now(), error.clone()));
-                }
+                self.remember_failure(&error);
                 Err(error)
             }
+        };
+        self.store.release_lease().await;
+        fetched
+    }
+
+    /// Asks the store for the fetch lease; a store that cannot be asked is a failure, shared with
+    /// the callers of the next two seconds like a failed fetch.
+    async fn lease(&self) -> Result<bool, crate::Error> {
+        self.store.try_lease().await.map_err(|e| {
+            let error = crate::Error::token_store(format!(
+                "cannot take the token lease ({e}); no token fetched, so as not to invalidate \
+                 the other instances' one"
+            ));
+            self.remember_failure(&error);
+            error
+        })
+    }
+
+    /// Waits for the process that holds the lease to save a token: `Some` token, or `None` once
+    /// this process holds the lease itself (the other died, or gave it back without a token).
+    async fn wait_for_lease(&self) -> Result<Option<AccessToken>, crate::Error> {
+        let deadline = tokio::time::Instant::now() + self.wait_for_store;
+        loop {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            if let Some(token) = self.fresh().await {
+                return Ok(Some(token));
+            }
+            if self.lease().await? {
+                return Ok(None);
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return Err(crate::Error::token_store(format!(
+                    "another instance holds the token lease but saved no token within {:?}",
+                    self.wait_for_store
+                )));
+            }
+        }
+    }
+
+    fn remember_failure(&self, error: &crate::Error) {
+        if let Ok(mut failed) = self.failed.lock() {
+            *failed = Some((Instant::now(), error.clone()));
         }
     }
 

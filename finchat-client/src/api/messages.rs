@@ -388,13 +388,13 @@ impl Plan {
             return;
         }
         let called = std::panic::catch_unwind(AssertUnwindSafe(|| progress(done, self.total)));
-        if let Err(panic) = called {
-            if !self.progress_panicked.swap(true, Ordering::SeqCst) {
-                tracing::warn!(
-                    panic = %crate::panic_message(&*panic),
-                    "the on_progress callback panicked; it is not called again, the send goes on"
-                );
-            }
+        if let Err(panic) = called
+            && !self.progress_panicked.swap(true, Ordering::SeqCst)
+        {
+            tracing::warn!(
+                panic = %crate::panic_message(&*panic),
+                "the on_progress callback panicked; it is not called again, the send goes on"
+            );
         }
     }
 

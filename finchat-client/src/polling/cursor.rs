@@ -6,6 +6,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use super::dead_letter::{DeadLetter, FileDeadLetter, LogDeadLetter};
 use super::passed::{append_passed, clear_passed, passed_path, read_passed};
@@ -57,6 +58,22 @@ pub trait CursorStore: Send + Sync {
     fn save_passed(&self, since: Option<&str>, key: &str) -> StoreFuture<'_, io::Result<()>> {
         let _ = (since, key);
         Box::pin(async { Ok(()) })
+    }
+
+    /// Takes or renews, for `ttl`, the lease that lets one consumer (`owner`) poll this cursor while
+    /// the others wait: `Ok(true)` when `owner` holds it (taken, or renewed), `Ok(false)` when
+    /// another owner does. The consumer asks before each fetch and before each event of a page;
+    /// when its owner dies, the lease lapses after `ttl` and another takes over. By default always
+    /// `Ok(true)`: a store that one consumer uses needs no lease. A store that wraps another must
+    /// forward it, or the wrapped store's lease is never taken.
+    ///
+    /// # Errors
+    ///
+    /// An [`io::Error`] when the store cannot be asked; the consumer then polls nothing, and tries
+    /// again after its backoff.
+    fn lease(&self, owner: &str, ttl: Duration) -> StoreFuture<'_, io::Result<bool>> {
+        let _ = (owner, ttl);
+        Box::pin(async { Ok(true) })
     }
 
     /// Where the consumer keeps the events it gives up on, unless the app sets one
@@ -319,6 +336,10 @@ impl<T: CursorStore + ?Sized> CursorStore for Arc<T> {
 
     fn save_passed(&self, since: Option<&str>, key: &str) -> StoreFuture<'_, io::Result<()>> {
         (**self).save_passed(since, key)
+    }
+
+    fn lease(&self, owner: &str, ttl: Duration) -> StoreFuture<'_, io::Result<bool>> {
+        (**self).lease(owner, ttl)
     }
 
     fn default_dead_letter(&self) -> Arc<dyn DeadLetter> {

@@ -23,12 +23,18 @@ pub enum Seen {
     /// Not seen before, but the store is full of events in flight and cannot take it: not marked,
     /// not to be handled now (the receiver answers 503, so FinChat delivers it again).
     Full,
+    /// The store could not be asked (a shared store that is down or slower than its deadline): not
+    /// marked, not to be handled now, since it may be handled or in flight elsewhere (the receiver
+    /// answers 503, so FinChat delivers it again).
+    Unavailable,
 }
 
 /// A store of the event ids being handled and handled. Implement it over shared storage when several
 /// processes receive the same app's events.
 pub trait DedupeStore: Send + Sync {
-    /// Marks `event_id` in flight if it is new and there is room; says where it stood.
+    /// Marks `event_id` in flight if it is new and there is room; says where it stood. A store that
+    /// cannot tell (it is down) answers [`Seen::Unavailable`]: never `New` (that would handle the
+    /// event twice) nor `Done` (that would lose it).
     fn begin(&self, event_id: &str) -> StoreFuture<'_, Seen>;
     /// Marks `event_id` done (`handled`) or forgets it so a redelivery is handled (`!handled`).
     fn finish(&self, event_id: &str, handled: bool) -> StoreFuture<'_, ()>;

@@ -35,6 +35,12 @@ mod receiver_timeouts;
 mod receiver_token;
 #[cfg(feature = "receiver")]
 mod receiver_unread;
+#[cfg(feature = "redis")]
+mod redis_cursor;
+#[cfg(all(feature = "redis", feature = "receiver"))]
+mod redis_dedupe;
+#[cfg(feature = "redis")]
+mod redis_token;
 mod rooms;
 mod telemetry;
 mod token;

@@ -17,7 +17,9 @@ fn event(n: usize) -> Value {
 }
 
 /// The forwarder API over `count` events, sorted by event id: those after `since`, `page_size` at most.
-fn forwarder(count: usize) -> impl Fn(&Recorded, &[Recorded]) -> Reply + Send + Sync + 'static {
+pub(crate) fn forwarder(
+    count: usize,
+) -> impl Fn(&Recorded, &[Recorded]) -> Reply + Send + Sync + 'static {
     move |request, _| {
         assert!(
             request

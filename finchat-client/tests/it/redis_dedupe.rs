@@ -1,0 +1,91 @@
+//! `RedisDedupe` behind two receivers (two instances of the app): an event pushed to both is handled
+//! once, and with Redis down a push is refused (503, delivered again) rather than handled blindly.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use finchat_client::redis::{RedisConnection, RedisDedupe};
+use finchat_client::{Dispatcher, Receiver};
+use finchat_test_support::redis::RedisServer;
+
+use crate::receiver::{TOKEN, put_json, serve, text};
+
+/// A receiver (one instance) whose handler counts runs into `handled`.
+async fn instance(redis: &RedisServer, handled: &Arc<AtomicUsize>) -> std::net::SocketAddr {
+    let dispatcher = Dispatcher::new(Arc::clone(handled)).on_message(|handled, _, _| async move {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        handled.fetch_add(1, Ordering::SeqCst);
+        Ok(())
+    });
+    let connection = RedisConnection::open(redis.url())
+        .unwrap()
+        .prefix(redis.prefix())
+        .deadline(Duration::from_millis(500));
+    let receiver = Receiver::new(dispatcher, TOKEN)
+        .unwrap()
+        .dedupe(Arc::new(RedisDedupe::new(connection)));
+    serve(receiver).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redis_dedupe_two_receivers_handle_a_pushed_event_once() {
+    let Some(redis) = RedisServer::start() else {
+        return;
+    };
+    let handled = Arc::new(AtomicUsize::new(0));
+    let (one, two) = (
+        instance(&redis, &handled).await,
+        instance(&redis, &handled).await,
+    );
+    for i in 0..10 {
+        let event = text(&format!("$twice{i}:x"), "hello");
+        let (a, b) = tokio::join!(put_json(one, &event), put_json(two, &event));
+        let mut answers = [a, b];
+        answers.sort_unstable();
+        // The other answers 503 while it is in flight (or 200 once it is done).
+        assert!(
+            answers == [200, 503] || answers == [200, 200],
+            "one handles it, the other asks for a redelivery: {answers:?}"
+        );
+        assert_eq!(
+            put_json(two, &event).await,
+            200,
+            "the redelivery is acknowledged"
+        );
+        assert_eq!(put_json(one, &event).await, 200);
+    }
+    assert_eq!(
+        handled.load(Ordering::SeqCst),
+        10,
+        "each event handled once"
+    );
+}
+
+#[tokio::test]
+async fn redis_dedupe_down_refuses_the_push_and_does_not_handle_it() {
+    let Some(mut redis) = RedisServer::start_local() else {
+        return;
+    };
+    let handled = Arc::new(AtomicUsize::new(0));
+    let addr = instance(&redis, &handled).await;
+    assert_eq!(put_json(addr, &text("$before:x", "hello")).await, 200);
+    redis.kill();
+    let started = std::time::Instant::now();
+    assert_eq!(
+        put_json(addr, &text("$during:x", "hello")).await,
+        503,
+        "refused: FinChat delivers it again"
+    );
+    assert_eq!(
+        put_json(addr, &text("$before:x", "hello")).await,
+        503,
+        "not said done either"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(handled.load(Ordering::SeqCst), 1);
+}
