@@ -80,6 +80,7 @@ fn patch(c: &mut Criterion) {
     let origin: EventId = "$card:example.org".parse().unwrap();
 
     let memory = CardRegistry::new(client.clone(), MemoryCardStore::new());
+    #[cfg_attr(not(feature = "sqlite"), allow(unused_mut))]
     let mut registries = vec![("registry_patch_memory", memory)];
     #[cfg(feature = "sqlite")]
     let dir = tempfile::tempdir().unwrap();

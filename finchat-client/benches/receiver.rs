@@ -3,7 +3,10 @@
 //! deserialises the same JSON, with the same load generator in the same run. Prints events/s and the
 //! p50/p99 latency of each, and their ratio.
 //!
-//! Run: `cargo bench -p finchat-client --bench receiver`
+//! With the `redis` feature, a third receiver de-duplicates in Redis (`RedisDedupe`, on a
+//! `redis-server` the bench starts on a free port) instead of in memory, in the same rounds.
+//!
+//! Run: `cargo bench -p finchat-client --bench receiver` (`--features redis` for the Redis row)
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -112,24 +115,59 @@ fn main() {
             }),
         ))
         .await;
-        let dispatcher = Dispatcher::new(()).on_submission::<Approval, _, _>(|_, _, approval| async move {
-            assert_eq!(approval.amount, 1200);
-            let _ = (approval.dept, approval.decision);
-            Ok(())
-        });
+        let dispatcher = || {
+            Dispatcher::new(()).on_submission::<Approval, _, _>(|_, _, approval| async move {
+                assert_eq!(approval.amount, 1200);
+                let _ = (approval.dept, approval.decision);
+                Ok(())
+            })
+        };
         let ours = serve(
-            Receiver::new(dispatcher, CALLBACK_TOKEN)
+            Receiver::new(dispatcher(), CALLBACK_TOKEN)
                 .expect("a valid callback token")
                 .app_id("app-1")
                 .router(),
-        ).await;
+        )
+        .await;
+        #[cfg(feature = "redis")]
+        let redis = finchat_test_support::redis::RedisServer::start_local();
+        #[cfg(feature = "redis")]
+        let with_redis = match &redis {
+            Some(redis) => {
+                let connection = finchat_client::redis::RedisConnection::open(redis.url())
+                    .unwrap()
+                    .prefix(redis.prefix());
+                let store = finchat_client::redis::RedisDedupe::new(connection);
+                Some(
+                    serve(
+                        Receiver::new(dispatcher(), CALLBACK_TOKEN)
+                            .expect("a valid callback token")
+                            .app_id("app-1")
+                            .dedupe(std::sync::Arc::new(store))
+                            .router(),
+                    )
+                    .await,
+                )
+            }
+            None => None,
+        };
+        #[cfg(not(feature = "redis"))]
+        let with_redis: Option<SocketAddr> = None;
 
-        let mut results: Vec<(&str, Vec<f64>, Vec<Duration>)> = vec![("bare_axum", vec![], vec![]), ("receiver", vec![], vec![])];
+        let mut results: Vec<(&str, Vec<f64>, Vec<Duration>)> =
+            vec![("bare_axum", vec![], vec![]), ("receiver", vec![], vec![])];
+        if with_redis.is_some() {
+            results.push(("receiver_redis_dedupe", vec![], vec![]));
+        }
         for round in 0..ROUNDS {
             // Fresh event ids every round, so the receiver handles (and does not skip) each one.
             let bodies: Vec<Vec<u8>> = (0..PUSHES).map(|i| push(round * PUSHES + i)).collect();
             for (name, rates, latencies) in &mut results {
-                let addr = if *name == "bare_axum" { bare } else { ours };
+                let addr = match *name {
+                    "bare_axum" => bare,
+                    "receiver" => ours,
+                    _ => with_redis.unwrap_or(ours),
+                };
                 let (wall, mut measured) = load(addr, &bodies, round).await;
                 rates.push(PUSHES as f64 / wall.as_secs_f64());
                 latencies.append(&mut measured);
@@ -148,5 +186,8 @@ fn main() {
             );
         }
         println!("receiver / bare axum throughput: {:.2}x", medians[1] / medians[0]);
+        if let Some(redis) = medians.get(2) {
+            println!("receiver with Redis dedupe / in-memory dedupe throughput: {:.2}x", redis / medians[1]);
+        }
     });
 }

@@ -121,7 +121,12 @@ struct Ledger {
 impl InstancesRun {
     /// `cards` cards on three instances of one Redis, 5 % of first pushes cut, an instance killed
     /// half way, time scale 0.01, leases of 1 s.
-    pub fn new(redis: impl Into<String>, prefix: impl Into<String>, cards: usize, seed: u64) -> Self {
+    pub fn new(
+        redis: impl Into<String>,
+        prefix: impl Into<String>,
+        cards: usize,
+        seed: u64,
+    ) -> Self {
         Self {
             redis: redis.into(),
             prefix: prefix.into(),
@@ -206,8 +211,9 @@ impl InstancesRun {
                 .enable_all()
                 .build()?;
             let redis = run.redis()?;
-            let registry = CardRegistry::new(client(redis.clone())?, RedisCardStore::new(redis.clone()))
-                .handler_deadline(run.lease);
+            let registry =
+                CardRegistry::new(client(redis.clone())?, RedisCardStore::new(redis.clone()))
+                    .handler_deadline(run.lease);
             let dispatcher = decisions(&registry, Arc::clone(&ledger));
             let receiver = Receiver::new(dispatcher, TOKEN)
                 .map_err(io::Error::other)?
@@ -297,7 +303,11 @@ impl InstancesRun {
             killed,
             ..InstancesTally::default()
         };
-        let decided = ledger.decided.lock().unwrap_or_else(PoisonError::into_inner).clone();
+        let decided = ledger
+            .decided
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
         for id in &ids {
             let kept = store.get(id).await.map_err(io::Error::other)?;
             let by = decided.get(id).map_or(0, HashSet::len);
@@ -350,7 +360,10 @@ fn decisions(registry: &CardRegistry, ledger: Arc<Ledger>) -> Dispatcher<Arc<Led
             .entry(decision.card.id.clone())
             .or_default()
             .insert(decision.event.event_id.clone());
-        Ok(Verdict::decided(format!("{} 已同意 ¥{}", decision.by, decision.form.amount)))
+        Ok(Verdict::decided(format!(
+            "{} 已同意 ¥{}",
+            decision.by, decision.form.amount
+        )))
     })
 }
 

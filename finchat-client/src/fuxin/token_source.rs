@@ -192,10 +192,11 @@ impl TokenSource {
     /// The [`Error`] of `getAccessToken` (see [`Client::get_access_token`]).
     pub async fn renew(&self, refused: &Secret) -> Result<Secret, Error> {
         let mut held = self.inner.held.lock().await;
-        if let Some(current) = held.as_ref() {
-            if &current.grant.access_token != refused && Instant::now() < current.expires_at {
-                return Ok(current.grant.access_token.clone());
-            }
+        if let Some(current) = held.as_ref()
+            && &current.grant.access_token != refused
+            && Instant::now() < current.expires_at
+        {
+            return Ok(current.grant.access_token.clone());
         }
         let grant = self.inner.fetcher.get_access_token().await?;
         Ok(self.hold(&mut held, grant))

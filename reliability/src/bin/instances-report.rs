@@ -39,7 +39,9 @@ async fn main() -> Result<(), Failure> {
     println!("{}\n{}", InstancesTally::header(), tally.row());
     eprintln!("{tally:?}");
     if tally.lost > 0 || tally.decided_twice > 0 || tally.token_requests != 1 {
-        return Err("a card was lost or decided twice, or the instances fetched more than one token".into());
+        return Err(
+            "a card was lost or decided twice, or the instances fetched more than one token".into(),
+        );
     }
     Ok(())
 }

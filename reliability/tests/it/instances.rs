@@ -14,10 +14,24 @@ async fn redis_three_instances_decide_every_card_exactly_once() {
         .run()
         .await
         .unwrap_or_else(|e| panic!("seed {seed}: {e}"));
-    println!("{}\n{}\nseed: {seed}", InstancesTally::header(), tally.row());
-    assert!(tally.killed && tally.cut > 0, "faults were injected: {tally:?}");
+    println!(
+        "{}\n{}\nseed: {seed}",
+        InstancesTally::header(),
+        tally.row()
+    );
+    assert!(
+        tally.killed && tally.cut > 0,
+        "faults were injected: {tally:?}"
+    );
     assert_eq!(tally.submissions, 300);
-    assert_eq!((tally.lost, tally.decided_twice), (0, 0), "seed {seed}: {tally:?}");
+    assert_eq!(
+        (tally.lost, tally.decided_twice),
+        (0, 0),
+        "seed {seed}: {tally:?}"
+    );
     assert_eq!(tally.decided_once, 150, "seed {seed}: {tally:?}");
-    assert_eq!(tally.token_requests, 1, "one token for the three instances and the sender: {tally:?}");
+    assert_eq!(
+        tally.token_requests, 1,
+        "one token for the three instances and the sender: {tally:?}"
+    );
 }
