@@ -215,7 +215,9 @@ where
     Fut: Future<Output = Result<Verdict, HandlerError>> + Send + 'static,
 {
     let task = tokio::spawn(telemetry::handler("on_decision", handling));
-    let abort = task.abort_handle();
+    // Should the caller give up on this submission (the receiver's own deadline), the handler stops
+    // with it rather than run on unseen.
+    let abort = AbortOnDrop(task.abort_handle());
     match tokio::time::timeout(deadline, task).await {
         Ok(Ok(verdict)) => verdict,
         Ok(Err(join)) if join.is_panic() => Err(HandlerError::msg(format!(
@@ -224,11 +226,20 @@ where
         ))),
         Ok(Err(_)) => Err(HandlerError::msg("the decision handler was cancelled")),
         Err(_) => {
-            abort.abort();
+            drop(abort);
             Err(HandlerError::msg(format!(
                 "the decision handler took longer than {deadline:?}"
             )))
         }
+    }
+}
+
+/// Aborts the task when dropped.
+struct AbortOnDrop(tokio::task::AbortHandle);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 

@@ -138,7 +138,7 @@ impl CardRegistry {
             client,
             store,
             store_deadline: Duration::from_secs(5),
-            lease: Duration::from_secs(60),
+            lease: Duration::from_secs(20),
             loading: true,
             tries: 8,
             poll_every: Duration::from_millis(500),
@@ -155,8 +155,11 @@ impl CardRegistry {
         self
     }
 
-    /// How long a decision handler may run (default 60 s). Its submission holds the card for that
-    /// long; a handler still running then is stopped and the submission counts as failed.
+    /// How long a decision handler may run (default 20 s). Its submission holds the card for that
+    /// long (a lease: another instance takes the card over only after it); a handler still running
+    /// then is stopped and the submission counts as failed. Keep it below the receiver's (or the
+    /// polling consumer's) handler deadline, 25 s by default, so that the lifecycle can put the card
+    /// back before the receiver gives up on the event.
     #[must_use]
     pub fn handler_deadline(mut self, deadline: Duration) -> Self {
         self.lease = deadline;

@@ -849,3 +849,37 @@ fn a_pending_approval_completes_after_the_bot_restarts_on_the_same_sqlite_file()
         },
     ));
 }
+
+#[tokio::test]
+async fn a_decision_the_receiver_gives_up_on_stops_its_handler() {
+    let w = world().await;
+    let finance = room("finance");
+    let alice = fcid("alice");
+    let sent = w
+        .registry
+        .ask::<ApprovalForm>(card())
+        .room(finance.clone())
+        .send()
+        .await
+        .unwrap();
+    let origin = sent.card.copies[0].origin_event.clone();
+    let event = w.submit(&alice, &finance, &origin, &[("decision", "同意")]);
+    let finished = Arc::new(AtomicUsize::new(0));
+    let slow = Dispatcher::new(Arc::clone(&finished)).on_decision::<ApprovalForm, _, _>(
+        &w.registry,
+        |finished, _| async move {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            finished.fetch_add(1, Ordering::SeqCst);
+            Ok(Verdict::decided("已同意"))
+        },
+    );
+    // The receiver's own deadline drops the dispatch while the handler runs.
+    let given_up = tokio::time::timeout(Duration::from_millis(50), slow.dispatch(event)).await;
+    assert!(given_up.is_err());
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        finished.load(Ordering::SeqCst),
+        0,
+        "the handler stopped with the dispatch"
+    );
+}
