@@ -95,8 +95,9 @@ pub use reqwest::StatusCode;
 pub use url::Url;
 
 /// The workspace README's examples, compiled and run as doctests (here, where both crates are in
-/// reach). They receive events too, so they run with the `receiver` feature.
-#[cfg(all(doctest, feature = "receiver"))]
+/// reach). They receive events and run several instances on Redis too, so they run with the
+/// `receiver` and `redis` features (as `cargo test --workspace` builds this crate).
+#[cfg(all(doctest, feature = "receiver", feature = "redis"))]
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;
 pub use api::apps::{Apps, DirectRoom, Visibility};
