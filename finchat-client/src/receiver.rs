@@ -421,8 +421,16 @@ async fn supervise<S: Send + Sync + 'static>(
             return;
         }
     };
-    finish(&receiver, key.as_deref(), handled).await;
-    answer.send(reply).ok();
+    if handled {
+        // Acknowledged at once: until the done mark lands, a redelivery finds the event still in
+        // flight (503) and comes again, so the order cannot let it be handled twice.
+        answer.send(reply).ok();
+        finish(&receiver, key.as_deref(), handled).await;
+    } else {
+        // Released before the answer, so that the redelivery it asks for is handled.
+        finish(&receiver, key.as_deref(), handled).await;
+        answer.send(reply).ok();
+    }
 }
 
 /// Whether a handler that ended in time handled its event, and the answer; a failure is logged with

@@ -124,17 +124,37 @@ impl RedisDedupe {
             fastrand::u64(..),
             fastrand::u64(..)
         );
-        let mut invocation = BEGIN.prepare_invoke();
-        invocation
-            .key(self.key(event_id))
-            .arg(&mark)
-            .arg(millis(self.lease));
-        let answer: Result<Option<String>, _> = self
-            .redis
-            .run("dedupe.begin", |mut c| async move {
-                invocation.invoke_async(&mut c).await
-            })
-            .await;
+        // A plain SET NX first (most events are new), the script only for an event already known.
+        let key = self.key(event_id);
+        let lease = millis(self.lease);
+        let set: Result<Option<String>, _> = {
+            let (key, mark) = (key.clone(), mark.clone());
+            self.redis
+                .run("dedupe.begin", |mut c| async move {
+                    redis::cmd("SET")
+                        .arg(key)
+                        .arg(mark)
+                        .arg("NX")
+                        .arg("PX")
+                        .arg(lease)
+                        .query_async(&mut c)
+                        .await
+                })
+                .await
+        };
+        let answer: Result<Option<String>, _> = match set {
+            Ok(Some(_ok)) => Ok(Some("new".to_owned())),
+            Ok(None) => {
+                let mut invocation = BEGIN.prepare_invoke();
+                invocation.key(key).arg(&mark).arg(lease);
+                self.redis
+                    .run("dedupe.begin", |mut c| async move {
+                        invocation.invoke_async(&mut c).await
+                    })
+                    .await
+            }
+            Err(error) => Err(error),
+        };
         match answer.as_ref().map(Option::as_deref) {
             Ok(Some("new")) => {
                 self.owners().insert(event_id.to_owned(), mark);
