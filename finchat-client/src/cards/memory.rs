@@ -81,6 +81,11 @@ impl CardStore for MemoryCardStore {
         Box::pin(async move { result })
     }
 
+    fn revision<'a>(&'a self, id: &'a CardId) -> StoreFuture<'a, StoreResult<Option<u64>>> {
+        let result = self.with(|inner| Ok(inner.cards.get(id).map(|card| card.revision)));
+        Box::pin(async move { result })
+    }
+
     fn by_origin<'a>(
         &'a self,
         origin: &'a EventId,
@@ -103,8 +108,9 @@ impl CardStore for MemoryCardStore {
             if kept.revision.checked_add(1) != Some(card.revision) {
                 return Ok(false);
             }
-            let kept = kept.clone();
-            inner.unindex(&kept);
+            if let Some(at) = kept.wakes_at() {
+                inner.wakes.remove(&(at, card.id.clone()));
+            }
             inner.index(card);
             inner.cards.insert(card.id.clone(), card.clone());
             Ok(true)

@@ -371,19 +371,19 @@ impl CardRegistry {
     ) -> Result<Option<(CardRecord, R)>, CardError> {
         let mut known = known;
         for _ in 0..self.tries {
-            let current = match known.take() {
+            let mut next = match known.take() {
                 Some(card) => card,
                 None => match self.get(id).await? {
                     Some(card) => card,
                     None => return Ok(None),
                 },
             };
-            let mut next = current.clone();
+            let read_at = next.revision;
             let Some(result) = change(&mut next)? else {
                 return Ok(None);
             };
             check(&next)?;
-            next.revision = current.revision + 1;
+            next.revision = read_at + 1;
             if self.timed("replace", self.store.replace(&next)).await? {
                 self.changed.notify_waiters();
                 return Ok(Some((next, result)));
@@ -401,11 +401,18 @@ impl CardRegistry {
         let mut card = card;
         let mut report = self.update_copies(&card).await;
         for _ in 0..self.tries {
-            match self.get(&card.id).await {
-                Ok(Some(kept)) if kept.revision > card.revision => {
-                    report = self.update_copies(&kept).await;
-                    card = kept;
-                }
+            match self.timed("revision", self.store.revision(&card.id)).await {
+                Ok(Some(kept)) if kept > card.revision => match self.get(&card.id).await {
+                    Ok(Some(newer)) => {
+                        report = self.update_copies(&newer).await;
+                        card = newer;
+                    }
+                    Ok(None) => break,
+                    Err(error) => {
+                        tracing::warn!(card = %card.id, %error, "could not read the newer revision of a card after an update");
+                        break;
+                    }
+                },
                 Ok(_) => break,
                 Err(error) => {
                     tracing::warn!(card = %card.id, %error, "could not check the card is current after an update");

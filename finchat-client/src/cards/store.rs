@@ -38,6 +38,16 @@ pub trait CardStore: Send + Sync {
     /// Why it could not be read; [`StoreError::Corrupt`] when what is kept is not a card.
     fn get<'a>(&'a self, id: &'a CardId) -> StoreFuture<'a, StoreResult<Option<CardRecord>>>;
 
+    /// The revision of the card `id`, without reading the whole card (by default it does). The
+    /// registry asks after each update, to make sure no newer change was kept meanwhile.
+    ///
+    /// # Errors
+    ///
+    /// As [`CardStore::get`].
+    fn revision<'a>(&'a self, id: &'a CardId) -> StoreFuture<'a, StoreResult<Option<u64>>> {
+        Box::pin(async move { Ok(self.get(id).await?.map(|card| card.revision)) })
+    }
+
     /// The card one of whose copies is the event `origin`.
     ///
     /// # Errors
