@@ -13,7 +13,7 @@ use super::notices::fill;
 use super::registry::CardRegistry;
 use super::{CardError, CardRecord, Phase, now_ms};
 use crate::events::{Event, EventContent};
-use crate::{HandlerError, HandlerResult, telemetry};
+use crate::{Delivery, HandlerError, HandlerResult, telemetry};
 
 /// A decision handed to a [`Dispatcher::on_decision`](crate::Dispatcher::on_decision) handler:
 /// the submitted form, who submitted it and when, and the card as kept (its labels and data).
@@ -372,12 +372,17 @@ async fn notify(
         .fcid(person.clone())
         .send()
         .await?;
-    if report.all_delivered() {
-        Ok(())
-    } else {
-        Err(HandlerError::msg(format!(
-            "the notice to {person} about card `{id}` was not delivered"
-        )))
+    match report.results.first().map(|r| &r.delivery) {
+        Some(Delivery::Sent { .. }) => Ok(()),
+        // Refused for good (no direct room with the bot, say): asking again changes nothing, and
+        // the card itself is as it should be, so the submission is acknowledged.
+        Some(Delivery::Failed { errcode, error }) => {
+            tracing::warn!(card = %id, person = %person, %errcode, error, "the notice was refused; the submission is acknowledged without it");
+            Ok(())
+        }
+        _ => Err(HandlerError::msg(format!(
+            "the notice to {person} about card `{id}` may not have been delivered"
+        ))),
     }
 }
 

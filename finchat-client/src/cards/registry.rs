@@ -337,6 +337,33 @@ impl CardRegistry {
         }))
     }
 
+    /// Forgets the cards decided or expired more than `older_than` ago (by when they were
+    /// registered), so that a durable store does not grow for ever; the number forgotten. A
+    /// submission on a forgotten card goes to the dispatcher's next route, as for any unknown card.
+    ///
+    /// It reads every card to find them: run it now and then (daily), not per event.
+    ///
+    /// # Errors
+    ///
+    /// [`CardError::Store`] when the cards cannot be read or one cannot be removed (those before it
+    /// are removed).
+    pub async fn forget_closed(&self, older_than: Duration) -> Result<usize, CardError> {
+        let before =
+            now_ms().saturating_sub(i64::try_from(older_than.as_millis()).unwrap_or(i64::MAX));
+        let cards = self
+            .timed("find", self.store.find(&CardFilter::all()))
+            .await?;
+        let mut forgotten = 0;
+        for card in cards
+            .iter()
+            .filter(|c| c.phase.is_final() && c.created_ms < before)
+        {
+            self.timed("remove", self.store.remove(&card.id)).await?;
+            forgotten += 1;
+        }
+        Ok(forgotten)
+    }
+
     /// How often [`CardRegistry::wait_closed`] looks at the store for another instance's decision
     /// (default 500 ms).
     #[must_use]

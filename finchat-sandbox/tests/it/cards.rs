@@ -230,6 +230,16 @@ async fn a_submission_from_someone_not_an_approver_is_answered_and_changes_nothi
     assert_eq!(bot.decided.load(Ordering::SeqCst), 0);
     assert_eq!(w.seen(&carol, &finance, &origin).info.status, Status::Input);
     assert_eq!(w.notices_to(&carol).len(), 1);
+
+    // Someone with no direct room with the bot cannot be told: the submission is acknowledged all
+    // the same (asking FinChat to deliver it again would change nothing).
+    let outsider: Fcid = "@dave:sandbox".parse().unwrap();
+    let mut event = w.submit(&carol, &finance, &origin, &[("decision", "驳回")]);
+    event.sender = outsider.to_string();
+    dispatcher(&w.registry, Arc::clone(&bot))
+        .dispatch(event)
+        .await
+        .unwrap();
     assert_eq!(
         w.registry.get(&sent.id).await.unwrap().unwrap().revision,
         1,
