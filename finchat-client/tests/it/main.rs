@@ -3,6 +3,7 @@
 mod api_auth;
 mod api_media;
 mod api_received;
+mod cards;
 mod conventions;
 mod directory;
 mod errors;
