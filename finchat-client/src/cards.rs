@@ -7,8 +7,18 @@
 //! carries no hidden state (a submission is only `{action, info}`), so what a flow needs between
 //! steps lives on the server, keyed by the card's `origin_event`.
 //!
+//! - [`CardRegistry`] sends and registers cards ([`CardRegistry::send`], [`CardRegistry::ask`]),
+//!   changes them ([`CardRegistry::patch`], [`CardRegistry::refresh`]) by compare-and-set on their
+//!   revision, and updates every copy;
+//! - [`Dispatcher::on_decision`](crate::Dispatcher::on_decision) takes the submissions on its cards
+//!   through their lifecycle: decided once, by an approver, before the deadline, with errors sent
+//!   back into the submitter's copy; [`CardRegistry::spawn_expiry`] closes the cards whose deadline
+//!   passed;
+//! - [`CardRegistry::decision`] waits for a typed decision in process.
+//!
 //! Cards are kept in a [`CardStore`]: [`MemoryCardStore`] here, `SqliteCardStore` with the `sqlite`
-//! feature, `RedisCardStore` with the `redis` feature.
+//! feature, `RedisCardStore` with the `redis` feature. The workspace README's "From card to
+//! decision" shows it end to end, and says what is guaranteed.
 
 mod edit;
 mod lifecycle;
