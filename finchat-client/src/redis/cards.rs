@@ -204,9 +204,7 @@ impl CardStore for RedisCardStore {
                 .arg(origins);
             let inserted: i64 = self
                 .redis
-                .run("cards.insert", |mut c| async move {
-                    invocation.invoke_async(&mut c).await
-                })
+                .invoke("cards.insert", invocation)
                 .await
                 .map_err(store_error)?;
             if inserted == 1 {
@@ -222,13 +220,7 @@ impl CardStore for RedisCardStore {
             let key = self.card_key(id);
             let json: Option<String> = self
                 .redis
-                .run("cards.get", |mut c| async move {
-                    redis::cmd("HGET")
-                        .arg(key)
-                        .arg("json")
-                        .query_async(&mut c)
-                        .await
-                })
+                .query("cards.get", redis::cmd("HGET").arg(key).arg("json"))
                 .await
                 .map_err(store_error)?;
             json.map(|json| StoreError::decode(id.as_str(), json.as_bytes()))
@@ -244,9 +236,7 @@ impl CardStore for RedisCardStore {
             let key = self.origin_key(origin);
             let id: Option<String> = self
                 .redis
-                .run("cards.by_origin", |mut c| async move {
-                    redis::cmd("GET").arg(key).query_async(&mut c).await
-                })
+                .query("cards.by_origin", redis::cmd("GET").arg(key))
                 .await
                 .map_err(store_error)?;
             match id {
@@ -278,9 +268,7 @@ impl CardStore for RedisCardStore {
                 .arg(card.created_ms);
             let written: i64 = self
                 .redis
-                .run("cards.replace", |mut c| async move {
-                    invocation.invoke_async(&mut c).await
-                })
+                .invoke("cards.replace", invocation)
                 .await
                 .map_err(store_error)?;
             Ok(written == 1)
@@ -294,21 +282,15 @@ impl CardStore for RedisCardStore {
             let ids: Vec<String> = if sets.is_empty() {
                 let created = self.created_key();
                 self.redis
-                    .run("cards.find", |mut c| async move {
-                        redis::cmd("ZRANGE")
-                            .arg(created)
-                            .arg(0)
-                            .arg(-1)
-                            .query_async(&mut c)
-                            .await
-                    })
+                    .query(
+                        "cards.find",
+                        redis::cmd("ZRANGE").arg(created).arg(0).arg(-1),
+                    )
                     .await
                     .map_err(store_error)?
             } else {
                 self.redis
-                    .run("cards.find", |mut c| async move {
-                        redis::cmd("SINTER").arg(sets).query_async(&mut c).await
-                    })
+                    .query("cards.find", redis::cmd("SINTER").arg(sets))
                     .await
                     .map_err(store_error)?
             };
@@ -331,17 +313,16 @@ impl CardStore for RedisCardStore {
             let wakes = self.wakes_key();
             let ids: Vec<String> = self
                 .redis
-                .run("cards.due", |mut c| async move {
+                .query(
+                    "cards.due",
                     redis::cmd("ZRANGEBYSCORE")
                         .arg(wakes)
                         .arg("-inf")
                         .arg(now_ms)
                         .arg("LIMIT")
                         .arg(0)
-                        .arg(limit)
-                        .query_async(&mut c)
-                        .await
-                })
+                        .arg(limit),
+                )
                 .await
                 .map_err(store_error)?;
             self.records("cards.due", &ids).await
@@ -358,9 +339,7 @@ impl CardStore for RedisCardStore {
                 .arg(id.as_str());
             let _removed: i64 = self
                 .redis
-                .run("cards.remove", |mut c| async move {
-                    invocation.invoke_async(&mut c).await
-                })
+                .invoke("cards.remove", invocation)
                 .await
                 .map_err(store_error)?;
             Ok(())
@@ -378,9 +357,7 @@ mod tests {
     use crate::cards::contract;
 
     fn store(server: &RedisServer) -> RedisCardStore {
-        let redis = RedisConnection::open(server.url())
-            .expect("a URL")
-            .prefix(server.prefix());
+        let redis = crate::redis::connection::to_test_server(server);
         RedisCardStore::new(redis)
     }
 
@@ -398,10 +375,7 @@ mod tests {
             return;
         };
         let deadline = Duration::from_millis(500);
-        let redis = RedisConnection::open(server.url())
-            .expect("a URL")
-            .prefix(server.prefix())
-            .deadline(deadline);
+        let redis = crate::redis::connection::to_test_server(&server).deadline(deadline);
         let store = RedisCardStore::new(redis);
         let card = contract::card("down", "Approval", &["down1"], 1);
         store.insert(&card).await.expect("insert while up");
@@ -441,10 +415,7 @@ mod tests {
         };
         let deadline = Duration::from_millis(300);
         let store = RedisCardStore::new(
-            RedisConnection::open(server.url())
-                .expect("a URL")
-                .prefix(server.prefix())
-                .deadline(deadline),
+            crate::redis::connection::to_test_server(&server).deadline(deadline),
         );
         let card = contract::card("hung", "Approval", &["hung1"], 1);
         store.insert(&card).await.expect("insert while up");

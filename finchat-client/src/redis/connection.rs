@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use redis::aio::MultiplexedConnection;
-use redis::{AsyncConnectionConfig, RedisResult};
+use redis::{AsyncConnectionConfig, FromRedisValue, RedisResult, ScriptInvocation};
 
 use crate::Secret;
 
@@ -144,6 +144,29 @@ impl RedisConnection {
         }
     }
 
+    /// Runs the command `cmd` under the deadline ([`RedisConnection::run`]).
+    pub(crate) async fn query<T: FromRedisValue>(
+        &self,
+        name: &'static str,
+        cmd: &redis::Cmd,
+    ) -> Result<T, RedisError> {
+        let cmd = cmd.clone();
+        self.run(name, |mut c| async move { cmd.query_async(&mut c).await })
+            .await
+    }
+
+    /// Runs the script `invocation` under the deadline ([`RedisConnection::run`]).
+    pub(crate) async fn invoke<T: FromRedisValue>(
+        &self,
+        name: &'static str,
+        invocation: ScriptInvocation<'static>,
+    ) -> Result<T, RedisError> {
+        self.run(name, |mut c| async move {
+            invocation.invoke_async(&mut c).await
+        })
+        .await
+    }
+
     async fn connection(&self) -> RedisResult<MultiplexedConnection> {
         let mut kept = self.connection.lock().await;
         if let Some(connection) = &*kept {
@@ -214,6 +237,22 @@ pub enum RedisError {
         /// The deadline.
         after: Duration,
     },
+}
+
+/// A connection to a test's Redis server, under the test's own key prefix.
+#[cfg(test)]
+pub(crate) fn to_test_server(server: &finchat_test_support::redis::RedisServer) -> RedisConnection {
+    RedisConnection::open(server.url())
+        .expect("a URL")
+        .prefix(server.prefix())
+}
+
+/// `duration` as a key's expiry in whole milliseconds: at least 1 (Redis refuses a zero expiry),
+/// `u64::MAX` at most.
+pub(crate) fn expiry_ms(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis())
+        .unwrap_or(u64::MAX)
+        .max(1)
 }
 
 impl From<RedisError> for std::io::Error {

@@ -7,6 +7,7 @@ use std::time::Duration;
 use redis::Script;
 
 use super::RedisConnection;
+use super::connection::expiry_ms;
 use crate::polling::CursorStore;
 use crate::token::StoreFuture;
 
@@ -158,9 +159,7 @@ impl CursorStore for RedisCursor {
             let key = self.key("");
             Ok(self
                 .redis
-                .run("cursor.load", |mut c| async move {
-                    redis::cmd("GET").arg(key).query_async(&mut c).await
-                })
+                .query("cursor.load", redis::cmd("GET").arg(key))
                 .await?)
         })
     }
@@ -182,12 +181,7 @@ impl CursorStore for RedisCursor {
                 .key(self.key(":lease"))
                 .arg(since)
                 .arg(self.holder());
-            let saved: i64 = self
-                .redis
-                .run("cursor.save", |mut c| async move {
-                    invocation.invoke_async(&mut c).await
-                })
-                .await?;
+            let saved: i64 = self.redis.invoke("cursor.save", invocation).await?;
             if saved == 1 {
                 Ok(())
             } else {
@@ -204,12 +198,7 @@ impl CursorStore for RedisCursor {
                 .key(self.key(":passed"))
                 .key(self.key(":passed-since"))
                 .arg(tag);
-            Ok(self
-                .redis
-                .run("cursor.load_passed", |mut c| async move {
-                    invocation.invoke_async(&mut c).await
-                })
-                .await?)
+            Ok(self.redis.invoke("cursor.load_passed", invocation).await?)
         })
     }
 
@@ -224,12 +213,7 @@ impl CursorStore for RedisCursor {
                 .arg(tag)
                 .arg(key)
                 .arg(self.holder());
-            let saved: i64 = self
-                .redis
-                .run("cursor.save_passed", |mut c| async move {
-                    invocation.invoke_async(&mut c).await
-                })
-                .await?;
+            let saved: i64 = self.redis.invoke("cursor.save_passed", invocation).await?;
             if saved == 1 {
                 Ok(())
             } else {
@@ -241,15 +225,10 @@ impl CursorStore for RedisCursor {
     fn lease(&self, owner: &str, ttl: Duration) -> StoreFuture<'_, io::Result<bool>> {
         let owner = owner.to_owned();
         Box::pin(async move {
-            let ttl = u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1);
+            let ttl = expiry_ms(ttl);
             let mut invocation = LEASE.prepare_invoke();
             invocation.key(self.key(":lease")).arg(&owner).arg(ttl);
-            let held: i64 = self
-                .redis
-                .run("cursor.lease", |mut c| async move {
-                    invocation.invoke_async(&mut c).await
-                })
-                .await?;
+            let held: i64 = self.redis.invoke("cursor.lease", invocation).await?;
             if held == 1 {
                 *self.holder.lock().unwrap_or_else(PoisonError::into_inner) = Some(owner);
             }
@@ -265,11 +244,7 @@ mod tests {
     use super::*;
 
     fn cursor(server: &RedisServer) -> RedisCursor {
-        RedisCursor::new(
-            RedisConnection::open(server.url())
-                .expect("a URL")
-                .prefix(server.prefix()),
-        )
+        RedisCursor::new(crate::redis::connection::to_test_server(server))
     }
 
     #[tokio::test]
@@ -359,10 +334,7 @@ mod tests {
             return;
         };
         let store = RedisCursor::new(
-            RedisConnection::open(server.url())
-                .expect("a URL")
-                .prefix(server.prefix())
-                .deadline(Duration::from_millis(300)),
+            crate::redis::connection::to_test_server(&server).deadline(Duration::from_millis(300)),
         );
         server.kill();
         assert!(store.lease("a", Duration::from_secs(1)).await.is_err());

@@ -7,6 +7,7 @@ use std::time::Duration;
 use redis::Script;
 
 use super::RedisConnection;
+use super::connection::expiry_ms;
 use crate::receiver::{DedupeStore, Seen};
 use crate::token::StoreFuture;
 
@@ -126,20 +127,19 @@ impl RedisDedupe {
         );
         // A plain SET NX first (most events are new), the script only for an event already known.
         let key = self.key(event_id);
-        let lease = millis(self.lease);
+        let lease = expiry_ms(self.lease);
         let set: Result<Option<String>, _> = {
             let (key, mark) = (key.clone(), mark.clone());
             self.redis
-                .run("dedupe.begin", |mut c| async move {
+                .query(
+                    "dedupe.begin",
                     redis::cmd("SET")
                         .arg(key)
                         .arg(mark)
                         .arg("NX")
                         .arg("PX")
-                        .arg(lease)
-                        .query_async(&mut c)
-                        .await
-                })
+                        .arg(lease),
+                )
                 .await
         };
         let answer: Result<Option<String>, _> = match set {
@@ -147,11 +147,7 @@ impl RedisDedupe {
             Ok(None) => {
                 let mut invocation = BEGIN.prepare_invoke();
                 invocation.key(key).arg(&mark).arg(lease);
-                self.redis
-                    .run("dedupe.begin", |mut c| async move {
-                        invocation.invoke_async(&mut c).await
-                    })
-                    .await
+                self.redis.invoke("dedupe.begin", invocation).await
             }
             Err(error) => Err(error),
         };
@@ -174,26 +170,20 @@ impl RedisDedupe {
         let mark = self.owners().remove(event_id);
         let key = self.key(event_id);
         let done = if handled {
-            let ttl = millis(self.done_ttl);
+            let ttl = expiry_ms(self.done_ttl);
             self.redis
-                .run("dedupe.finish", |mut c| async move {
-                    redis::cmd("SET")
-                        .arg(key)
-                        .arg("done")
-                        .arg("PX")
-                        .arg(ttl)
-                        .query_async::<()>(&mut c)
-                        .await
-                })
+                .query::<()>(
+                    "dedupe.finish",
+                    redis::cmd("SET").arg(key).arg("done").arg("PX").arg(ttl),
+                )
                 .await
         } else if let Some(mark) = mark {
             let mut invocation = RELEASE.prepare_invoke();
             invocation.key(key).arg(mark);
             self.redis
-                .run("dedupe.finish", |mut c| async move {
-                    invocation.invoke_async::<i64>(&mut c).await.map(drop)
-                })
+                .invoke::<i64>("dedupe.finish", invocation)
                 .await
+                .map(drop)
         } else {
             Ok(())
         };
@@ -206,13 +196,6 @@ impl RedisDedupe {
             );
         }
     }
-}
-
-/// `duration` in whole milliseconds, at least 1 (Redis refuses a zero expiry).
-fn millis(duration: Duration) -> u64 {
-    u64::try_from(duration.as_millis())
-        .unwrap_or(u64::MAX)
-        .max(1)
 }
 
 impl DedupeStore for RedisDedupe {
@@ -236,11 +219,7 @@ mod tests {
     use super::*;
 
     fn instance(server: &RedisServer) -> RedisDedupe {
-        RedisDedupe::new(
-            RedisConnection::open(server.url())
-                .expect("a URL")
-                .prefix(server.prefix()),
-        )
+        RedisDedupe::new(crate::redis::connection::to_test_server(server))
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -325,12 +304,8 @@ mod tests {
             return;
         };
         let deadline = Duration::from_millis(300);
-        let store = RedisDedupe::new(
-            RedisConnection::open(server.url())
-                .expect("a URL")
-                .prefix(server.prefix())
-                .deadline(deadline),
-        );
+        let store =
+            RedisDedupe::new(crate::redis::connection::to_test_server(&server).deadline(deadline));
         assert_eq!(store.begin("$up").await, Seen::New);
         server.kill();
         let started = std::time::Instant::now();

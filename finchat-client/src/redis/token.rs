@@ -7,6 +7,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use redis::Script;
 
 use super::RedisConnection;
+use super::connection::expiry_ms;
 use crate::Secret;
 use crate::token::{AccessToken, LeaseError, StoreFuture, TokenStore};
 
@@ -123,14 +124,10 @@ impl TokenStore for RedisTokenStore {
             let key = self.token_key();
             let kept: Result<(Option<String>, Option<u64>), _> = self
                 .redis
-                .run("token.load", |mut c| async move {
-                    redis::cmd("HMGET")
-                        .arg(key)
-                        .arg("token")
-                        .arg("expires_ms")
-                        .query_async(&mut c)
-                        .await
-                })
+                .query(
+                    "token.load",
+                    redis::cmd("HMGET").arg(key).arg("token").arg("expires_ms"),
+                )
                 .await;
             match kept {
                 Ok((Some(token), Some(expires_ms))) => Some(AccessToken {
@@ -187,12 +184,7 @@ impl TokenStore for RedisTokenStore {
         Box::pin(async move {
             let mut invocation = DISCARD.prepare_invoke();
             invocation.key(self.token_key()).arg(token.expose());
-            let discarded = self
-                .redis
-                .run("token.discard", |mut c| async move {
-                    invocation.invoke_async::<i64>(&mut c).await
-                })
-                .await;
+            let discarded = self.redis.invoke::<i64>("token.discard", invocation).await;
             if let Err(error) = discarded {
                 tracing::warn!(%error, "cannot discard the refused app token in Redis");
             }
@@ -203,21 +195,15 @@ impl TokenStore for RedisTokenStore {
         Box::pin(async move {
             let key = self.lease_key();
             let owner = self.owner.clone();
-            let ttl = u64::try_from(self.lease.as_millis())
-                .unwrap_or(u64::MAX)
-                .max(1);
+            let ttl = expiry_ms(self.lease);
             let taken: Option<String> = self
                 .redis
-                .run("token.try_lease", |mut c| async move {
-                    redis::cmd("SET")
+                .query("token.try_lease", redis::cmd("SET")
                         .arg(key)
                         .arg(owner)
                         .arg("NX")
                         .arg("PX")
-                        .arg(ttl)
-                        .query_async(&mut c)
-                        .await
-                })
+                        .arg(ttl))
                 .await
                 .map_err(|error| {
                     tracing::warn!(%error, "cannot take the token lease in Redis; no token fetched");
@@ -233,9 +219,7 @@ impl TokenStore for RedisTokenStore {
             invocation.key(self.lease_key()).arg(&self.owner);
             let released = self
                 .redis
-                .run("token.release_lease", |mut c| async move {
-                    invocation.invoke_async::<i64>(&mut c).await
-                })
+                .invoke::<i64>("token.release_lease", invocation)
                 .await;
             if let Err(error) = released {
                 tracing::warn!(%error, "cannot give back the token lease in Redis; it lapses");
