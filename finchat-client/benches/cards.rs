@@ -80,19 +80,21 @@ fn patch(c: &mut Criterion) {
     let origin: EventId = "$card:example.org".parse().unwrap();
 
     let memory = CardRegistry::new(client.clone(), MemoryCardStore::new());
-    #[cfg_attr(not(feature = "sqlite"), allow(unused_mut))]
-    let mut registries = vec![("registry_patch_memory", memory)];
     #[cfg(feature = "sqlite")]
     let dir = tempfile::tempdir().unwrap();
     #[cfg(feature = "sqlite")]
-    {
-        let store =
-            finchat_client::cards::SqliteCardStore::open(dir.path().join("cards.sqlite")).unwrap();
-        registries.push((
-            "registry_patch_sqlite",
-            CardRegistry::new(client.clone(), store),
-        ));
-    }
+    let sqlite = Some((
+        "registry_patch_sqlite",
+        CardRegistry::new(
+            client.clone(),
+            finchat_client::cards::SqliteCardStore::open(dir.path().join("cards.sqlite")).unwrap(),
+        ),
+    ));
+    #[cfg(not(feature = "sqlite"))]
+    let sqlite = None;
+    let registries: Vec<(&str, CardRegistry)> = std::iter::once(("registry_patch_memory", memory))
+        .chain(sqlite)
+        .collect();
     let ids: Vec<CardId> = registries
         .iter()
         .map(|(_, registry)| {

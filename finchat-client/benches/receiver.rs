@@ -129,52 +129,41 @@ fn main() {
                 .router(),
         )
         .await;
+        #[cfg_attr(not(feature = "redis"), allow(unused_mut))]
+        let mut receivers = vec![("bare_axum", bare), ("receiver", ours)];
+        // With the `redis` feature and `redis-server` installed: the receiver with its dedupe in Redis.
         #[cfg(feature = "redis")]
         let redis = finchat_test_support::redis::RedisServer::start_local();
         #[cfg(feature = "redis")]
-        let with_redis = match &redis {
-            Some(redis) => {
-                let connection = finchat_client::redis::RedisConnection::open(redis.url())
-                    .unwrap()
-                    .prefix(redis.prefix());
-                let store = finchat_client::redis::RedisDedupe::new(connection);
-                Some(
-                    serve(
-                        Receiver::new(dispatcher(), CALLBACK_TOKEN)
-                            .expect("a valid callback token")
-                            .app_id("app-1")
-                            .dedupe(std::sync::Arc::new(store))
-                            .router(),
-                    )
-                    .await,
-                )
-            }
-            None => None,
-        };
-        #[cfg(not(feature = "redis"))]
-        let with_redis: Option<SocketAddr> = None;
-
-        let mut results: Vec<(&str, Vec<f64>, Vec<Duration>)> =
-            vec![("bare_axum", vec![], vec![]), ("receiver", vec![], vec![])];
-        if with_redis.is_some() {
-            results.push(("receiver_redis_dedupe", vec![], vec![]));
+        if let Some(redis) = &redis {
+            let connection = finchat_client::redis::RedisConnection::open(redis.url())
+                .unwrap()
+                .prefix(redis.prefix());
+            let store = finchat_client::redis::RedisDedupe::new(connection);
+            let router = Receiver::new(dispatcher(), CALLBACK_TOKEN)
+                .expect("a valid callback token")
+                .app_id("app-1")
+                .dedupe(std::sync::Arc::new(store))
+                .router();
+            receivers.push(("receiver_redis_dedupe", serve(router).await));
         }
+
+        let mut results: Vec<(&str, SocketAddr, Vec<f64>, Vec<Duration>)> = receivers
+            .into_iter()
+            .map(|(name, addr)| (name, addr, vec![], vec![]))
+            .collect();
         for round in 0..ROUNDS {
             // Fresh event ids every round, so the receiver handles (and does not skip) each one.
             let bodies: Vec<Vec<u8>> = (0..PUSHES).map(|i| push(round * PUSHES + i)).collect();
-            for (name, rates, latencies) in &mut results {
-                let addr = match *name {
-                    "bare_axum" => bare,
-                    "receiver" => ours,
-                    _ => with_redis.unwrap_or(ours),
-                };
+            for (_, addr, rates, latencies) in &mut results {
+                let addr = *addr;
                 let (wall, mut measured) = load(addr, &bodies, round).await;
                 rates.push(PUSHES as f64 / wall.as_secs_f64());
                 latencies.append(&mut measured);
             }
         }
         let mut medians = Vec::new();
-        for (name, rates, latencies) in &mut results {
+        for (name, _, rates, latencies) in &mut results {
             rates.sort_by(f64::total_cmp);
             latencies.sort();
             let median_rate = rates[rates.len() / 2];
