@@ -11,8 +11,9 @@ use finchat_cui::{CuiForm, EventId, Fcid, MessageContent, Status, Submission};
 use super::edit::{self, FieldError};
 use super::notices::fill;
 use super::registry::CardRegistry;
-use super::{CardError, CardRecord, Phase, now_ms};
+use super::{CardError, CardRecord, Phase};
 use crate::events::{Event, EventContent};
+use crate::millis::{duration_ms, now_ms};
 use crate::{Delivery, HandlerError, HandlerResult, telemetry};
 
 /// A decision handed to a [`Dispatcher::on_decision`](crate::Dispatcher::on_decision) handler:
@@ -109,7 +110,7 @@ where
     let id = card.id.clone();
     let mut step = None;
     let notices = Arc::clone(&registry.notices);
-    let lease = i64::try_from(registry.lease.as_millis()).unwrap_or(i64::MAX);
+    let lease = duration_ms(registry.lease);
     let loading = registry.loading;
     let changed = registry
         .change(&id, Some(card), |card| {
@@ -423,7 +424,7 @@ impl CardRegistry {
         Fut: Future<Output = HandlerResult> + Send + 'static,
     {
         let now = now_ms();
-        let lease = i64::try_from(self.lease.as_millis()).unwrap_or(i64::MAX);
+        let lease = duration_ms(self.lease);
         let due = self.timed("due", self.store.due(now, 100)).await?;
         let mut expired = 0;
         for card in due {

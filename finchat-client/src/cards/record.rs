@@ -166,7 +166,7 @@ impl CardRecord {
             deadline_ms: None,
             phase: Phase::Open,
             user_phases: BTreeMap::new(),
-            created_ms: crate::cards::now_ms(),
+            created_ms: crate::millis::now_ms(),
         }
     }
 

@@ -13,7 +13,8 @@ use serde_json::Value;
 use super::edit::{self, CardEdit};
 use super::notices::Notices;
 use super::store::{CardFilter, CardStore, StoreError};
-use super::{CardCopy, CardId, CardRecord, Phase, now_ms};
+use super::{CardCopy, CardId, CardRecord, Phase};
+use crate::millis::{duration_ms, now_ms};
 use crate::race::first;
 use crate::{Client, SendReport, Target};
 
@@ -348,8 +349,7 @@ impl CardRegistry {
     /// [`CardError::Store`] when the cards cannot be read or one cannot be removed (those before it
     /// are removed).
     pub async fn forget_closed(&self, older_than: Duration) -> Result<usize, CardError> {
-        let before =
-            now_ms().saturating_sub(i64::try_from(older_than.as_millis()).unwrap_or(i64::MAX));
+        let before = now_ms().saturating_sub(duration_ms(older_than));
         let cards = self
             .timed("find", self.store.find(&CardFilter::all()))
             .await?;
@@ -695,9 +695,9 @@ impl RegisterRequest<'_> {
         card.labels = self.labels;
         card.data = data;
         card.approvers = approvers;
-        card.deadline_ms = self.deadline.map(|after| {
-            now_ms().saturating_add(i64::try_from(after.as_millis()).unwrap_or(i64::MAX))
-        });
+        card.deadline_ms = self
+            .deadline
+            .map(|after| now_ms().saturating_add(duration_ms(after)));
         if let Err(error) = registry.timed("insert", registry.store.insert(&card)).await {
             tracing::error!(card = %id, %error, "a sent card could not be registered; closing its copies");
             let closed = edit::closed(&card.content, Some(&registry.notices.unregistered));

@@ -2,7 +2,7 @@
 
 use std::fmt;
 use std::sync::LazyLock;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, UNIX_EPOCH};
 
 use redis::Script;
 
@@ -113,11 +113,6 @@ impl fmt::Debug for RedisTokenStore {
     }
 }
 
-fn millis_since_epoch(at: SystemTime) -> i64 {
-    at.duration_since(UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-}
-
 impl TokenStore for RedisTokenStore {
     fn load(&self) -> StoreFuture<'_, Option<AccessToken>> {
         Box::pin(async move {
@@ -146,7 +141,7 @@ impl TokenStore for RedisTokenStore {
     fn save(&self, token: AccessToken) -> StoreFuture<'_, ()> {
         Box::pin(async move {
             let key = self.token_key();
-            let expires_ms = millis_since_epoch(token.expires_at);
+            let expires_ms = crate::millis::epoch_ms(token.expires_at);
             let saved = self
                 .redis
                 .run("token.save", |mut c| async move {
