@@ -196,6 +196,13 @@ impl SendRequest<'_> {
         self
     }
 
+    /// Adds rooms and users as [`Target`]s: for instance the targets a report says did not get the
+    /// message ([`SendReport::undelivered`](crate::SendReport::undelivered)), to try them again.
+    pub fn targets(mut self, targets: impl IntoIterator<Item = Target>) -> Self {
+        self.targets.extend(targets);
+        self
+    }
+
     /// Sets the topic of the direct rooms (send-as-user to users only).
     pub fn topic(mut self, topic: impl Into<String>) -> Self {
         if let Kind::AsUser { topic: t, .. } = &mut self.kind {

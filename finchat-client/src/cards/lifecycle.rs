@@ -393,15 +393,10 @@ fn delivered(updated: super::Updated) -> HandlerResult {
     if updated.all_delivered() {
         return Ok(());
     }
-    let failed: Vec<String> = updated
-        .report
-        .undelivered()
-        .map(|r| format!("{}: {:?}", r.target, r.delivery))
-        .collect();
     Err(HandlerError::msg(format!(
         "card `{}` is kept, but not every copy shows it: {}",
         updated.card.id,
-        failed.join("; ")
+        super::registry::undelivered(&updated.report)
     )))
 }
 

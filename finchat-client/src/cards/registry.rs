@@ -61,7 +61,8 @@ pub enum CardError {
     },
 }
 
-fn undelivered(report: &SendReport) -> String {
+/// Each target `report` says did not certainly get the message, and why, on one line.
+pub(super) fn undelivered(report: &SendReport) -> String {
     report
         .undelivered()
         .map(|r| format!("{}: {:?}", r.target, r.delivery))
@@ -481,11 +482,8 @@ impl CardRegistry {
         let request = self
             .client
             .messages()
-            .update_cui(copy.origin_event.clone(), content);
-        let request = match &copy.target {
-            Target::Room(room) => request.room(room.clone()),
-            Target::User(fcid) => request.fcid(fcid.clone()),
-        };
+            .update_cui(copy.origin_event.clone(), content)
+            .targets([copy.target.clone()]);
         match request.send().await {
             Ok(report) => report,
             Err(error) => {
@@ -656,13 +654,11 @@ impl RegisterRequest<'_> {
                 id: id.to_string(),
                 problems,
             })?;
-        let mut request = registry.client.messages().send(self.content.clone());
-        for target in &self.targets {
-            request = match target {
-                Target::Room(room) => request.room(room.clone()),
-                Target::User(fcid) => request.fcid(fcid.clone()),
-            };
-        }
+        let request = registry
+            .client
+            .messages()
+            .send(self.content.clone())
+            .targets(self.targets.iter().cloned());
         let report = request.send().await.map_err(|source| CardError::Request {
             id: id.to_string(),
             source,

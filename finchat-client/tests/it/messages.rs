@@ -140,6 +140,36 @@ async fn per_target_failures_are_data() {
 }
 
 #[tokio::test]
+async fn the_undelivered_targets_of_a_report_can_be_sent_again() {
+    let server = TestServer::with_tokens(|r, _| answer_send(r)).await;
+    let client = server.client().build().unwrap();
+    let missing: RoomId = "!missing:example.org".parse().unwrap();
+    let first = client
+        .messages()
+        .send(card())
+        .room(room(1))
+        .room(missing.clone())
+        .fcid(user(1))
+        .send()
+        .await
+        .unwrap();
+    let again = first.undelivered().map(|r| r.target.clone());
+    let second = client
+        .messages()
+        .send(card())
+        .targets(again)
+        .send()
+        .await
+        .unwrap();
+    let targets: Vec<&Target> = second.results.iter().map(|r| &r.target).collect();
+    assert_eq!(
+        targets,
+        [&Target::Room(missing)],
+        "only the target that failed"
+    );
+}
+
+#[tokio::test]
 async fn a_large_fan_out_is_batched_below_the_servers_limit() {
     const LIMIT: usize = 7;
     let server = TestServer::with_tokens(|r, _| {
