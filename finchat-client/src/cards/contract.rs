@@ -127,20 +127,7 @@ async fn compare_and_set(store: &dyn CardStore) {
     // Many writers, each reading and retrying on the new revision: every change lands once.
     let counter = card("counter", "Counter", &["n1"], 1);
     store.insert(&counter).await.expect("insert");
-    let writers = (0..8).map(|_| {
-        let id = counter.id.clone();
-        async move {
-            loop {
-                let mut kept = store.get(&id).await.expect("get").expect("kept");
-                kept.revision += 1;
-                let n = kept.data.as_u64().unwrap_or(0);
-                kept.data = serde_json::json!(n + 1);
-                if store.replace(&kept).await.expect("replace") {
-                    return;
-                }
-            }
-        }
-    });
+    let writers = (0..8).map(|_| increment(store, &counter.id));
     futures_join(writers).await;
     let kept = store.get(&counter.id).await.expect("get").expect("kept");
     assert_eq!(
@@ -150,6 +137,20 @@ async fn compare_and_set(store: &dyn CardStore) {
     );
     store.remove(&c.id).await.expect("remove");
     store.remove(&counter.id).await.expect("remove");
+}
+
+/// Adds one to the counter card `id` (its `data`) as a writer must: read it, change it, and
+/// compare-and-set it, reading again and retrying whenever another writer came first.
+pub(crate) async fn increment(store: &dyn CardStore, id: &CardId) {
+    loop {
+        let mut kept = store.get(id).await.expect("get").expect("kept");
+        kept.revision += 1;
+        let n = kept.data.as_u64().unwrap_or(0);
+        kept.data = serde_json::json!(n + 1);
+        if store.replace(&kept).await.expect("replace") {
+            return;
+        }
+    }
 }
 
 /// Runs the futures concurrently on this task.
