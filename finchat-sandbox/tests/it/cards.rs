@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use finchat_client::cards::{
     CardError, CardFilter, CardId, CardRecord, CardRegistry, CardStore, FieldError,
-    MemoryCardStore, Phase, StoreError, StoreResult, Verdict,
+    MemoryCardStore, Phase, RegisterRequest, Registered, StoreError, StoreResult, Verdict,
 };
 use finchat_client::events::Event;
 use finchat_client::token::StoreFuture;
@@ -142,6 +142,13 @@ impl World {
     }
 }
 
+/// Sends and registers the card of `request`; it, and the event id of its first copy.
+async fn registered(request: RegisterRequest<'_>) -> (Registered, EventId) {
+    let sent = request.send().await.unwrap();
+    let origin = sent.card.copies[0].origin_event.clone();
+    (sent, origin)
+}
+
 fn text_of(card: &CuiContent) -> String {
     finchat_cui::MessageContent::Cui(card.clone()).to_plain_text()
 }
@@ -151,15 +158,13 @@ async fn a_card_is_decided_once_and_a_late_click_gets_a_notice() {
     let w = world().await;
     let finance = room("finance");
     let (alice, bob) = (fcid("alice"), fcid("bob"));
-    let sent = w
-        .registry
-        .ask::<ApprovalForm>(card())
-        .room(finance.clone())
-        .approvers([alice.clone(), bob.clone()])
-        .send()
-        .await
-        .unwrap();
-    let origin = sent.card.copies[0].origin_event.clone();
+    let (sent, origin) = registered(
+        w.registry
+            .ask::<ApprovalForm>(card())
+            .room(finance.clone())
+            .approvers([alice.clone(), bob.clone()]),
+    )
+    .await;
     // Both click before the bot has handled either.
     let by_alice = w.submit(
         &alice,
@@ -211,15 +216,13 @@ async fn a_card_is_decided_once_and_a_late_click_gets_a_notice() {
 async fn a_submission_from_someone_not_an_approver_is_answered_and_changes_nothing() {
     let w = world().await;
     let finance = room("finance");
-    let sent = w
-        .registry
-        .ask::<ApprovalForm>(card())
-        .room(finance.clone())
-        .approvers([fcid("alice")])
-        .send()
-        .await
-        .unwrap();
-    let origin = sent.card.copies[0].origin_event.clone();
+    let (sent, origin) = registered(
+        w.registry
+            .ask::<ApprovalForm>(card())
+            .room(finance.clone())
+            .approvers([fcid("alice")]),
+    )
+    .await;
     let carol = fcid("carol");
     let by_carol = w.submit(&carol, &finance, &origin, &[("decision", "同意")]);
     let bot = Arc::new(Bot::default());
@@ -252,14 +255,8 @@ async fn values_that_do_not_read_come_back_as_errors_in_the_submitters_own_copy(
     let w = world().await;
     let finance = room("finance");
     let (alice, bob) = (fcid("alice"), fcid("bob"));
-    let sent = w
-        .registry
-        .ask::<ApprovalForm>(card())
-        .room(finance.clone())
-        .send()
-        .await
-        .unwrap();
-    let origin = sent.card.copies[0].origin_event.clone();
+    let (_, origin) =
+        registered(w.registry.ask::<ApprovalForm>(card()).room(finance.clone())).await;
     let bot = Arc::new(Bot::default());
     let dispatcher = dispatcher(&w.registry, Arc::clone(&bot));
 
@@ -329,14 +326,8 @@ async fn a_failing_handler_puts_the_card_back_and_the_event_is_not_acknowledged(
     let w = world().await;
     let finance = room("finance");
     let alice = fcid("alice");
-    let sent = w
-        .registry
-        .ask::<ApprovalForm>(card())
-        .room(finance.clone())
-        .send()
-        .await
-        .unwrap();
-    let origin = sent.card.copies[0].origin_event.clone();
+    let (sent, origin) =
+        registered(w.registry.ask::<ApprovalForm>(card()).room(finance.clone())).await;
     let event = w.submit(&alice, &finance, &origin, &[("decision", "同意")]);
     let calls = Arc::new(AtomicUsize::new(0));
     let failing = Dispatcher::new(Arc::clone(&calls)).on_decision::<ApprovalForm, _, _>(
@@ -380,13 +371,7 @@ async fn a_handler_over_its_deadline_is_stopped_and_the_card_put_back() {
         .handler_deadline(Duration::from_millis(200));
     let finance = room("finance");
     let alice = fcid("alice");
-    let sent = registry
-        .ask::<ApprovalForm>(card())
-        .room(finance.clone())
-        .send()
-        .await
-        .unwrap();
-    let origin = sent.card.copies[0].origin_event.clone();
+    let (_, origin) = registered(registry.ask::<ApprovalForm>(card()).room(finance.clone())).await;
     let event = w.submit(&alice, &finance, &origin, &[("decision", "同意")]);
     let hanging = Dispatcher::new(()).on_decision::<ApprovalForm, _, _>(&registry, |_, _| async {
         std::future::pending::<()>().await;
@@ -405,14 +390,13 @@ async fn a_card_expires_once_across_instances_and_a_late_click_is_answered() {
     let second = CardRegistry::with_store(w.client.clone(), Arc::clone(&store));
     let alice = fcid("alice");
     let direct = w.sandbox.handle.direct_room(&alice).unwrap();
-    let sent = first
-        .ask::<ApprovalForm>(card())
-        .fcid(alice.clone())
-        .deadline(Duration::from_millis(50))
-        .send()
-        .await
-        .unwrap();
-    let origin = sent.card.copies[0].origin_event.clone();
+    let (sent, origin) = registered(
+        first
+            .ask::<ApprovalForm>(card())
+            .fcid(alice.clone())
+            .deadline(Duration::from_millis(50)),
+    )
+    .await;
     let late = w.submit(&alice, &direct, &origin, &[("decision", "同意")]);
     assert_eq!(
         first.expire_due(|_| async { Ok(()) }).await.unwrap(),
@@ -560,13 +544,12 @@ async fn two_instances_racing_on_one_card_decide_it_once() {
         .map(|_| CardRegistry::with_store(w.client.clone(), Arc::clone(&store)))
         .collect();
     let finance = room("finance");
-    let sent = registries[0]
-        .ask::<ApprovalForm>(card())
-        .room(finance.clone())
-        .send()
-        .await
-        .unwrap();
-    let origin = sent.card.copies[0].origin_event.clone();
+    let (sent, origin) = registered(
+        registries[0]
+            .ask::<ApprovalForm>(card())
+            .room(finance.clone()),
+    )
+    .await;
     let events: Vec<Event> = ["alice", "bob", "carol"]
         .iter()
         .map(|p| w.submit(&fcid(p), &finance, &origin, &[("decision", "同意")]))
@@ -711,14 +694,7 @@ async fn exclusive_cards_are_decided_by_each_person_for_themselves() {
     let finance = room("finance");
     let (alice, bob) = (fcid("alice"), fcid("bob"));
     let poll = CuiContent::new(approval_card().shared(false));
-    let sent = w
-        .registry
-        .ask::<ApprovalForm>(poll)
-        .room(finance.clone())
-        .send()
-        .await
-        .unwrap();
-    let origin = sent.card.copies[0].origin_event.clone();
+    let (_, origin) = registered(w.registry.ask::<ApprovalForm>(poll).room(finance.clone())).await;
     let bot = Arc::new(Bot::default());
     let dispatcher = dispatcher(&w.registry, Arc::clone(&bot));
     dispatcher
@@ -865,14 +841,8 @@ async fn a_decision_the_receiver_gives_up_on_stops_its_handler() {
     let w = world().await;
     let finance = room("finance");
     let alice = fcid("alice");
-    let sent = w
-        .registry
-        .ask::<ApprovalForm>(card())
-        .room(finance.clone())
-        .send()
-        .await
-        .unwrap();
-    let origin = sent.card.copies[0].origin_event.clone();
+    let (_, origin) =
+        registered(w.registry.ask::<ApprovalForm>(card()).room(finance.clone())).await;
     let event = w.submit(&alice, &finance, &origin, &[("decision", "同意")]);
     let finished = Arc::new(AtomicUsize::new(0));
     let slow = Dispatcher::new(Arc::clone(&finished)).on_decision::<ApprovalForm, _, _>(
