@@ -134,7 +134,7 @@ async fn main() -> Result<()> {
     handle.submit(bob, &finance, &card, info(&[("decision", "驳回")]))?;
     let decided = tokio::time::timeout(
         Duration::from_secs(10),
-        registry.decision::<ApprovalForm>(&asked.id),
+        registry.decision::<ApprovalForm>(asked.id()),
     )
     .await??
     .ok_or("the claim expired instead")?;
@@ -175,7 +175,7 @@ async fn main() -> Result<()> {
     .await?;
     let expired = tokio::time::timeout(
         Duration::from_secs(10),
-        registry.decision::<ApprovalForm>(&asked.id),
+        registry.decision::<ApprovalForm>(asked.id()),
     )
     .await??;
     let shown = seen(handle, carol, &direct, &asked.card.copies[0].origin_event)?;
@@ -284,7 +284,7 @@ async fn against_real_finchat() -> Result<()> {
     let asked = approval::ask(&registry, &claim, room, [], Duration::from_secs(3600)).await?;
     println!(
         "sent approval card {}; waiting for an answer (polling; Ctrl-C to stop)",
-        asked.id
+        asked.id()
     );
     let consumer = PollingConsumer::new(
         client,
@@ -292,13 +292,13 @@ async fn against_real_finchat() -> Result<()> {
         MemoryCursor::default(),
     );
     let waiting = registry.clone();
-    let id = asked.id.clone();
+    let id = asked.id().clone();
     consumer
         .run_until(async move {
             waiting.wait_closed(&id).await.ok();
         })
         .await?;
-    match registry.decision::<ApprovalForm>(&asked.id).await? {
+    match registry.decision::<ApprovalForm>(asked.id()).await? {
         Some(decided) => println!("decided: {:?} by {}", decided.form, decided.by),
         None => println!("the card expired undecided"),
     }

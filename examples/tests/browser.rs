@@ -184,7 +184,7 @@ async fn a_person_approves_the_card_in_the_browser_and_it_redraws_as_disabled() 
     // page's Content-Security-Policy) redraws it.
     let decided = tokio::time::timeout(
         Duration::from_secs(20),
-        registry.decision::<ApprovalForm>(&asked.id),
+        registry.decision::<ApprovalForm>(asked.id()),
     )
     .await
     .expect("the bot got the submission")

@@ -101,7 +101,7 @@ fn patch(c: &mut Criterion) {
             let sent = runtime
                 .block_on(registry.send(card("1200")).room(room.clone()).send())
                 .unwrap();
-            sent.id
+            sent.id().clone()
         })
         .collect();
 

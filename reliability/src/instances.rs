@@ -257,7 +257,7 @@ impl InstancesRun {
                     .map_err(io::Error::other)?;
                 submissions.push(event.to_string());
             }
-            ids.push(sent.id);
+            ids.push(sent.id().clone());
         }
 
         // Half way through the pushes, the last instance dies.

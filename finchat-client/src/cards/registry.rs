@@ -102,7 +102,7 @@ impl Updated {
 /// let card = cui! { <form><text>"报销申请 #42"</text><input key="amount" value="1200"/><submit>"提交"</submit></form> };
 /// let sent = registry.send(card).room(room).label("claim", "42").deadline(Duration::from_secs(86_400)).send().await?;
 /// // Later, from any instance that shares the store:
-/// registry.patch(&sent.id, |card| { card.set_value("amount", "1500"); card.set_status(Status::Input); }).await?;
+/// registry.patch(sent.id(), |card| { card.set_value("amount", "1500"); card.set_status(Status::Input); }).await?;
 /// # Ok(()) }
 /// ```
 #[derive(Clone)]
@@ -643,7 +643,6 @@ impl RegisterRequest<'_> {
         let id = self.id.unwrap_or_else(CardId::random);
         if let Some(card) = registry.get(&id).await? {
             return Ok(Registered {
-                id,
                 card,
                 report: SendReport::default(),
             });
@@ -702,7 +701,7 @@ impl RegisterRequest<'_> {
             }
             return Err(error.into());
         }
-        Ok(Registered { id, card, report })
+        Ok(Registered { card, report })
     }
 }
 
@@ -710,12 +709,17 @@ impl RegisterRequest<'_> {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Registered {
-    /// Its id in the registry.
-    pub id: CardId,
     /// The card as kept.
     pub card: CardRecord,
     /// What the send did for each target (empty when the id was already registered).
     pub report: SendReport,
+}
+
+impl Registered {
+    /// Its id in the registry.
+    pub fn id(&self) -> &CardId {
+        &self.card.id
+    }
 }
 
 #[cfg(test)]

@@ -197,7 +197,7 @@ async fn a_card_is_decided_once_and_a_late_click_gets_a_notice() {
         w.notices_to(&alice).is_empty(),
         "the redelivery is not answered with a notice"
     );
-    let kept = w.registry.get(&sent.id).await.unwrap().unwrap();
+    let kept = w.registry.get(sent.id()).await.unwrap().unwrap();
     assert!(
         matches!(&kept.phase, Phase::Decided { by, .. } if by == &alice),
         "{:?}",
@@ -205,7 +205,7 @@ async fn a_card_is_decided_once_and_a_late_click_gets_a_notice() {
     );
     let decided = w
         .registry
-        .decision::<ApprovalForm>(&sent.id)
+        .decision::<ApprovalForm>(sent.id())
         .await
         .unwrap()
         .unwrap();
@@ -244,7 +244,7 @@ async fn a_submission_from_someone_not_an_approver_is_answered_and_changes_nothi
         .await
         .unwrap();
     assert_eq!(
-        w.registry.get(&sent.id).await.unwrap().unwrap().revision,
+        w.registry.get(sent.id()).await.unwrap().unwrap().revision,
         1,
         "the card did not change"
     );
@@ -351,7 +351,7 @@ async fn a_failing_handler_puts_the_card_back_and_the_event_is_not_acknowledged(
             "put back"
         );
         assert_eq!(
-            w.registry.get(&sent.id).await.unwrap().unwrap().phase,
+            w.registry.get(sent.id()).await.unwrap().unwrap().phase,
             Phase::Open
         );
     }
@@ -432,7 +432,7 @@ async fn a_card_expires_once_across_instances_and_a_late_click_is_answered() {
     assert!(text_of(&seen).contains("已过期"), "{}", text_of(&seen));
     assert!(
         first
-            .decision::<ApprovalForm>(&sent.id)
+            .decision::<ApprovalForm>(sent.id())
             .await
             .unwrap()
             .is_none(),
@@ -482,7 +482,7 @@ async fn patch_changes_one_element_of_every_copy_and_refresh_every_matching_card
 
     let updated = w
         .registry
-        .patch(&one.id, |card| {
+        .patch(one.id(), |card| {
             assert!(card.set_value("amount", "1500"));
             card.push_line("金额已调整");
         })
@@ -521,14 +521,14 @@ async fn patch_changes_one_element_of_every_copy_and_refresh_every_matching_card
 
     let invalid = w
         .registry
-        .patch(&one.id, |card| card.content().info.elements.clear())
+        .patch(one.id(), |card| card.content().info.elements.clear())
         .await;
     assert!(
         matches!(invalid, Err(CardError::Invalid { .. })),
         "{invalid:?}"
     );
     assert_eq!(
-        w.registry.get(&one.id).await.unwrap().unwrap().revision,
+        w.registry.get(one.id()).await.unwrap().unwrap().revision,
         3,
         "nothing invalid is kept"
     );
@@ -578,7 +578,7 @@ async fn two_instances_racing_on_one_card_decide_it_once() {
         task.await.unwrap();
     }
     assert_eq!(bot.decided.load(Ordering::SeqCst), 1);
-    let kept = store.get(&sent.id).await.unwrap().unwrap();
+    let kept = store.get(sent.id()).await.unwrap().unwrap();
     assert!(matches!(kept.phase, Phase::Decided { .. }));
 }
 
@@ -808,7 +808,7 @@ fn a_pending_approval_completes_after_the_bot_restarts_on_the_same_sqlite_file()
         .block_on(async {
             tokio::time::timeout(
                 Duration::from_secs(30),
-                registry.decision::<ApprovalForm>(&sent.id),
+                registry.decision::<ApprovalForm>(sent.id()),
             )
             .await
         })
