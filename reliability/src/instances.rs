@@ -243,7 +243,7 @@ impl InstancesRun {
         let mut submissions = Vec::with_capacity(run.cards * 2);
         for n in 0..run.cards {
             let sent = sender
-                .ask::<Approval>(card(n))
+                .ask::<Approval>(card(n)?)
                 .room(finance.clone())
                 .send()
                 .await
@@ -338,7 +338,7 @@ fn pushed(sandbox: &SandboxHandle, submissions: &[String]) -> usize {
         .count()
 }
 
-fn card(n: usize) -> CuiContent {
+fn card(n: usize) -> io::Result<CuiContent> {
     cui! {
         <form body={format!("报销申请 #{n}")}>
             <text>"报销申请 #" {n}</text>
@@ -346,7 +346,7 @@ fn card(n: usize) -> CuiContent {
             <submit>"提交"</submit>
         </form>
     }
-    .unwrap_or_else(|_| CuiContent::new(finchat_cui::Card::form().text("报销申请")))
+    .map_err(io::Error::other)
 }
 
 /// Each instance's decisions: record which submission decided which card.

@@ -65,9 +65,9 @@ impl Verdict {
 enum Step<T> {
     /// Run the handler with the form.
     Run(T),
-    /// This submission already decided the card: show that again (its update may not have
-    /// reached every copy).
-    Redo,
+    /// This submission already decided the card: show the card (as read) again, since its update
+    /// may not have reached every copy.
+    Redo(Box<CardRecord>),
     /// Tell the submitter `text`; the card does not change.
     Notice(String),
     /// Another submission is being decided: refuse, so that FinChat delivers this one again later.
@@ -117,7 +117,7 @@ where
             step = None;
             match card.phase_of(&by).clone() {
                 Phase::Decided { event, .. } if event == event_id => {
-                    step = Some(Step::Redo);
+                    step = Some(Step::Redo(Box::new(card.clone())));
                     return Ok(None);
                 }
                 Phase::Decided { by: decider, .. } => {
@@ -174,20 +174,14 @@ where
             Ok(Some(()))
         })
         .await
-        .map_err(card_failure)?;
+        .map_err(HandlerError::from)?;
     match step {
         None => Ok(()),
         Some(Step::Busy) => Err(HandlerError::msg(format!(
             "card `{id}` is being decided by another submission; this one is left for FinChat to deliver again"
         ))),
         Some(Step::Notice(text)) => notify(registry, &by, &id, text).await,
-        Some(Step::Redo) => {
-            let card = registry.get(&id).await.map_err(card_failure)?;
-            match card {
-                Some(card) => delivered(registry.push(card).await),
-                None => Ok(()),
-            }
-        }
+        Some(Step::Redo(card)) => delivered(registry.push(*card).await),
         Some(Step::SentBack) => {
             let (card, ()) = changed.ok_or_else(|| HandlerError::msg("the card is gone"))?;
             delivered(registry.push(card).await)
@@ -308,7 +302,7 @@ async fn finish(
             tracing::error!(card = %id, event_id = %event_id, "the card was taken from this submission while its handler ran (its lease ran out); its verdict is not kept");
             None
         }
-        Err(error) => return Err(card_failure(error)),
+        Err(error) => return Err(HandlerError::from(error)),
     };
     verdict?;
     match pushed {
@@ -398,10 +392,6 @@ fn delivered(updated: super::Updated) -> HandlerResult {
         updated.card.id,
         super::registry::undelivered(&updated.report)
     )))
-}
-
-fn card_failure(error: CardError) -> HandlerError {
-    HandlerError::from(error)
 }
 
 impl CardRegistry {
