@@ -97,6 +97,14 @@ async fn compare_and_set(store: &dyn CardStore) {
         "revision 1 → 2 is written"
     );
     assert_eq!(store.get(&c.id).await.expect("get"), Some(next.clone()));
+    assert_eq!(store.revision(&c.id).await.expect("revision"), Some(2));
+    assert_eq!(
+        store
+            .revision(&CardId::new("nobody"))
+            .await
+            .expect("revision"),
+        None
+    );
 
     let mut stale = c.clone();
     stale.revision = 2;

@@ -469,6 +469,18 @@ impl CardStore for SqliteCardStore {
         })
     }
 
+    fn revision<'a>(&'a self, id: &'a CardId) -> StoreFuture<'a, StoreResult<Option<u64>>> {
+        let id = id.as_str().to_owned();
+        self.run("revision", move |conn| {
+            let revision: Option<i64> = conn
+                .query_row("SELECT revision FROM cards WHERE id = ?1", [&id], |row| {
+                    row.get(0)
+                })
+                .optional()?;
+            Ok(revision.and_then(|r| u64::try_from(r).ok()))
+        })
+    }
+
     fn by_origin<'a>(
         &'a self,
         origin: &'a EventId,

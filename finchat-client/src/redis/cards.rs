@@ -228,6 +228,18 @@ impl CardStore for RedisCardStore {
         })
     }
 
+    fn revision<'a>(&'a self, id: &'a CardId) -> StoreFuture<'a, StoreResult<Option<u64>>> {
+        Box::pin(async move {
+            self.redis
+                .query(
+                    "cards.revision",
+                    redis::cmd("HGET").arg(self.card_key(id)).arg("rev"),
+                )
+                .await
+                .map_err(store_error)
+        })
+    }
+
     fn by_origin<'a>(
         &'a self,
         origin: &'a EventId,
