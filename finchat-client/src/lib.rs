@@ -62,7 +62,7 @@ pub mod fuxin;
 #[cfg(feature = "gobelieve")]
 pub mod gobelieve;
 mod http;
-mod millis;
+pub mod millis;
 pub mod polling;
 mod race;
 #[cfg(feature = "receiver")]

@@ -284,6 +284,22 @@ impl SandboxHandle {
             .read(|s| s.rooms.iter().map(|r| r.room_id.clone()).collect())
     }
 
+    /// A group room's name (`None` for a direct room, an unnamed room or an unknown one).
+    pub fn room_name(&self, room: &RoomId) -> Option<String> {
+        self.shared.read(|s| {
+            s.room(room)
+                .filter(|r| !r.is_direct())
+                .and_then(|r| r.name.clone())
+                .filter(|name| !name.is_empty())
+        })
+    }
+
+    /// Who is in `room`, the bot included (empty for an unknown room).
+    pub fn members(&self, room: &RoomId) -> Vec<Fcid> {
+        self.shared
+            .read(|s| s.room(room).map(|r| r.members.clone()).unwrap_or_default())
+    }
+
     /// The bot's direct room with `user`.
     pub fn direct_room(&self, user: &Fcid) -> Option<RoomId> {
         self.shared

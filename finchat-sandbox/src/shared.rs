@@ -11,7 +11,6 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use tokio::sync::{Notify, watch};
 
@@ -95,11 +94,10 @@ pub(crate) struct Shared {
     pusher_started: AtomicBool,
 }
 
-/// Milliseconds since the epoch.
+/// Milliseconds since the epoch, on the clock the bot's registry reads (it follows tokio's paused
+/// clock in tests, so that event times and card deadlines move together).
 pub(crate) fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+    finchat_client::millis::now_ms()
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
