@@ -4,10 +4,12 @@
 //! one at a time, in order, and every drop is logged and recorded.
 
 use std::sync::{Arc, Weak};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::{Value, json};
 use tokio::sync::Notify;
+// Tokio's clock, so that a test with a paused clock runs the schedule at once.
+use tokio::time::Instant;
 use tracing::Instrument;
 
 use super::shared::Shared;
