@@ -66,6 +66,10 @@ pub(crate) fn routes(shared: &Arc<Shared>) -> Router<Arc<Shared>> {
             Arc::clone(shared),
             super::guard::api,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(shared),
+            super::activity::record,
+        ))
         .layer(axum::middleware::from_fn(traced))
 }
 

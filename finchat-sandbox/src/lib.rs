@@ -16,6 +16,11 @@
 //! a refused API call is logged at DEBUG with its `errcode` and `error`. None holds a token or the
 //! secret.
 //!
+//! It keeps an activity log, in memory: every API call of the bot (its request and answer, the
+//! validation problems and per-target results) and every push with each attempt's answer, secrets
+//! left out. [`SandboxHandle::activity`] reads it, `GET /sandbox/api/activity` serves it as JSON and
+//! the inspector page (`/sandbox/inspector`) shows it live.
+//!
 //! The world is seeded: the bot `@finchat-bot:sandbox`, the people `@alice:sandbox` (张三),
 //! `@bob:sandbox` (李四) and `@carol:sandbox` (王五), a direct room of the bot with each
 //! (`!direct-alice:sandbox`, …, each announced by a `finstore.room.create` event) and the group
@@ -51,10 +56,12 @@
 //! # }
 //! ```
 
+mod activity;
 mod api;
 mod config;
 mod error;
 mod guard;
+mod inspector;
 mod messages;
 mod page;
 mod persist;
@@ -77,6 +84,10 @@ use tokio::net::{TcpListener, ToSocketAddrs};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+pub use activity::{
+    ACTIVITY_LIMIT, Activity, ActivityEntry, ApiCall, PushActivity, PushAnswer, PushAttempt,
+    PushState, TargetResult,
+};
 pub use config::SandboxConfig;
 pub use error::SandboxError;
 pub use push::{PushOutcome, PushRecord};
@@ -343,6 +354,38 @@ impl SandboxHandle {
     /// `NotInRoom` when `as_user` is not in `room`; `Muted` when only the room's owner may speak.
     pub fn say(&self, as_user: &Fcid, room: &RoomId, body: &str) -> Result<EventId, SandboxError> {
         web::say(&self.shared, as_user, room, body)
+    }
+
+    /// The activity log, oldest first: every API call of the bot and every push to the callback
+    /// (with each attempt, updated as attempts are made), the newest [`ACTIVITY_LIMIT`] of them.
+    /// Kept in memory only, never in the state file; no secret is in it.
+    ///
+    /// ```no_run
+    /// # async fn demo(sandbox: finchat_sandbox::RunningSandbox) {
+    /// use finchat_sandbox::{Activity, PushAnswer};
+    ///
+    /// for entry in sandbox.handle.activity() {
+    ///     match &entry.detail {
+    ///         Activity::Call(call) if call.is_refused() => {
+    ///             println!("{} {}: {:?} {:?}", call.method, call.path, call.errcode, call.problems);
+    ///         }
+    ///         Activity::Push(push) => {
+    ///             let acked = matches!(push.last_answer(), Some(PushAnswer::Acked));
+    ///             println!("{} {:?}, {} attempts, acked: {acked}", push.event_id, push.state, push.attempts.len());
+    ///         }
+    ///         _ => {}
+    ///     }
+    /// }
+    /// # }
+    /// ```
+    pub fn activity(&self) -> Vec<ActivityEntry> {
+        self.shared.activity.entries()
+    }
+
+    /// Empties the activity log (a push under way is not recorded further). Entry numbers go on
+    /// from where they were.
+    pub fn clear_activity(&self) {
+        self.shared.activity.clear();
     }
 
     /// Every event emitted, in order (the forwarder API serves the same).

@@ -136,6 +136,7 @@ fn write_header(out: &mut String, state: &World, app_id: &str, view: &View) -> f
         )?;
     }
     out.push_str("</nav>\n");
+    out.push_str("<a href=\"/sandbox/inspector\" lang=\"en\">Activity</a>\n");
     write!(
         out,
         "<span class=\"sb-status\">app <code>{}</code> · bot <code>{}</code>",

@@ -1,16 +1,20 @@
 //! Pushing events to the app's callback as FinChat does: a PUT of `{app_id, token, event}`, 200 within
 //! 30 s or it failed; retried at a growing interval (at most 10 min); once failures have lasted an
 //! hour, the waiting events are dropped, and a new event that fails is dropped at once. Events go
-//! one at a time, in order, and every drop is logged and recorded.
+//! one at a time, in order, and every drop is logged and recorded. Each attempt goes into the
+//! activity log as it is answered.
 
 use std::sync::{Arc, Weak};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::{Value, json};
 use tokio::sync::Notify;
+// Tokio's clock, so that a test with a paused clock runs the schedule at once.
+use tokio::time::Instant;
 use tracing::Instrument;
 
-use super::shared::Shared;
+use super::activity::{PushAnswer, PushAttempt, PushState};
+use super::shared::{Shared, now_ms};
 
 /// What became of one event's push.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -115,10 +119,19 @@ pub(crate) async fn run(shared: Weak<Shared>, wake: Arc<Notify>) {
                     "app_id": shared.config.app_id, "token": token.expose(), "event": event,
                 });
                 let event_type = event["type"].as_str().unwrap_or_default().to_owned();
-                (index, event_id(&event), event_type, url, body, schedule)
+                let seq = shared.activity.begin_push(&event);
+                (
+                    index,
+                    seq,
+                    event_id(&event),
+                    event_type,
+                    url,
+                    body,
+                    schedule,
+                )
             })
         };
-        let Some((index, event_id, event_type, url, body, schedule)) = job else {
+        let Some((index, seq, event_id, event_type, url, body, schedule)) = job else {
             wake.notified().await;
             continue;
         };
@@ -132,21 +145,25 @@ pub(crate) async fn run(shared: Weak<Shared>, wake: Arc<Notify>) {
                 event_type = %event_type,
                 attempt = attempts,
             );
-            let attempt = put(&http, &url, &body, schedule.timeout).instrument(span);
-            let error = match attempt.await {
-                Ok(()) => {
-                    failing = Failing::default();
-                    break (PushOutcome::Delivered, None, false);
-                }
-                Err(error) => error,
+            let at_ms = now_ms();
+            let answer = put(&http, &url, &body, schedule.timeout)
+                .instrument(span)
+                .await;
+            let attempt = PushAttempt { at_ms, answer };
+            let Some(error) = failure(&attempt.answer) else {
+                failing = Failing::default();
+                note(&shared, seq, attempt, PushState::Delivered);
+                break (PushOutcome::Delivered, None, false);
             };
             let since = *failing.since.get_or_insert_with(Instant::now);
             if since.elapsed() > schedule.give_up_after {
                 // The first time the limit is passed, everything waiting is dropped; after that each
                 // new event gets one try.
                 let first = !std::mem::replace(&mut failing.over_limit, true);
+                note(&shared, seq, attempt, PushState::Dropped);
                 break (PushOutcome::Dropped, Some(error), first);
             }
+            note(&shared, seq, attempt, PushState::Retrying);
             tracing::debug!(%event_id, attempts, %error, retry_in = ?interval, "push failed");
             tokio::time::sleep(interval).await;
             interval = (interval * 2).min(schedule.max_interval);
@@ -167,22 +184,35 @@ pub(crate) async fn run(shared: Weak<Shared>, wake: Arc<Notify>) {
     }
 }
 
+/// Records an answered attempt of the push `seq` in the activity log.
+fn note(shared: &Weak<Shared>, seq: u64, attempt: PushAttempt, state: PushState) {
+    if let Some(shared) = shared.upgrade() {
+        shared.activity.push_attempt(seq, attempt, state);
+    }
+}
+
+/// Why an attempt failed; `None` when it was acked.
+fn failure(answer: &PushAnswer) -> Option<String> {
+    match answer {
+        PushAnswer::Acked => None,
+        PushAnswer::Refused { status } => Some(format!("the callback answered {status}")),
+        PushAnswer::Failed { error } => Some(error.clone()),
+    }
+}
+
 /// One PUT; only a 200 is a success.
-async fn put(
-    http: &reqwest::Client,
-    url: &str,
-    body: &Value,
-    timeout: Duration,
-) -> Result<(), String> {
-    let response = http
-        .put(url)
-        .json(body)
-        .timeout(timeout)
-        .send()
-        .await
-        .map_err(|e| format!("cannot reach the callback: {e}"))?;
-    match response.status().as_u16() {
-        200 => Ok(()),
-        status => Err(format!("the callback answered {status}")),
+async fn put(http: &reqwest::Client, url: &str, body: &Value, timeout: Duration) -> PushAnswer {
+    let sent = http.put(url).json(body).timeout(timeout).send().await;
+    match sent {
+        Ok(response) => match response.status().as_u16() {
+            200 => PushAnswer::Acked,
+            status => PushAnswer::Refused { status },
+        },
+        Err(error) if error.is_timeout() => PushAnswer::Failed {
+            error: format!("the callback did not answer within {timeout:?}"),
+        },
+        Err(error) => PushAnswer::Failed {
+            error: format!("cannot reach the callback: {error}"),
+        },
     }
 }

@@ -15,6 +15,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 use tokio::sync::{Notify, watch};
 
 use super::SandboxConfig;
+use super::activity::ActivityLog;
 use super::persist;
 use super::push::{self, PushRecord};
 use super::world::World;
@@ -91,6 +92,8 @@ pub(crate) struct Shared {
     closed: AtomicBool,
     pub wake: Arc<Notify>,
     pushes: Mutex<Vec<PushRecord>>,
+    /// The bot's API calls and the pushes, in memory only.
+    pub activity: ActivityLog,
     pusher_started: AtomicBool,
 }
 
@@ -151,6 +154,7 @@ impl Shared {
             closed: AtomicBool::new(false),
             wake: Arc::new(Notify::new()),
             pushes: Mutex::new(Vec::new()),
+            activity: ActivityLog::new(),
             pusher_started: AtomicBool::new(false),
         })
     }
@@ -323,12 +327,14 @@ impl Shared {
     pub fn finish_push(self: &Arc<Self>, index: usize, record: PushRecord, drop_backlog: bool) {
         let mut state = lock(&self.state);
         let mut records = vec![record];
+        let mut dropped_unsent = Vec::new();
         if state.pushed == index {
             state.pushed = index + 1;
         }
         if drop_backlog {
             for event in &state.events[state.pushed..] {
                 records.push(PushRecord::dropped_unsent(event));
+                dropped_unsent.push(event.clone());
             }
             state.pushed = state.events.len();
         }
@@ -339,6 +345,9 @@ impl Shared {
         self.request_save(&state);
         drop(state);
         lock(&self.pushes).extend(records);
+        for event in &dropped_unsent {
+            self.activity.push_dropped_unsent(event);
+        }
         self.save();
     }
 
