@@ -20,7 +20,7 @@
 //!     }));
 //!     let (finance, zhang, li) = (world.room("财务部"), world.person("张三"), world.person("李四"));
 //!     let card = cui! { <form><input key="amount" placeholder="金额"/>
-//!                             <reply key="decision">"同意"</reply></form> }?;
+//!                             <reply key="decision">"同意"</reply></form> };
 //!     registry.ask::<Approval>(card).room(finance.id().clone())
 //!         .approvers([zhang.fcid().clone()]).send().await?;
 //!

@@ -7,6 +7,9 @@
 //!   | 已同意：@alice:sandbox ¥1200（无意见）
 //! 张三 ▸ submits $00000004:sandbox: amount=1200, decision=同意
 //! 李四: 好的
+//!
+//! == 李四 ↔ 机器人 (!direct-bob:sandbox) ==
+//! 机器人: 此卡片已由 @alice:sandbox 处理，你的提交未被采纳。
 //! ```
 
 use std::fmt::Write as _;
@@ -53,9 +56,16 @@ pub(crate) fn room(world: &TestWorld, room: &RoomId) -> String {
     story(world, room, &events).unwrap_or_else(|| format!("{}(nothing yet)\n", heading(world, room)))
 }
 
+/// `== 财务部 (!finance:sandbox) ==`, or for a direct room `== 李四 ↔ 机器人 (!direct-bob:sandbox) ==`.
 fn heading(world: &TestWorld, room: &RoomId) -> String {
-    match world.sandbox().room_name(room) {
-        Some(name) => format!("== {name} ({room}) ==\n"),
+    let handle = world.sandbox();
+    if let Some(name) = handle.room_name(room) {
+        return format!("== {name} ({room}) ==\n");
+    }
+    let bot = world.bot();
+    let person = handle.users().into_iter().find(|p| handle.direct_room(p).as_ref() == Some(room));
+    match person {
+        Some(person) => format!("== {} ↔ {} ({room}) ==\n", name(world, &person), name(world, &bot)),
         None => format!("== {room} ==\n"),
     }
 }
