@@ -16,10 +16,11 @@
 //! a refused API call is logged at DEBUG with its `errcode` and `error`. None holds a token or the
 //! secret.
 //!
-//! The world is seeded: the bot `@finchat-bot:sandbox`, the people `@alice:sandbox` (张三),
-//! `@bob:sandbox` (李四) and `@carol:sandbox` (王五), a direct room of the bot with each
+//! The world is seeded: by default the bot `@finchat-bot:sandbox`, the people `@alice:sandbox`
+//! (张三), `@bob:sandbox` (李四) and `@carol:sandbox` (王五), a direct room of the bot with each
 //! (`!direct-alice:sandbox`, …, each announced by a `finstore.room.create` event) and the group
-//! room `!finance:sandbox` (财务部) with all of them.
+//! room `!finance:sandbox` (财务部) with all of them. [`SandboxWorld`] describes another (in code
+//! or in a world file).
 //!
 //! Its page (`GET /`) shows a person's rooms and messages, every card drawn as a real HTML form in
 //! its current state (per person for exclusive cards); submitting one emits
@@ -64,6 +65,7 @@ mod server;
 mod shared;
 mod web;
 mod world;
+mod world_spec;
 
 use std::collections::BTreeMap;
 use std::io;
@@ -81,6 +83,7 @@ pub use config::SandboxConfig;
 pub use error::SandboxError;
 pub use push::{PushOutcome, PushRecord};
 pub use world::SandboxMessage;
+pub use world_spec::{SandboxWorld, WorldError, WorldPerson, WorldProblem, WorldRoom};
 
 use finchat_client::events::Event;
 use shared::Shared;
@@ -95,8 +98,17 @@ impl Sandbox {
     /// `/sandbox/…`), and a handle to it.
     ///
     /// A state file that cannot be read is logged and left alone: the sandbox then starts afresh in
-    /// memory. ([`Sandbox::serve`] refuses to start instead.)
+    /// memory. A [world](SandboxConfig::world) that is not valid is logged too, and the sandbox
+    /// has the [standard world](SandboxWorld::standard) instead. ([`Sandbox::serve`]
+    /// refuses to start instead.)
     pub fn router(config: SandboxConfig) -> (Router, SandboxHandle) {
+        let config = match config.seed() {
+            Ok(_) => config,
+            Err(error) => {
+                tracing::error!(%error, "the sandbox's world is not valid; it has the standard world instead");
+                config.with_standard_world()
+            }
+        };
         let shared = match Shared::open(config.clone()) {
             Ok(shared) => shared,
             Err(error) => {
@@ -112,8 +124,10 @@ impl Sandbox {
     ///
     /// # Errors
     ///
-    /// An [`io::Error`] when the state file cannot be read (`InvalidData` for one that does not
-    /// parse or has another format) or `addr` cannot be bound.
+    /// An [`io::Error`]: `InvalidInput` when the [world](SandboxConfig::world) is not valid (its
+    /// message is the [`WorldError`]'s, which it holds as its inner error); when the state file
+    /// cannot be read (`InvalidData` for one that does not parse or has another format); or when
+    /// `addr` cannot be bound.
     pub async fn serve(
         config: SandboxConfig,
         addr: impl ToSocketAddrs,
@@ -257,13 +271,24 @@ impl std::fmt::Debug for SandboxHandle {
 }
 
 impl SandboxHandle {
-    /// The people, in order: `@alice:sandbox`, `@bob:sandbox`, `@carol:sandbox`.
+    /// The people, in order: those of the configured [world](SandboxConfig::world) (by default
+    /// `@alice:sandbox`, `@bob:sandbox`, `@carol:sandbox`), or of the state file's.
     pub fn users(&self) -> Vec<Fcid> {
         self.shared
             .read(|s| s.people.iter().map(|p| p.fcid.clone()).collect())
     }
 
-    /// The app's bot account, `@finchat-bot:sandbox`.
+    /// The first person whose display name is `name`.
+    pub fn person_named(&self, name: &str) -> Option<Fcid> {
+        self.shared.read(|s| {
+            s.people
+                .iter()
+                .find(|p| p.name == name)
+                .map(|p| p.fcid.clone())
+        })
+    }
+
+    /// The app's bot account (by default `@finchat-bot:sandbox`).
     pub fn bot(&self) -> Fcid {
         self.shared.read(|s| s.bot.fcid.clone())
     }
@@ -282,6 +307,30 @@ impl SandboxHandle {
     pub fn rooms(&self) -> Vec<RoomId> {
         self.shared
             .read(|s| s.rooms.iter().map(|r| r.room_id.clone()).collect())
+    }
+
+    /// The group rooms (every room but the direct ones), in creation order: the world's, then
+    /// those the app created.
+    pub fn group_rooms(&self) -> Vec<RoomId> {
+        self.shared.read(|s| {
+            s.rooms
+                .iter()
+                .filter(|r| !r.is_direct())
+                .map(|r| r.room_id.clone())
+                .collect()
+        })
+    }
+
+    /// A room's name (`None` for a direct room, an unnamed room or an unknown one).
+    pub fn room_name(&self, room: &RoomId) -> Option<String> {
+        self.shared
+            .read(|s| s.room(room).and_then(|r| r.name.clone()))
+    }
+
+    /// A room's members, the bot first (empty for an unknown room).
+    pub fn members(&self, room: &RoomId) -> Vec<Fcid> {
+        self.shared
+            .read(|s| s.room(room).map(|r| r.members.clone()).unwrap_or_default())
     }
 
     /// The bot's direct room with `user`.

@@ -108,7 +108,15 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl Shared {
     /// The sandbox for `config`: its state file's world, or a freshly seeded one (written at once).
+    ///
+    /// # Errors
+    ///
+    /// `InvalidInput` for a configured world that is not valid (even when the state file's world
+    /// is served, a reset seeds it); the state file's read error.
     pub fn open(config: SandboxConfig) -> io::Result<Arc<Shared>> {
+        let seed = config
+            .seed()
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
         let loaded = match &config.state_file {
             Some(path) => World::load(path)?,
             None => None,
@@ -116,7 +124,7 @@ impl Shared {
         // A fresh world is written at once, and so is a migrated one.
         let (state, write) = match loaded {
             Some((state, migrated)) => (state, migrated),
-            None => (World::seeded(now_ms()), true),
+            None => (World::seeded(&seed, now_ms()), true),
         };
         let shared = Self::with_state(config, state, true);
         if write {
@@ -127,7 +135,8 @@ impl Shared {
 
     /// A seeded sandbox that never writes its state file (which could not be read).
     pub fn unpersisted(config: SandboxConfig) -> Arc<Shared> {
-        Self::with_state(config, World::seeded(now_ms()), false)
+        let seed = config.seed_or_standard();
+        Self::with_state(config, World::seeded(&seed, now_ms()), false)
     }
 
     fn with_state(config: SandboxConfig, mut state: World, persist: bool) -> Arc<Shared> {

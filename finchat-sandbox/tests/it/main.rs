@@ -11,5 +11,6 @@ mod serving;
 mod state;
 mod support;
 mod telemetry;
+mod world;
 
 use finchat_test_support::server;
