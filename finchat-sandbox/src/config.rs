@@ -66,8 +66,8 @@ impl SandboxConfig {
     }
 
     /// Who is in the sandbox: its bot, people and group rooms (default [`SandboxWorld::standard`]).
-    /// It seeds the sandbox at first start; with a [state file](Self::state_file) that already
-    /// exists, the file's world is the one served.
+    /// It seeds the sandbox at first start and at each [reset]; with a [state file](Self::state_file)
+    /// that already exists, the file's world is the one served, until a reset.
     ///
     /// The world is checked when the sandbox starts: [`Sandbox::serve`] refuses one that is not
     /// valid, and [`Sandbox::router`] logs why and serves the standard world instead. Call
@@ -83,6 +83,7 @@ impl SandboxConfig {
     /// # let _ = config;
     /// ```
     ///
+    /// [reset]: crate::SandboxHandle::reset
     /// [`Sandbox::serve`]: crate::Sandbox::serve
     /// [`Sandbox::router`]: crate::Sandbox::router
     pub fn world(mut self, world: SandboxWorld) -> Self {

@@ -20,7 +20,7 @@
 //! (张三), `@bob:sandbox` (李四) and `@carol:sandbox` (王五), a direct room of the bot with each
 //! (`!direct-alice:sandbox`, …, each announced by a `finstore.room.create` event) and the group
 //! room `!finance:sandbox` (财务部) with all of them. [`SandboxWorld`] describes another (in code
-//! or in a world file).
+//! or in a world file), and [`SandboxHandle::reset`] puts the world back to its seed.
 //!
 //! Its page (`GET /`) shows a person's rooms and messages, every card drawn as a real HTML form in
 //! its current state (per person for exclusive cards); submitting one emits
@@ -60,6 +60,7 @@ mod messages;
 mod page;
 mod persist;
 mod push;
+mod reset;
 mod rooms;
 mod server;
 mod shared;
@@ -99,7 +100,7 @@ impl Sandbox {
     ///
     /// A state file that cannot be read is logged and left alone: the sandbox then starts afresh in
     /// memory. A [world](SandboxConfig::world) that is not valid is logged too, and the sandbox
-    /// has the [standard world](SandboxWorld::standard) instead. ([`Sandbox::serve`]
+    /// has the [standard world](SandboxWorld::standard) instead, also when reset. ([`Sandbox::serve`]
     /// refuses to start instead.)
     pub fn router(config: SandboxConfig) -> (Router, SandboxHandle) {
         let config = match config.seed() {
@@ -409,9 +410,24 @@ impl SandboxHandle {
         self.shared.flush().await
     }
 
-    /// What became of each push to the callback so far, in order.
+    /// What became of each push to the callback since the start or the last [reset](Self::reset),
+    /// in order.
     pub fn pushes(&self) -> Vec<PushRecord> {
         self.shared.pushes()
+    }
+
+    /// Puts the world back to its seed, the configured [world](SandboxConfig::world): its people
+    /// and rooms only, without messages, uploads, events or push records, and the direct rooms'
+    /// `finstore.room.create` events emitted again (and pushed to the callback, as at first start).
+    /// The page's Reset button (`POST /sandbox/reset`) and `POST /sandbox/api/reset` do the same.
+    ///
+    /// What a running bot relies on is kept: the app's access token stays valid, and event ids go
+    /// on counting (no id is used twice, so a polling bot's `since` skips none of the new events).
+    /// A push under way finishes and is recorded; the new events are pushed after it. The state
+    /// file is rewritten as after any change (see [`flush`](Self::flush)), and the uploads' files
+    /// are removed.
+    pub fn reset(&self) {
+        reset::reset(&self.shared);
     }
 }
 

@@ -333,11 +333,18 @@ impl Shared {
     /// it is dropped too.
     pub fn finish_push(self: &Arc<Self>, index: usize, record: PushRecord, drop_backlog: bool) {
         let mut state = lock(&self.state);
+        // A reset while the push was under way replaced the events: the one now at `index` is
+        // another (event ids are never reused), still to be pushed.
+        let current = state.pushed == index
+            && state
+                .events
+                .get(index)
+                .is_some_and(|event| event["event_id"].as_str() == Some(record.event_id.as_str()));
         let mut records = vec![record];
-        if state.pushed == index {
+        if current {
             state.pushed = index + 1;
         }
-        if drop_backlog {
+        if drop_backlog && current {
             for event in &state.events[state.pushed..] {
                 records.push(PushRecord::dropped_unsent(event));
             }
@@ -355,6 +362,30 @@ impl Shared {
 
     pub fn pushes(&self) -> Vec<PushRecord> {
         lock(&self.pushes).clone()
+    }
+
+    /// Forgets the pushes recorded so far (a reset).
+    pub fn clear_pushes(&self) {
+        lock(&self.pushes).clear();
+    }
+
+    /// Removes the files of uploads the world no longer has (a reset), if the state is kept in a
+    /// file; a failure is logged. The state file may name them until it is rewritten: a sandbox
+    /// started from it then forgets them, with a warning. Nothing is removed once the sandbox is
+    /// closed: the state file, no longer rewritten, still names them.
+    pub fn remove_media_files(&self, media_ids: &[String]) {
+        let Some(persistence) = self.persistence.as_ref().filter(|_| !self.is_closed()) else {
+            return;
+        };
+        let dir = persist::media_dir(&persistence.path);
+        for id in media_ids.iter().filter(|id| persist::is_media_id(id)) {
+            match std::fs::remove_file(dir.join(id)) {
+                Err(error) if error.kind() != io::ErrorKind::NotFound => {
+                    tracing::warn!(%error, media = %id, dir = %dir.display(), "an upload's file was not removed");
+                }
+                _ => {}
+            }
+        }
     }
 
     /// How many events wait to be pushed.

@@ -36,6 +36,8 @@ pub(crate) fn routes(shared: &Arc<Shared>) -> Router<Arc<Shared>> {
         .route("/sandbox/api/say", post(say_json))
         .route("/sandbox/api/events", get(events_json))
         .route("/sandbox/api/rev", get(rev_json))
+        .route(super::reset::FORM_PATH, post(super::reset::reset_form))
+        .route(super::reset::API_PATH, post(super::reset::reset_json))
         .layer(axum::middleware::from_fn_with_state(
             Arc::clone(shared),
             super::guard::page,

@@ -194,6 +194,19 @@ impl World {
         state
     }
 
+    /// The world of `seed` again, as [`World::seeded`] makes it, but keeping what must outlive a
+    /// reset: the token (a running bot keeps working), the counters of event and room ids (an id is
+    /// never used twice, so a polling bot's cursor skips nothing) and the page's revision.
+    pub fn reset(&mut self, seed: &Seed, now_ms: i64) {
+        let mut fresh = Self::unannounced(seed);
+        fresh.token = self.token.take();
+        fresh.next_event = self.next_event;
+        fresh.next_room = self.next_room;
+        fresh.rev = self.rev;
+        fresh.announce_direct_rooms(now_ms);
+        *self = fresh;
+    }
+
     /// The seed's accounts and rooms, without events.
     fn unannounced(seed: &Seed) -> Self {
         let bot = seed.bot.clone();

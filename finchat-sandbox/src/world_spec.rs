@@ -21,7 +21,8 @@ const DEFAULT_PEOPLE: [(&str, &str); 3] = [
 const DEFAULT_GROUP_ROOM: (&str, &str) = ("!finance:sandbox", "财务部");
 
 /// Who is in a sandbox: its bot, its people, and its group rooms. Set it with
-/// [`SandboxConfig::world`](crate::SandboxConfig::world); it seeds the sandbox at first start.
+/// [`SandboxConfig::world`](crate::SandboxConfig::world); it seeds the sandbox at first start and at
+/// each [reset](crate::SandboxHandle::reset).
 ///
 /// - **The bot** is `@finchat-bot:sandbox` (机器人) unless [`bot`](Self::bot) names another. It is a
 ///   member of every room.

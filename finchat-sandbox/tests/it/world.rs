@@ -1,15 +1,24 @@
 //! A configured world (people, bot, group rooms; in code or in a world file, checked before the
-//! sandbox starts).
+//! sandbox starts) and the reset that puts it back to its seed.
 
 use std::collections::BTreeMap;
 use std::io;
+use std::sync::{Arc, Mutex};
 
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::put;
 use finchat_client::events::Event;
 use finchat_cui::{Fcid, RoomId};
-use finchat_sandbox::{Sandbox, SandboxConfig, SandboxWorld, WorldError};
-use serde_json::json;
+use finchat_sandbox::{PushOutcome, Sandbox, SandboxConfig, SandboxWorld, WorldError};
+use serde_json::{Value, json};
+use tokio::sync::{Semaphore, oneshot};
 
-use crate::support::{approval_card, client, enc, fcid, room, send_card, start};
+use crate::support::{
+    approval_card, browser, client, enc, fcid, form_origin, room, send_card, serve, start,
+    wait_until,
+};
 
 fn id<T: std::str::FromStr>(text: &str) -> T
 where
@@ -378,10 +387,12 @@ async fn serve_refuses_a_world_that_is_not_valid_and_a_router_falls_back_to_the_
 
     let (_, handle) = Sandbox::router(SandboxConfig::new().world(world));
     assert_eq!(handle.users(), [fcid("alice"), fcid("bob"), fcid("carol")]);
+    handle.reset();
+    assert_eq!(handle.users(), [fcid("alice"), fcid("bob"), fcid("carol")]);
 }
 
 #[tokio::test]
-async fn with_a_state_file_the_files_world_wins_after_the_first_start() {
+async fn with_a_state_file_the_files_world_wins_after_the_first_start_until_a_reset() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("sandbox.json");
     let first = start(SandboxConfig::new().world(corp_world()).state_file(&path)).await;
@@ -396,4 +407,304 @@ async fn with_a_state_file_the_files_world_wins_after_the_first_start() {
         Some(id("@zhang:corp.example")),
         "the file's world"
     );
+    second.handle.reset();
+    assert_eq!(second.handle.users(), [id::<Fcid>("@new:corp.example")]);
+    second.handle.flush().await.unwrap();
+    let state: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    assert_eq!(
+        state["people"],
+        json!([{"fcid": "@new:corp.example", "name": "新人"}])
+    );
+}
+
+/// A raw call of the API with `token`: the status.
+async fn send_with_token(sandbox: &finchat_sandbox::RunningSandbox, token: &str) -> u16 {
+    reqwest::Client::new()
+        .post(format!(
+            "{}/api/v1/finchat/open-api/message/send",
+            sandbox.url
+        ))
+        .bearer_auth(token)
+        .json(
+            &json!({"app_id": "sandbox-app", "room_ids": ["!direct-alice:sandbox"],
+                      "content": {"msgtype": "m.text", "body": "还在吗"}}),
+        )
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[tokio::test]
+async fn reset_clears_messages_media_and_events_keeps_the_token_and_counts_event_ids_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sandbox.json");
+    let sandbox = start(SandboxConfig::new().state_file(&path)).await;
+    let handle = &sandbox.handle;
+    let api = client(&sandbox);
+    let card = send_card(&api, &room("direct-alice"), approval_card()).await;
+    let info = BTreeMap::from([("decision".to_owned(), "同意".to_owned())]);
+    handle
+        .submit(&fcid("alice"), &room("direct-alice"), &card, info)
+        .unwrap();
+    handle
+        .say(&fcid("bob"), &room("finance"), "@机器人 在吗")
+        .unwrap();
+    let uri = api
+        .media()
+        .upload(b"\x89PNG fake".to_vec(), "image/png")
+        .await
+        .unwrap();
+    let created = api
+        .rooms()
+        .create()
+        .name("临时群")
+        .fcid(fcid("carol"))
+        .send()
+        .await
+        .unwrap();
+    handle.flush().await.unwrap();
+    let media_file = dir.path().join("sandbox.json.media").join(uri.media_id());
+    assert!(media_file.exists());
+    let token = reqwest::Client::new()
+        .post(format!(
+            "{}/api/v1/finchat/open-api/auth/token",
+            sandbox.url
+        ))
+        .json(&json!({"app_id": "sandbox-app", "secret": "sandbox-secret"}))
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap()["app_access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(send_with_token(&sandbox, &token).await, 200);
+    let before = handle.events();
+    let last_before = before.last().unwrap().event_id.clone();
+
+    handle.reset();
+
+    for room_id in handle.rooms() {
+        assert!(handle.messages(&room_id).is_empty(), "{room_id} is empty");
+    }
+    assert!(!handle.rooms().contains(&created), "the app's room is gone");
+    let after = handle.events();
+    assert_eq!(types(&after), ["finstore.room.create"; 3]);
+    assert_eq!(created_rooms(&after), created_rooms(&before[..3]));
+    assert!(
+        after[0].event_id > last_before,
+        "{} after {last_before}",
+        after[0].event_id
+    );
+
+    // The token a bot holds still works, with no new one asked for.
+    assert_eq!(send_with_token(&sandbox, &token).await, 200);
+    let verified = reqwest::Client::new()
+        .post(format!(
+            "{}/api/v1/finchat/open-api/auth/token/verify",
+            sandbox.url
+        ))
+        .json(&json!({"app_id": "sandbox-app", "app_access_token": token}))
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap();
+    assert_eq!(verified["result"], true);
+    assert!(
+        api.media().download(&uri).await.is_err(),
+        "the upload is gone"
+    );
+
+    // A poller that had read everything before the reset gets the new events, nothing skipped.
+    let page = api
+        .forwarder()
+        .events()
+        .since(&last_before)
+        .send()
+        .await
+        .unwrap();
+    let polled: Vec<&str> = page
+        .events
+        .iter()
+        .map(|e| e["event_id"].as_str().unwrap())
+        .collect();
+    let expected: Vec<String> = handle.events().iter().map(|e| e.event_id.clone()).collect();
+    assert_eq!(polled, expected);
+
+    // The state file holds the reset world, and the upload's file is gone.
+    handle.flush().await.unwrap();
+    let state: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    assert_eq!(state["events"].as_array().unwrap().len(), 3);
+    let alice = &state["rooms"][0];
+    assert_eq!(alice["room_id"], "!direct-alice:sandbox");
+    assert_eq!(
+        alice["messages"].as_array().unwrap().len(),
+        1,
+        "the send after the reset"
+    );
+    assert_eq!(state["media"], json!({}));
+    assert!(!media_file.exists());
+}
+
+/// A callback that holds its first push until released, and records the event id of each.
+#[derive(Clone)]
+struct HeldCallback {
+    seen: Arc<Mutex<Vec<String>>>,
+    arrived: Arc<Mutex<Option<oneshot::Sender<()>>>>,
+    release: Arc<Semaphore>,
+}
+
+async fn held_push(State(callback): State<HeldCallback>, body: axum::body::Bytes) -> StatusCode {
+    let body: Value = serde_json::from_slice(&body).unwrap();
+    let first = callback.arrived.lock().unwrap().take();
+    if let Some(arrived) = first {
+        arrived.send(()).ok();
+        callback.release.acquire().await.unwrap().forget();
+    }
+    let event_id = body["event"]["event_id"].as_str().unwrap().to_owned();
+    callback.seen.lock().unwrap().push(event_id);
+    StatusCode::OK
+}
+
+#[tokio::test]
+async fn a_push_under_way_during_a_reset_is_finished_and_the_new_events_are_all_pushed() {
+    let (arrived, first_arrived) = oneshot::channel();
+    let callback = HeldCallback {
+        arrived: Arc::new(Mutex::new(Some(arrived))),
+        release: Arc::new(Semaphore::new(0)),
+        seen: Arc::default(),
+    };
+    let url = serve(
+        Router::new()
+            .route("/callback", put(held_push))
+            .with_state(callback.clone()),
+    )
+    .await;
+    let sandbox = start(SandboxConfig::new().callback(format!("{url}/callback"), "t")).await;
+    let first: Vec<String> = sandbox
+        .handle
+        .events()
+        .iter()
+        .map(|e| e.event_id.clone())
+        .collect();
+    first_arrived.await.unwrap();
+
+    // The first event's push is under way, at the index the new first event will have.
+    sandbox.handle.reset();
+    let new: Vec<String> = sandbox
+        .handle
+        .events()
+        .iter()
+        .map(|e| e.event_id.clone())
+        .collect();
+    callback.release.add_permits(1);
+
+    wait_until("the new events are pushed", || {
+        callback.seen.lock().unwrap().len() == 4
+    })
+    .await;
+    let seen = callback.seen.lock().unwrap().clone();
+    assert_eq!(
+        seen,
+        [&first[0], &new[0], &new[1], &new[2]].map(String::clone)
+    );
+    wait_until("their pushes are recorded", || {
+        sandbox.handle.pushes().len() == 4
+    })
+    .await;
+    let pushes = sandbox.handle.pushes();
+    let recorded: Vec<&str> = pushes.iter().map(|p| p.event_id.as_str()).collect();
+    assert_eq!(
+        recorded,
+        [&first[0], &new[0], &new[1], &new[2]].map(String::as_str)
+    );
+    assert!(pushes.iter().all(|p| p.outcome == PushOutcome::Delivered));
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    assert_eq!(
+        callback.seen.lock().unwrap().len(),
+        4,
+        "nothing pushed twice"
+    );
+}
+
+#[tokio::test]
+async fn reset_over_http_and_the_pages_button() {
+    let sandbox = start(SandboxConfig::new()).await;
+    let handle = &sandbox.handle;
+    handle
+        .say(&fcid("alice"), &room("direct-alice"), "一")
+        .unwrap();
+
+    let post = |path: &str| browser().post(format!("{}{path}", sandbox.url));
+    let not_json = post("/sandbox/api/reset").send().await.unwrap();
+    assert_eq!(not_json.status(), 415);
+    let forged = post("/sandbox/api/reset")
+        .header("origin", "http://evil.example")
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 403);
+    assert_eq!(handle.events().len(), 4, "not reset");
+
+    let reset = post("/sandbox/api/reset")
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reset.status(), 200);
+    assert_eq!(reset.json::<Value>().await.unwrap(), json!({"ok": true}));
+    assert_eq!(types(&handle.events()), ["finstore.room.create"; 3]);
+    assert!(handle.messages(&room("direct-alice")).is_empty());
+
+    // The page's button: a form of its own in the header.
+    handle.say(&fcid("bob"), &room("direct-bob"), "二").unwrap();
+    let page = crate::support::page(&sandbox, "bob", &room("direct-bob")).await;
+    let header = &page[page.find("<header").unwrap()..page.find("</header>").unwrap()];
+    assert!(
+        header.contains(
+            "<form class=\"sb-reset\" method=\"post\" action=\"/sandbox/reset\">\
+             <input type=\"hidden\" name=\"as\" value=\"@bob:sandbox\">\
+             <button type=\"submit\""
+        ),
+        "{header}"
+    );
+    assert!(header.contains(">重置沙盒</button></form>"), "{header}");
+
+    let form = format!("as={}", enc("@bob:sandbox"));
+    let without_origin = post("/sandbox/reset")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(without_origin.status(), 403);
+    assert_eq!(handle.messages(&room("direct-bob")).len(), 1, "not reset");
+    let pressed = post("/sandbox/reset")
+        .header("origin", form_origin(&sandbox))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pressed.status(), 303);
+    assert_eq!(
+        pressed.headers()["location"],
+        format!("/?as={}", enc("@bob:sandbox")).as_str()
+    );
+    assert!(handle.messages(&room("direct-bob")).is_empty());
+    let nobody = post("/sandbox/reset")
+        .header("origin", form_origin(&sandbox))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("as=nobody")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(nobody.headers()["location"], "/");
 }
