@@ -3,7 +3,9 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use finchat_sandbox::{RunningSandbox, Sandbox, SandboxConfig};
+use clap::error::ErrorKind;
+use finchat_cui::Fcid;
+use finchat_sandbox::{RunningSandbox, Sandbox, SandboxConfig, SandboxWorld};
 
 use crate::connection::runtime;
 use crate::exit::{self, Error, Exit};
@@ -36,17 +38,134 @@ pub struct Args {
     /// How long an app access token is valid, in seconds.
     #[arg(long, default_value_t = 7200, value_name = "SECONDS")]
     token_lifetime: u64,
+    /// A person in the sandbox: an fcid, then the display name (the rest of the value; without
+    /// one, the fcid's localpart), e.g. '@zhang:corp.example 张三'. Repeat it for each person; the
+    /// default three (@alice, @bob, @carol:sandbox) are then left out. Each gets a direct room with
+    /// the bot, and everyone is in the group room !finance:sandbox.
+    #[arg(long = "person", value_name = "FCID [NAME]", value_parser = parse_account)]
+    people: Vec<Account>,
+    /// The app's bot account: an fcid, then its display name, e.g. '@helper:corp.example 小助手'
+    /// (default '@finchat-bot:sandbox 机器人').
+    #[arg(long, value_name = "FCID [NAME]", value_parser = parse_account)]
+    bot: Option<Account>,
+    /// A world file (JSON) naming the bot, the people and the group rooms:
+    /// {"bot": {"fcid", "name"}, "people": [{"fcid", "name"}], "rooms": [{"room_id", "name",
+    /// "members"}]}; `bot` and `rooms` may be left out. Not with --person or --bot. With --state,
+    /// the state file's world is served once it exists; the page's Reset button seeds this one.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["people", "bot"])]
+    world: Option<PathBuf>,
+}
+
+/// An account given as `FCID [NAME]` (`--person`, `--bot`).
+#[derive(Debug, Clone)]
+struct Account {
+    /// The value as given, to name it in an error.
+    given: String,
+    fcid: String,
+    name: String,
+}
+
+/// Reads `FCID [NAME]`: the fcid up to the first whitespace, the name after it (trimmed; without
+/// one, the fcid's localpart). An fcid that is not one is a usage error naming the value.
+fn parse_account(value: &str) -> Result<Account, String> {
+    let trimmed = value.trim();
+    let (fcid, name) = trimmed
+        .split_once(char::is_whitespace)
+        .map_or((trimmed, ""), |(fcid, name)| (fcid, name.trim()));
+    let parsed: Fcid = fcid.parse().map_err(|_| {
+        format!("{fcid:?} is not an fcid (@localpart:server); write 'FCID NAME', e.g. '@zhang:corp.example 张三'")
+    })?;
+    let name = if name.is_empty() {
+        parsed.localpart()
+    } else {
+        name
+    };
+    Ok(Account {
+        given: value.to_owned(),
+        fcid: fcid.to_owned(),
+        name: name.to_owned(),
+    })
+}
+
+/// The world of `--person` and `--bot`, or `None` for the standard one; a world they make that is
+/// not valid (a person twice, a person with the bot's fcid) is a usage error naming the flag.
+fn world_of_flags(args: &Args) -> Result<Option<SandboxWorld>, clap::Error> {
+    if args.people.is_empty() && args.bot.is_none() {
+        return Ok(None);
+    }
+    let mut world = if args.people.is_empty() {
+        SandboxWorld::standard()
+    } else {
+        SandboxWorld::new()
+    };
+    if let Some(bot) = &args.bot {
+        world = world.bot(&bot.fcid, &bot.name);
+    }
+    for person in &args.people {
+        world = world.person(&person.fcid, &person.name);
+    }
+    let Err(error) = world.validate() else {
+        return Ok(Some(world));
+    };
+    let problems: Vec<String> = error
+        .problems_found()
+        .iter()
+        .map(|problem| {
+            let path = problem.path();
+            let flag = if path.starts_with("bot") {
+                args.bot.as_ref().map(|bot| ("--bot", bot))
+            } else {
+                path.strip_prefix("people[")
+                    .and_then(|rest| rest.split(']').next())
+                    .and_then(|index| index.parse::<usize>().ok())
+                    .and_then(|index| args.people.get(index))
+                    .map(|person| ("--person", person))
+            };
+            match flag {
+                // Only the bot can clash with the default people.
+                None if args.people.is_empty() => args.bot.as_ref().map_or_else(
+                    || problem.to_string(),
+                    |bot| {
+                        format!(
+                            "invalid value '{}' for '--bot <FCID [NAME]>': {:?} is one of the default people; \
+                             choose another fcid, or name the people with --person",
+                            bot.given, bot.fcid
+                        )
+                    },
+                ),
+                Some((flag, account)) => format!(
+                    "invalid value '{}' for '{flag} <FCID [NAME]>': {}",
+                    account.given,
+                    problem.message()
+                ),
+                None => problem.to_string(),
+            }
+        })
+        .collect();
+    Err(clap::Error::raw(
+        ErrorKind::ValueValidation,
+        // clap writes `error: ` before the first.
+        format!("{}\n", problems.join("\nerror: ")),
+    ))
 }
 
 pub fn run(args: &Args) -> Result<Exit, Error> {
-    runtime()?.block_on(serve(args))
+    let world = match &args.world {
+        // The file's name and each problem's place are in the message.
+        Some(path) => Some(SandboxWorld::from_file(path).map_err(|e| Error::new(e.to_string()))?),
+        None => world_of_flags(args).unwrap_or_else(|usage| usage.exit()),
+    };
+    runtime()?.block_on(serve(args, world))
 }
 
-async fn serve(args: &Args) -> Result<Exit, Error> {
+async fn serve(args: &Args, world: Option<SandboxWorld>) -> Result<Exit, Error> {
     let mut config = SandboxConfig::new()
         .app_id(&args.app_id)
         .secret(args.secret.as_str())
         .token_lifetime(Duration::from_secs(args.token_lifetime));
+    if let Some(world) = world {
+        config = config.world(world);
+    }
     if let (Some(url), Some(token)) = (&args.callback, &args.token) {
         config = config.callback(url, token.as_str());
     }
@@ -90,13 +209,27 @@ fn print_welcome(args: &Args, sandbox: &RunningSandbox) -> Result<(), Error> {
         Some(path) => output::line(format_args!("  state     {}", path.display()))?,
         None => output::line("  state     in memory")?,
     }
-    output::line(format_args!("  bot       {}", handle.bot()))?;
+    let bot = handle.bot();
+    let name = |fcid: &Fcid| handle.name(fcid).unwrap_or_default();
+    output::line(format_args!("  bot       {bot} {}", name(&bot)))?;
     for user in handle.users() {
-        let name = handle.name(&user).unwrap_or_default();
         let room = handle
             .direct_room(&user)
             .map_or_else(String::new, |r| format!("direct room {r}"));
-        output::line(format_args!("  person    {user} {name}  {room}"))?;
+        output::line(format_args!("  person    {user} {}  {room}", name(&user)))?;
+    }
+    for room in handle.group_rooms() {
+        let members: Vec<String> = handle
+            .members(&room)
+            .iter()
+            .filter(|m| **m != bot)
+            .map(name)
+            .collect();
+        output::line(format_args!(
+            "  room      {room} {}  with {}",
+            handle.room_name(&room).unwrap_or_default(),
+            members.join(", ")
+        ))?;
     }
     output::line(format_args!(
         "  use it     FINCHAT_BASE_URL={} FINCHAT_APP_ID={} FINCHAT_SECRET={}",

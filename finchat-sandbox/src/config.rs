@@ -1,10 +1,12 @@
-//! `SandboxConfig`: who the app is, where its events go, where the world is kept, and how fast time
-//! runs for the push schedule.
+//! `SandboxConfig`: who the app is, who is in the world, where its events go, where the world is
+//! kept, and how fast time runs for the push schedule.
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 use finchat_client::Secret;
+
+use super::world_spec::{SandboxWorld, Seed};
 
 /// How a [`Sandbox`](super::Sandbox) is set up; every setting has a default.
 ///
@@ -33,6 +35,8 @@ pub struct SandboxConfig {
     pub(crate) batch_limit: usize,
     pub(crate) allowed_hosts: Vec<String>,
     pub(crate) read_timeout: Duration,
+    /// `None`: [`SandboxWorld::standard`].
+    pub(crate) world: Option<SandboxWorld>,
 }
 
 impl Default for SandboxConfig {
@@ -47,6 +51,7 @@ impl Default for SandboxConfig {
             batch_limit: 100,
             allowed_hosts: Vec::new(),
             read_timeout: Duration::from_secs(30),
+            world: None,
         }
     }
 }
@@ -54,9 +59,45 @@ impl Default for SandboxConfig {
 impl SandboxConfig {
     /// The defaults: app `sandbox-app` with secret `sandbox-secret`, no callback (events are only
     /// kept for polling), state in memory, tokens valid 2 h, real time, 100 targets per send, the
-    /// page served under loopback names and IP addresses only, a 30 s read timeout.
+    /// page served under loopback names and IP addresses only, a 30 s read timeout, and the
+    /// [standard world](SandboxWorld::standard).
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Who is in the sandbox: its bot, people and group rooms (default [`SandboxWorld::standard`]).
+    /// It seeds the sandbox at first start and at each [reset]; with a [state file](Self::state_file)
+    /// that already exists, the file's world is the one served, until a reset.
+    ///
+    /// The world is checked when the sandbox starts: [`Sandbox::serve`] refuses one that is not
+    /// valid, and [`Sandbox::router`] logs why and serves the standard world instead. Call
+    /// [`SandboxWorld::validate`] to know beforehand.
+    ///
+    /// ```
+    /// use finchat_sandbox::{SandboxConfig, SandboxWorld};
+    ///
+    /// let world = SandboxWorld::new()
+    ///     .bot("@helper:corp.example", "小助手")
+    ///     .person("@zhang:corp.example", "张三");
+    /// let config = SandboxConfig::new().world(world);
+    /// # let _ = config;
+    /// ```
+    ///
+    /// [reset]: crate::SandboxHandle::reset
+    /// [`Sandbox::serve`]: crate::Sandbox::serve
+    /// [`Sandbox::router`]: crate::Sandbox::router
+    pub fn world(mut self, world: SandboxWorld) -> Self {
+        self.world = Some(world);
+        self
+    }
+
+    /// Adds a person to the world, e.g. `("@zhang:corp.example", "张三")`; may be given more than
+    /// once. Without a [world](Self::world) given before, the people are only those given here
+    /// (not the standard three), with the default bot and group room.
+    pub fn person(mut self, fcid: impl Into<String>, name: impl Into<String>) -> Self {
+        let world = self.world.take().unwrap_or_else(SandboxWorld::new);
+        self.world = Some(world.person(fcid, name));
+        self
     }
 
     /// The app's id (default `sandbox-app`).
@@ -137,6 +178,26 @@ impl SandboxConfig {
     /// [`Sandbox::router`]: crate::Sandbox::router
     pub fn read_timeout(mut self, timeout: Duration) -> Self {
         self.read_timeout = timeout;
+        self
+    }
+
+    /// The world to seed; an error when the configured one is not valid.
+    pub(crate) fn seed(&self) -> Result<Seed, super::WorldError> {
+        match &self.world {
+            Some(world) => world.seed(),
+            None => SandboxWorld::standard().seed(),
+        }
+    }
+
+    /// The world to seed: the configured one, or the standard one if that is not valid (a router
+    /// that was refused it logged why).
+    pub(crate) fn seed_or_standard(&self) -> Seed {
+        self.seed().unwrap_or_else(|_| Seed::standard())
+    }
+
+    /// The same configuration with the standard world (for a configured world that is not valid).
+    pub(crate) fn with_standard_world(mut self) -> Self {
+        self.world = None;
         self
     }
 

@@ -21,10 +21,11 @@
 //! left out. [`SandboxHandle::activity`] reads it, `GET /sandbox/api/activity` serves it as JSON and
 //! the inspector page (`/sandbox/inspector`) shows it live.
 //!
-//! The world is seeded: the bot `@finchat-bot:sandbox`, the people `@alice:sandbox` (张三),
-//! `@bob:sandbox` (李四) and `@carol:sandbox` (王五), a direct room of the bot with each
+//! The world is seeded: by default the bot `@finchat-bot:sandbox`, the people `@alice:sandbox`
+//! (张三), `@bob:sandbox` (李四) and `@carol:sandbox` (王五), a direct room of the bot with each
 //! (`!direct-alice:sandbox`, …, each announced by a `finstore.room.create` event) and the group
-//! room `!finance:sandbox` (财务部) with all of them.
+//! room `!finance:sandbox` (财务部) with all of them. [`SandboxWorld`] describes another (in code
+//! or in a world file), and [`SandboxHandle::reset`] puts the world back to its seed.
 //!
 //! Its page (`GET /`) shows a person's rooms and messages, every card drawn as a real HTML form in
 //! its current state (per person for exclusive cards); submitting one emits
@@ -66,11 +67,13 @@ mod messages;
 mod page;
 mod persist;
 mod push;
+mod reset;
 mod rooms;
 mod server;
 mod shared;
 mod web;
 mod world;
+mod world_spec;
 
 use std::collections::BTreeMap;
 use std::io;
@@ -92,6 +95,7 @@ pub use config::SandboxConfig;
 pub use error::SandboxError;
 pub use push::{PushOutcome, PushRecord};
 pub use world::SandboxMessage;
+pub use world_spec::{SandboxWorld, WorldError, WorldPerson, WorldProblem, WorldRoom};
 
 use finchat_client::events::Event;
 use shared::Shared;
@@ -106,8 +110,17 @@ impl Sandbox {
     /// `/sandbox/…`), and a handle to it.
     ///
     /// A state file that cannot be read is logged and left alone: the sandbox then starts afresh in
-    /// memory. ([`Sandbox::serve`] refuses to start instead.)
+    /// memory. A [world](SandboxConfig::world) that is not valid is logged too, and the sandbox
+    /// has the [standard world](SandboxWorld::standard) instead, also when reset. ([`Sandbox::serve`]
+    /// refuses to start instead.)
     pub fn router(config: SandboxConfig) -> (Router, SandboxHandle) {
+        let config = match config.seed() {
+            Ok(_) => config,
+            Err(error) => {
+                tracing::error!(%error, "the sandbox's world is not valid; it has the standard world instead");
+                config.with_standard_world()
+            }
+        };
         let shared = match Shared::open(config.clone()) {
             Ok(shared) => shared,
             Err(error) => {
@@ -123,8 +136,10 @@ impl Sandbox {
     ///
     /// # Errors
     ///
-    /// An [`io::Error`] when the state file cannot be read (`InvalidData` for one that does not
-    /// parse or has another format) or `addr` cannot be bound.
+    /// An [`io::Error`]: `InvalidInput` when the [world](SandboxConfig::world) is not valid (its
+    /// message is the [`WorldError`]'s, which it holds as its inner error); when the state file
+    /// cannot be read (`InvalidData` for one that does not parse or has another format); or when
+    /// `addr` cannot be bound.
     pub async fn serve(
         config: SandboxConfig,
         addr: impl ToSocketAddrs,
@@ -268,13 +283,24 @@ impl std::fmt::Debug for SandboxHandle {
 }
 
 impl SandboxHandle {
-    /// The people, in order: `@alice:sandbox`, `@bob:sandbox`, `@carol:sandbox`.
+    /// The people, in order: those of the configured [world](SandboxConfig::world) (by default
+    /// `@alice:sandbox`, `@bob:sandbox`, `@carol:sandbox`), or of the state file's.
     pub fn users(&self) -> Vec<Fcid> {
         self.shared
             .read(|s| s.people.iter().map(|p| p.fcid.clone()).collect())
     }
 
-    /// The app's bot account, `@finchat-bot:sandbox`.
+    /// The first person whose display name is `name`.
+    pub fn person_named(&self, name: &str) -> Option<Fcid> {
+        self.shared.read(|s| {
+            s.people
+                .iter()
+                .find(|p| p.name == name)
+                .map(|p| p.fcid.clone())
+        })
+    }
+
+    /// The app's bot account (by default `@finchat-bot:sandbox`).
     pub fn bot(&self) -> Fcid {
         self.shared.read(|s| s.bot.fcid.clone())
     }
@@ -295,17 +321,25 @@ impl SandboxHandle {
             .read(|s| s.rooms.iter().map(|r| r.room_id.clone()).collect())
     }
 
-    /// A group room's name (`None` for a direct room, an unnamed room or an unknown one).
-    pub fn room_name(&self, room: &RoomId) -> Option<String> {
+    /// The group rooms (every room but the direct ones), in creation order: the world's, then
+    /// those the app created.
+    pub fn group_rooms(&self) -> Vec<RoomId> {
         self.shared.read(|s| {
-            s.room(room)
+            s.rooms
+                .iter()
                 .filter(|r| !r.is_direct())
-                .and_then(|r| r.name.clone())
-                .filter(|name| !name.is_empty())
+                .map(|r| r.room_id.clone())
+                .collect()
         })
     }
 
-    /// Who is in `room`, the bot included (empty for an unknown room).
+    /// A room's name (`None` for a direct room, an unnamed room or an unknown one).
+    pub fn room_name(&self, room: &RoomId) -> Option<String> {
+        self.shared
+            .read(|s| s.room(room).and_then(|r| r.name.clone()))
+    }
+
+    /// A room's members, the bot first (empty for an unknown room).
     pub fn members(&self, room: &RoomId) -> Vec<Fcid> {
         self.shared
             .read(|s| s.room(room).map(|r| r.members.clone()).unwrap_or_default())
@@ -419,9 +453,24 @@ impl SandboxHandle {
         self.shared.flush().await
     }
 
-    /// What became of each push to the callback so far, in order.
+    /// What became of each push to the callback since the start or the last [reset](Self::reset),
+    /// in order.
     pub fn pushes(&self) -> Vec<PushRecord> {
         self.shared.pushes()
+    }
+
+    /// Puts the world back to its seed, the configured [world](SandboxConfig::world): its people
+    /// and rooms only, without messages, uploads, events or push records, and the direct rooms'
+    /// `finstore.room.create` events emitted again (and pushed to the callback, as at first start).
+    /// The page's Reset button (`POST /sandbox/reset`) and `POST /sandbox/api/reset` do the same.
+    ///
+    /// What a running bot relies on is kept: the app's access token stays valid, and event ids go
+    /// on counting (no id is used twice, so a polling bot's `since` skips none of the new events).
+    /// A push under way finishes and is recorded; the new events are pushed after it. The state
+    /// file is rewritten as after any change (see [`flush`](Self::flush)), and the uploads' files
+    /// are removed.
+    pub fn reset(&self) {
+        reset::reset(&self.shared);
     }
 }
 

@@ -146,8 +146,22 @@ fn write_header(out: &mut String, state: &World, app_id: &str, view: &View) -> f
     if let Some(status) = &view.push_status {
         write!(out, " · {}", esc(status))?;
     }
-    out.push_str("</span>\n</header>\n");
+    out.push_str("</span>\n");
+    write_reset_button(out, &view.person)?;
+    out.push_str("</header>\n");
     Ok(())
+}
+
+/// The Reset button: a form of its own, posting who is looking so that they come back to their page.
+fn write_reset_button(out: &mut String, person: &Fcid) -> fmt::Result {
+    writeln!(
+        out,
+        "<form class=\"sb-reset\" method=\"post\" action=\"{}\">\
+         <input type=\"hidden\" name=\"as\" value=\"{}\">\
+         <button type=\"submit\" title=\"清空所有消息、文件和事件，回到初始的人员和房间\">重置沙盒</button></form>",
+        super::reset::FORM_PATH,
+        esc(person.as_str())
+    )
 }
 
 fn write_room_list(

@@ -170,10 +170,16 @@ impl World {
                 members.push(fcid);
             }
         }
-        self.next_room += 1;
-        let room_id: RoomId = format!("!room-{}:{SERVER}", self.next_room)
-            .parse()
-            .map_err(|e| Refusal::new(FcCode::InternalError, format!("{e}")))?;
+        // Past any id a configured group room already has.
+        let room_id: RoomId = loop {
+            self.next_room += 1;
+            let room_id: RoomId = format!("!room-{}:{SERVER}", self.next_room)
+                .parse()
+                .map_err(|e| Refusal::new(FcCode::InternalError, format!("{e}")))?;
+            if self.room(&room_id).is_none() {
+                break room_id;
+            }
+        };
         self.rooms.push(Room {
             room_id: room_id.clone(),
             direct_with: None,

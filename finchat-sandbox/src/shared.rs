@@ -109,7 +109,15 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl Shared {
     /// The sandbox for `config`: its state file's world, or a freshly seeded one (written at once).
+    ///
+    /// # Errors
+    ///
+    /// `InvalidInput` for a configured world that is not valid (even when the state file's world
+    /// is served, a reset seeds it); the state file's read error.
     pub fn open(config: SandboxConfig) -> io::Result<Arc<Shared>> {
+        let seed = config
+            .seed()
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
         let loaded = match &config.state_file {
             Some(path) => World::load(path)?,
             None => None,
@@ -117,7 +125,7 @@ impl Shared {
         // A fresh world is written at once, and so is a migrated one.
         let (state, write) = match loaded {
             Some((state, migrated)) => (state, migrated),
-            None => (World::seeded(now_ms()), true),
+            None => (World::seeded(&seed, now_ms()), true),
         };
         let shared = Self::with_state(config, state, true);
         if write {
@@ -128,7 +136,8 @@ impl Shared {
 
     /// A seeded sandbox that never writes its state file (which could not be read).
     pub fn unpersisted(config: SandboxConfig) -> Arc<Shared> {
-        Self::with_state(config, World::seeded(now_ms()), false)
+        let seed = config.seed_or_standard();
+        Self::with_state(config, World::seeded(&seed, now_ms()), false)
     }
 
     fn with_state(config: SandboxConfig, mut state: World, persist: bool) -> Arc<Shared> {
@@ -326,12 +335,19 @@ impl Shared {
     /// it is dropped too.
     pub fn finish_push(self: &Arc<Self>, index: usize, record: PushRecord, drop_backlog: bool) {
         let mut state = lock(&self.state);
+        // A reset while the push was under way replaced the events: the one now at `index` is
+        // another (event ids are never reused), still to be pushed.
+        let current = state.pushed == index
+            && state
+                .events
+                .get(index)
+                .is_some_and(|event| event["event_id"].as_str() == Some(record.event_id.as_str()));
         let mut records = vec![record];
         let mut dropped_unsent = Vec::new();
-        if state.pushed == index {
+        if current {
             state.pushed = index + 1;
         }
-        if drop_backlog {
+        if drop_backlog && current {
             for event in &state.events[state.pushed..] {
                 records.push(PushRecord::dropped_unsent(event));
                 dropped_unsent.push(event.clone());
@@ -353,6 +369,30 @@ impl Shared {
 
     pub fn pushes(&self) -> Vec<PushRecord> {
         lock(&self.pushes).clone()
+    }
+
+    /// Forgets the pushes recorded so far (a reset).
+    pub fn clear_pushes(&self) {
+        lock(&self.pushes).clear();
+    }
+
+    /// Removes the files of uploads the world no longer has (a reset), if the state is kept in a
+    /// file; a failure is logged. The state file may name them until it is rewritten: a sandbox
+    /// started from it then forgets them, with a warning. Nothing is removed once the sandbox is
+    /// closed: the state file, no longer rewritten, still names them.
+    pub fn remove_media_files(&self, media_ids: &[String]) {
+        let Some(persistence) = self.persistence.as_ref().filter(|_| !self.is_closed()) else {
+            return;
+        };
+        let dir = persist::media_dir(&persistence.path);
+        for id in media_ids.iter().filter(|id| persist::is_media_id(id)) {
+            match std::fs::remove_file(dir.join(id)) {
+                Err(error) if error.kind() != io::ErrorKind::NotFound => {
+                    tracing::warn!(%error, media = %id, dir = %dir.display(), "an upload's file was not removed");
+                }
+                _ => {}
+            }
+        }
     }
 
     /// How many events wait to be pushed.

@@ -40,6 +40,8 @@ pub(crate) fn routes(shared: &Arc<Shared>) -> Router<Arc<Shared>> {
         .route(inspector::PAGE, get(inspector::show))
         .route(inspector::SCRIPT, get(inspector::script))
         .route(inspector::ENDPOINT, get(inspector::activity_json))
+        .route(super::reset::FORM_PATH, post(super::reset::reset_form))
+        .route(super::reset::API_PATH, post(super::reset::reset_json))
         .layer(axum::middleware::from_fn_with_state(
             Arc::clone(shared),
             super::guard::page,

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Value, json};
 
 use super::persist;
+use super::world_spec::{Seed, direct_room_id};
 
 /// The server name of every id the sandbox makes.
 pub(crate) const SERVER: &str = "sandbox";
@@ -185,30 +186,35 @@ where
 }
 
 impl World {
-    /// The world at first start: the bot, three people, a direct room of the bot with each, and the
-    /// group room 财务部; one `finstore.room.create` event per direct room.
-    pub fn seeded(now_ms: i64) -> Self {
-        let bot = Person {
-            fcid: id(&format!("@finchat-bot:{SERVER}")),
-            name: "机器人".into(),
-        };
-        let people: Vec<Person> = [("alice", "张三"), ("bob", "李四"), ("carol", "王五")]
-            .into_iter()
-            .map(|(local, name)| Person {
-                fcid: id(&format!("@{local}:{SERVER}")),
-                name: name.into(),
-            })
-            .collect();
-        let room = |room_id: String, direct_with: Option<Fcid>, name: Option<&str>| {
-            let mut members = vec![bot.fcid.clone()];
-            match &direct_with {
-                Some(fcid) => members.push(fcid.clone()),
-                None => members.extend(people.iter().map(|p| p.fcid.clone())),
-            }
-            Room {
-                room_id: id(&room_id),
+    /// The world at first start: the seed's bot, people and group rooms, a direct room of the bot
+    /// with each person; one `finstore.room.create` event per direct room.
+    pub fn seeded(seed: &Seed, now_ms: i64) -> Self {
+        let mut state = Self::unannounced(seed);
+        state.announce_direct_rooms(now_ms);
+        state
+    }
+
+    /// The world of `seed` again, as [`World::seeded`] makes it, but keeping what must outlive a
+    /// reset: the token (a running bot keeps working), the counters of event and room ids (an id is
+    /// never used twice, so a polling bot's cursor skips nothing) and the page's revision.
+    pub fn reset(&mut self, seed: &Seed, now_ms: i64) {
+        let mut fresh = Self::unannounced(seed);
+        fresh.token = self.token.take();
+        fresh.next_event = self.next_event;
+        fresh.next_room = self.next_room;
+        fresh.rev = self.rev;
+        fresh.announce_direct_rooms(now_ms);
+        *self = fresh;
+    }
+
+    /// The seed's accounts and rooms, without events.
+    fn unannounced(seed: &Seed) -> Self {
+        let bot = seed.bot.clone();
+        let room =
+            |room_id: RoomId, direct_with: Option<Fcid>, name: Option<String>, members| Room {
+                room_id,
                 direct_with,
-                name: name.map(str::to_owned),
+                name,
                 topic: None,
                 history_visibility: "shared".into(),
                 federate: false,
@@ -217,20 +223,27 @@ impl World {
                 message_forbidden_except_owner: false,
                 invite_forbidden_except_owner: false,
                 messages: Vec::new(),
-            }
-        };
-        let mut rooms: Vec<Room> = people
+            };
+        let mut rooms: Vec<Room> = seed
+            .people
             .iter()
             .map(|p| {
-                let room_id = format!("!direct-{}:{SERVER}", p.fcid.localpart());
-                room(room_id, Some(p.fcid.clone()), None)
+                let members = vec![bot.fcid.clone(), p.fcid.clone()];
+                room(direct_room_id(&p.fcid), Some(p.fcid.clone()), None, members)
             })
             .collect();
-        rooms.push(room(format!("!finance:{SERVER}"), None, Some("财务部")));
-        let mut state = World {
+        rooms.extend(seed.groups.iter().map(|g| {
+            room(
+                g.room_id.clone(),
+                None,
+                Some(g.name.clone()),
+                g.members.clone(),
+            )
+        }));
+        World {
             format: FORMAT,
-            bot,
-            people,
+            bot: seed.bot.clone(),
+            people: seed.people.clone(),
             rooms,
             media: BTreeMap::new(),
             events: Vec::new(),
@@ -239,22 +252,25 @@ impl World {
             next_room: 0,
             token: None,
             rev: 0,
-        };
-        let direct: Vec<(RoomId, Fcid)> = state
+        }
+    }
+
+    /// Emits a `finstore.room.create` event for each direct room, as FinChat does when it makes one.
+    fn announce_direct_rooms(&mut self, now_ms: i64) {
+        let direct: Vec<(RoomId, Fcid)> = self
             .rooms
             .iter()
             .filter_map(|r| Some((r.room_id.clone(), r.direct_with.clone()?)))
             .collect();
         for (room_id, fcid) in direct {
-            let event_id = state.next_event_id();
-            let creator = state.bot.fcid.to_string();
-            state.events.push(json!({
+            let event_id = self.next_event_id();
+            let creator = self.bot.fcid.to_string();
+            self.events.push(json!({
                 "event_id": event_id, "type": "finstore.room.create", "timestamp": now_ms,
                 "room_id": room_id, "room_type": "direct_room", "sender": "", "fcid": fcid,
                 "content": {"creator": creator},
             }));
         }
-        state
     }
 
     /// A new event id, `$<n>:sandbox` with `n` zero-padded so that ids sort in order.

@@ -12,5 +12,6 @@ mod serving;
 mod state;
 mod support;
 mod telemetry;
+mod world;
 
 use finchat_test_support::server;
