@@ -58,7 +58,10 @@ mod tests {
         tokio::time::advance(Duration::from_secs(3600)).await;
         let after = now_ms();
         // An hour of paused time passes at once; the real time it took is a few milliseconds.
-        assert!((after - before - 3_600_000).abs() < 1_000, "{after} - {before}");
+        assert!(
+            (after - before - 3_600_000).abs() < 1_000,
+            "{after} - {before}"
+        );
     }
 
     #[test]

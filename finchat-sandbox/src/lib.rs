@@ -460,8 +460,8 @@ impl SandboxHandle {
     }
 
     /// Puts the world back to its seed, the configured [world](SandboxConfig::world): its people
-    /// and rooms only, without messages, uploads, events or push records, and the direct rooms'
-    /// `finstore.room.create` events emitted again (and pushed to the callback, as at first start).
+    /// and rooms only, without messages, uploads, events, push records or [activity](Self::activity),
+    /// and the direct rooms' `finstore.room.create` events emitted again (and pushed to the callback, as at first start).
     /// The page's Reset button (`POST /sandbox/reset`) and `POST /sandbox/api/reset` do the same.
     ///
     /// What a running bot relies on is kept: the app's access token stays valid, and event ids go

@@ -29,7 +29,7 @@ pub(crate) fn reset(shared: &Arc<Shared>) {
         state.reset(&seed, now);
         // Under the state lock, so that no push of the new events is recorded before this.
         shared.clear_pushes();
-        // the activity log is cleared here too
+        shared.activity.clear();
         Ok::<_, Infallible>(media)
     });
     shared.remove_media_files(&media);

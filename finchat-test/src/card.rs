@@ -20,7 +20,10 @@ impl CardView {
 
     /// The card `person` sees, if `message` is a card.
     pub(crate) fn for_person(message: &SandboxMessage, person: &Fcid) -> Option<Self> {
-        Self::of(message.event_id.clone(), message.content_for(person).card()?)
+        Self::of(
+            message.event_id.clone(),
+            message.content_for(person).card()?,
+        )
     }
 
     fn of(event_id: EventId, card: &Card) -> Option<Self> {
@@ -61,23 +64,31 @@ impl CardView {
 
     /// The keys of its inputs and dropdowns, in order.
     pub fn input_keys(&self) -> Vec<String> {
-        let keys = self.card.elements.iter().filter_map(|element| match element {
-            Element::TextInput(input) => Some(input.key.clone()),
-            Element::Dropdown(dropdown) => Some(dropdown.key.clone()),
-            _ => None,
-        });
+        let keys = self
+            .card
+            .elements
+            .iter()
+            .filter_map(|element| match element {
+                Element::TextInput(input) => Some(input.key.clone()),
+                Element::Dropdown(dropdown) => Some(dropdown.key.clone()),
+                _ => None,
+            });
         keys.collect()
     }
 
     /// The error lines the card shows (text elements that begin with `⚠`, as the card registry
     /// writes errors back into a card), in order.
     pub fn errors(&self) -> Vec<String> {
-        let lines = self.card.elements.iter().filter_map(|element| match element {
-            Element::Text(text) if text.value.trim_start().starts_with('⚠') => {
-                Some(text.value.clone())
-            }
-            _ => None,
-        });
+        let lines = self
+            .card
+            .elements
+            .iter()
+            .filter_map(|element| match element {
+                Element::Text(text) if text.value.trim_start().starts_with('⚠') => {
+                    Some(text.value.clone())
+                }
+                _ => None,
+            });
         lines.collect()
     }
 

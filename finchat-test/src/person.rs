@@ -172,11 +172,15 @@ impl Fill<'_> {
     pub async fn press(self, caption: &str) -> Result<EventId, SandboxError> {
         let view = self.view();
         let mut info = self.values.clone();
-        let button = view.card().elements.iter().find_map(|element| match element {
-            Element::Reply(reply) if reply.value == caption => Some(Some(reply)),
-            Element::Submit(submit) if submit.value == caption => Some(None),
-            _ => None,
-        });
+        let button = view
+            .card()
+            .elements
+            .iter()
+            .find_map(|element| match element {
+                Element::Reply(reply) if reply.value == caption => Some(Some(reply)),
+                Element::Submit(submit) if submit.value == caption => Some(None),
+                _ => None,
+            });
         match button {
             Some(Some(reply)) => {
                 info.insert(reply.key.clone(), reply.value.clone());
@@ -203,10 +207,14 @@ impl Fill<'_> {
     /// When there is no card or it has no submit button.
     pub async fn submit(self) -> Result<EventId, SandboxError> {
         let view = self.view();
-        let caption = view.card().elements.iter().find_map(|element| match element {
-            Element::Submit(submit) => Some(submit.value.clone()),
-            _ => None,
-        });
+        let caption = view
+            .card()
+            .elements
+            .iter()
+            .find_map(|element| match element {
+                Element::Submit(submit) => Some(submit.value.clone()),
+                _ => None,
+            });
         match caption {
             Some(caption) => self.press(&caption).await,
             None => panic!(
@@ -238,12 +246,10 @@ impl Fill<'_> {
             );
         }
         let world = self.person.world;
-        let submitted = world.sandbox().submit(
-            self.person.fcid(),
-            self.room.id(),
-            view.event_id(),
-            info,
-        );
+        let submitted =
+            world
+                .sandbox()
+                .submit(self.person.fcid(), self.room.id(), view.event_id(), info);
         world.settle().await;
         submitted
     }

@@ -31,12 +31,10 @@ impl<'w> Room<'w> {
         &self.id
     }
 
-    /// How the room is called in messages: its name and id.
+    /// How the room is called in messages: `财务部 (!finance:sandbox)`, or for a direct room
+    /// `李四 ↔ 机器人 (!direct-bob:sandbox)`.
     pub fn label(&self) -> String {
-        match self.world.sandbox().room_name(&self.id) {
-            Some(name) => format!("{name} ({})", self.id),
-            None => self.id.to_string(),
-        }
+        transcript::label(self.world, &self.id)
     }
 
     /// Every message in the room, oldest first, as everyone sees it.
@@ -79,7 +77,10 @@ impl<'w> Room<'w> {
     /// When the bot has sent no card here.
     pub fn last_card_for(&self, person: &Fcid) -> CardView {
         let messages = self.bot_messages();
-        let card = messages.iter().rev().find_map(|m| CardView::for_person(m, person));
+        let card = messages
+            .iter()
+            .rev()
+            .find_map(|m| CardView::for_person(m, person));
         card.unwrap_or_else(|| self.no_card())
     }
 

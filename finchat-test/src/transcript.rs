@@ -53,20 +53,29 @@ pub(crate) fn world(world: &TestWorld) -> String {
 /// One room's story (its heading alone when nothing happened in it).
 pub(crate) fn room(world: &TestWorld, room: &RoomId) -> String {
     let events = world.sandbox().events();
-    story(world, room, &events).unwrap_or_else(|| format!("{}(nothing yet)\n", heading(world, room)))
+    story(world, room, &events)
+        .unwrap_or_else(|| format!("{}(nothing yet)\n", heading(world, room)))
 }
 
-/// `== 财务部 (!finance:sandbox) ==`, or for a direct room `== 李四 ↔ 机器人 (!direct-bob:sandbox) ==`.
+/// `== 财务部 (!finance:sandbox) ==`.
 fn heading(world: &TestWorld, room: &RoomId) -> String {
+    format!("== {} ==\n", label(world, room))
+}
+
+/// How a room is called: `财务部 (!finance:sandbox)`, a direct room `李四 ↔ 机器人 (!direct-bob:sandbox)`.
+pub(crate) fn label(world: &TestWorld, room: &RoomId) -> String {
     let handle = world.sandbox();
     if let Some(name) = handle.room_name(room) {
-        return format!("== {name} ({room}) ==\n");
+        return format!("{name} ({room})");
     }
     let bot = world.bot();
-    let person = handle.users().into_iter().find(|p| handle.direct_room(p).as_ref() == Some(room));
+    let person = handle
+        .users()
+        .into_iter()
+        .find(|p| handle.direct_room(p).as_ref() == Some(room));
     match person {
-        Some(person) => format!("== {} ↔ {} ({room}) ==\n", name(world, &person), name(world, &bot)),
-        None => format!("== {room} ==\n"),
+        Some(person) => format!("{} ↔ {} ({room})", name(world, &person), name(world, &bot)),
+        None => room.to_string(),
     }
 }
 
@@ -95,7 +104,10 @@ fn story(world: &TestWorld, room: &RoomId, events: &[Event]) -> Option<String> {
                     .iter()
                     .filter(|call| {
                         call.status == 200
-                            && call.request.as_ref().and_then(|r| r["origin_event"].as_str())
+                            && call
+                                .request
+                                .as_ref()
+                                .and_then(|r| r["origin_event"].as_str())
                                 == Some(message.event_id.as_str())
                     })
                     .count();
@@ -137,7 +149,11 @@ fn write_message(
                 let own = message.content_for(member);
                 if own != &message.content {
                     let status = own.card().map_or("", |c| c.status.as_str());
-                    let _ = writeln!(out, "  {} sees their own copy · {status}", name(world, member));
+                    let _ = writeln!(
+                        out,
+                        "  {} sees their own copy · {status}",
+                        name(world, member)
+                    );
                     write_card_body(out, own);
                 }
             }

@@ -156,13 +156,11 @@ impl TestWorld {
             .unwrap_or_else(|| panic!("finchat-test serves one bot per world; one is served"));
         let (stop, stopped) = oneshot::channel::<()>();
         lock(&self.served).push(stop);
-        tokio::spawn(finchat_client::receiver::Server::new().serve(
-            listener,
-            router,
-            async move {
+        tokio::spawn(
+            finchat_client::receiver::Server::new().serve(listener, router, async move {
                 stopped.await.ok();
-            },
-        ));
+            }),
+        );
     }
 
     fn is_served(&self) -> bool {
@@ -279,7 +277,10 @@ impl TestWorld {
         }
         let pushes = self.pushes();
         if let Some(push) = pushes.iter().find(|p| p.state == PushState::Delivering) {
-            return Some(format!("the push of {} ({})", push.event_id, push.event_type));
+            return Some(format!(
+                "the push of {} ({})",
+                push.event_id, push.event_type
+            ));
         }
         let events = self.sandbox.handle.events();
         (events.len() > pushes.len()).then(|| {

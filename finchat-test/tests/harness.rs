@@ -55,7 +55,9 @@ async fn a_person_talks_and_the_bot_answers_in_their_room() {
 }
 
 #[tokio::test(start_paused = true)]
-#[should_panic(expected = "expected the bot to post \"再见\" in 机器人")]
+#[should_panic(
+    expected = "expected the bot to post \"再见\" in 李四 ↔ 机器人 (!direct-bob:sandbox); it posted:\n== 李四 ↔ 机器人 (!direct-bob:sandbox) ==\n李四: 你好\n机器人: echo: 你好"
+)]
 async fn an_assertion_that_fails_shows_what_the_bot_posted_instead() {
     let world = echo_world(SandboxConfig::new()).await;
     let li = world.person("李四");
@@ -79,7 +81,10 @@ async fn a_failed_push_is_redelivered_when_its_time_comes() {
     room.assert_not_posted("echo");
     let last = world.pushes().pop().unwrap();
     assert_eq!(last.state, PushState::Retrying);
-    assert!(matches!(last.attempts[0].answer, PushAnswer::Refused { .. }), "{last:?}");
+    assert!(
+        matches!(last.attempts[0].answer, PushAnswer::Refused { .. }),
+        "{last:?}"
+    );
 
     // The sandbox retries after a second, as FinChat does; the paused clock lets it pass at once.
     world.advance(Duration::from_secs(2)).await;

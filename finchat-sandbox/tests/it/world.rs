@@ -485,8 +485,10 @@ async fn reset_clears_messages_media_and_events_keeps_the_token_and_counts_event
     assert_eq!(send_with_token(&sandbox, &token).await, 200);
     let before = handle.events();
     let last_before = before.last().unwrap().event_id.clone();
+    assert!(!handle.activity().is_empty());
 
     handle.reset();
+    assert!(handle.activity().is_empty(), "the activity log is cleared");
 
     for room_id in handle.rooms() {
         assert!(handle.messages(&room_id).is_empty(), "{room_id} is empty");
