@@ -204,7 +204,7 @@ impl InstancesRun {
                 .map_err(io::Error::other)
         };
 
-        let mut instances = Vec::new();
+        let mut instances = Instances(Vec::new());
         for listener in listeners {
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(2)
@@ -225,7 +225,7 @@ impl InstancesRun {
                     axum::serve(listener, receiver.router()).await.ok();
                 }
             });
-            instances.push(Some(runtime));
+            instances.0.push(Some(runtime));
         }
 
         // The bot sends the cards (through the same token store), and two people answer each.
@@ -264,10 +264,12 @@ impl InstancesRun {
         let deadline = started + run.limit;
         let half = submissions.len() / 2;
         let mut killed = false;
+        // A look at the store that fails (its deadline passed on a loaded machine) is tried again at
+        // the next turn: it is the run's observer, not one of the instances.
         loop {
             let pushed = pushed(&sandbox.handle, &submissions);
             if !killed && pushed >= half {
-                if let Some(runtime) = instances.last_mut().and_then(Option::take) {
+                if let Some(runtime) = instances.0.last_mut().and_then(Option::take) {
                     runtime.shutdown_background();
                 }
                 killed = true;
@@ -275,24 +277,26 @@ impl InstancesRun {
             let open = store
                 .find(&CardFilter::kind("Approval").live())
                 .await
-                .map_err(io::Error::other)?;
-            if pushed == submissions.len() && open.is_empty() {
+                .map(|open| open.len())
+                .map_err(|e| e.to_string());
+            if pushed == submissions.len() && open == Ok(0) {
                 break;
             }
             if Instant::now() > deadline {
+                let open = match &open {
+                    Ok(n) => format!("{n} cards still open"),
+                    Err(error) => format!("the store could not be read ({error})"),
+                };
                 return Err(io::Error::other(format!(
-                    "{} of {} submissions pushed and {} cards still open after {:?}",
+                    "{} of {} submissions pushed and {open} after {:?}",
                     pushed,
                     submissions.len(),
-                    open.len(),
                     run.limit
                 )));
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        for runtime in instances.into_iter().flatten() {
-            runtime.shutdown_background();
-        }
+        drop(instances);
 
         let mut tally = InstancesTally {
             submissions: submissions.len(),
@@ -392,4 +396,16 @@ fn cut_rule(run: &Arc<InstancesRun>, cut: &Arc<AtomicUsize>) -> Rule {
         }
         ProxyVerdict::Forward
     })
+}
+
+/// The instances' runtimes. Dropped (also when the run fails half way), each still running is shut
+/// down in the background: a runtime dropped in an async context panics.
+struct Instances(Vec<Option<tokio::runtime::Runtime>>);
+
+impl Drop for Instances {
+    fn drop(&mut self) {
+        for runtime in self.0.drain(..).flatten() {
+            runtime.shutdown_background();
+        }
+    }
 }

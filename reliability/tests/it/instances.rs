@@ -35,3 +35,14 @@ async fn redis_three_instances_decide_every_card_exactly_once() {
         "one token for the three instances and the sender: {tally:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redis_a_run_that_fails_half_way_reports_why_instead_of_panicking() {
+    let Some(redis) = RedisServer::start() else {
+        return;
+    };
+    let mut run = InstancesRun::new(redis.url(), redis.prefix(), 20, finchat_reliability::seed());
+    run.limit = std::time::Duration::ZERO;
+    let error = run.run().await.unwrap_err().to_string();
+    assert!(error.contains("submissions pushed"), "{error}");
+}
