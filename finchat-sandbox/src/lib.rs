@@ -55,6 +55,7 @@ mod api;
 mod config;
 mod error;
 mod guard;
+mod message_view;
 mod messages;
 mod page;
 mod persist;

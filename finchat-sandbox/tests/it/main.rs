@@ -1,6 +1,7 @@
 //! Integration tests of the sandbox: the real `Client`, `Receiver` and `PollingConsumer` against it,
 //! its pushes to a callback, and its page.
 
+mod accessible;
 mod cards;
 mod client;
 mod flows;
