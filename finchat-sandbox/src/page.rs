@@ -138,6 +138,11 @@ fn write_header(out: &mut String, state: &World, app_id: &str, view: &View) -> f
         )?;
     }
     out.push_str("</nav>\n");
+    writeln!(
+        out,
+        "<a class=\"sb-tool\" href=\"{}\">卡片试验台</a>",
+        super::playground::PATH
+    )?;
     write!(
         out,
         "<span class=\"sb-status\">app <code>{}</code> · bot <code>{}</code>",

@@ -17,6 +17,7 @@ use serde_json::{Value, json};
 use super::api::media_response;
 use super::error::{Refusal, SandboxError};
 use super::page::{self, View, card_dom_id, enc};
+use super::playground;
 use super::shared::{Shared, now_ms};
 use finchat_client::FcCode;
 
@@ -36,6 +37,11 @@ pub(crate) fn routes(shared: &Arc<Shared>) -> Router<Arc<Shared>> {
         .route("/sandbox/api/say", post(say_json))
         .route("/sandbox/api/events", get(events_json))
         .route("/sandbox/api/rev", get(rev_json))
+        .route(
+            playground::PATH,
+            get(playground::show).post(playground::submit),
+        )
+        .route(playground::API_PATH, post(playground::draw_json))
         .layer(axum::middleware::from_fn_with_state(
             Arc::clone(shared),
             super::guard::page,

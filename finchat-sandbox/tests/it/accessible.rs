@@ -71,13 +71,23 @@ fn assert_every_field_is_named(html: &str) {
 }
 
 #[tokio::test]
-async fn every_field_of_the_room_page_has_a_name() {
+async fn every_field_of_the_room_page_and_the_playground_has_a_name() {
     let sandbox = start(SandboxConfig::new()).await;
     let direct = room("direct-alice");
     let api = client(&sandbox);
     send_card(&api, &direct, approval_card()).await;
     send_card(&api, &direct, redrawn_with_errors()).await;
     assert_every_field_is_named(&page(&sandbox, "alice", &direct).await);
+    let playground = reqwest::get(format!(
+        "{}/sandbox/playground?sample=expense-form",
+        sandbox.url
+    ))
+    .await
+    .unwrap()
+    .text()
+    .await
+    .unwrap();
+    assert_every_field_is_named(&playground);
 }
 
 #[tokio::test]

@@ -6,6 +6,7 @@ mod cards;
 mod client;
 mod flows;
 mod page;
+mod playground;
 mod push;
 mod security;
 mod serving;
