@@ -311,8 +311,7 @@ fn excerpt(line: &str, at: usize) -> Excerpt {
     Excerpt { before, at, after }
 }
 
-/// Where the drawn card's form posts, and the link that reproduces the page: the content in the
-/// URL.
+/// The link that reproduces the page: the content in the URL.
 pub(crate) fn link(text: &str) -> String {
     format!("{PATH}?content={}", enc(text))
 }
@@ -331,7 +330,8 @@ pub(crate) fn draw(reading: &Reading, text: &str) -> String {
     let frame = CardFrame {
         dom_id: CARD_DOM_ID.to_owned(),
         event_id: None,
-        action: link(text),
+        // The page comes back at the submission the pressed button sends.
+        action: format!("{}#playground-submission", link(text)),
         notes,
     };
     let mut out = String::new();

@@ -12,6 +12,10 @@ use finchat_cui::render::{STYLESHEET, escape_html as esc};
 
 use super::{Finding, MAX_CONTENT_BYTES, PATH, Reading, SAMPLES, draw, link};
 
+/// Where the page's forms land: the result, which takes the focus (it is focusable), so that a
+/// screen reader reads what was drawn and the keyboard carries on from there.
+const RESULT_ID: &str = "playground-result";
+
 /// What the page shows.
 pub(crate) struct View {
     /// The text in the box.
@@ -70,7 +74,7 @@ fn write_page(out: &mut String, view: &View) -> fmt::Result {
         Outcome::Nothing => {}
         Outcome::Refused(why) => writeln!(
             out,
-            "<section id=\"playground-result\" class=\"sb-result\" aria-labelledby=\"playground-result-title\">\n\
+            "<section id=\"playground-result\" class=\"sb-result\" tabindex=\"-1\" aria-labelledby=\"playground-result-title\">\n\
              <h2 id=\"playground-result-title\">结果</h2>\n\
              <p id=\"playground-summary\" class=\"sb-error\" role=\"alert\" data-problems=\"1\">{}</p>\n</section>",
             esc(why)
@@ -86,7 +90,7 @@ fn write_page(out: &mut String, view: &View) -> fmt::Result {
 fn write_samples(out: &mut String, chosen: Option<&str>) -> fmt::Result {
     write!(
         out,
-        "<form class=\"sb-samples\" method=\"get\" action=\"{PATH}\">\
+        "<form class=\"sb-samples\" method=\"get\" action=\"{PATH}#{RESULT_ID}\">\
          <label for=\"playground-sample\">示例卡片</label>\
          <select id=\"playground-sample\" name=\"sample\">"
     )?;
@@ -112,7 +116,7 @@ fn write_samples(out: &mut String, chosen: Option<&str>) -> fmt::Result {
 fn write_editor(out: &mut String, text: &str) -> fmt::Result {
     writeln!(
         out,
-        "<form class=\"sb-editor\" method=\"get\" action=\"{PATH}\">\n\
+        "<form class=\"sb-editor\" method=\"get\" action=\"{PATH}#{RESULT_ID}\">\n\
          <label for=\"playground-content\">消息内容（JSON）</label>\n\
          <p id=\"playground-help\" class=\"sb-meta\">一条消息的内容（<code>{{\"msgtype\": \"m.cui\", \"body\": …, \"info\": {{…}}}}</code>，\
          任何 msgtype），或只是一张卡片（没有 <code>msgtype</code>、有 <code>elements</code> 的对象：\
@@ -133,7 +137,7 @@ fn write_result(
     submission: Option<&str>,
 ) -> fmt::Result {
     out.push_str(
-        "<section id=\"playground-result\" class=\"sb-result\" aria-labelledby=\"playground-result-title\">\n\
+        "<section id=\"playground-result\" class=\"sb-result\" tabindex=\"-1\" aria-labelledby=\"playground-result-title\">\n\
          <h2 id=\"playground-result-title\">结果</h2>\n",
     );
     let total = reading.findings.len();
@@ -181,7 +185,7 @@ fn write_result(
     if let Some(submission) = submission {
         writeln!(
             out,
-            "<section id=\"playground-submission\" aria-labelledby=\"playground-submission-title\">\
+            "<section id=\"playground-submission\" tabindex=\"-1\" aria-labelledby=\"playground-submission-title\">\
              <h3 id=\"playground-submission-title\">提交预览</h3>\
              <p class=\"sb-meta\">在房间里按下这个按钮，机器人会收到 <code>finstore.room.interactcui</code> 事件，\
              其 <code>content</code> 为：</p><pre>{}</pre></section>",

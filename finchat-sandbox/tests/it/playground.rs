@@ -75,6 +75,12 @@ async fn a_valid_sample_is_drawn_as_the_room_draws_it_with_no_problems() {
         html.contains("<option value=\"approval\" selected>"),
         "{html}"
     );
+    // The forms come back at the result, which takes the focus.
+    assert!(
+        html.contains("<form class=\"sb-editor\" method=\"get\" action=\"/sandbox/playground#playground-result\">"),
+        "{html}"
+    );
+    assert!(html.contains("<section id=\"playground-result\" class=\"sb-result\" tabindex=\"-1\""));
     // The text box holds the sample, so it can be edited.
     let textarea = element(&html, "id=\"playground-content\"", "textarea");
     assert!(
