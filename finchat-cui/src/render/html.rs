@@ -3,7 +3,7 @@
 use std::fmt::{self, Write};
 
 use super::options::HtmlOptions;
-use super::relations::{card_title, errors_of, is_error_line, is_field, label_of};
+use super::relations::{FieldRelations, card_title, is_error_line, is_field};
 use super::text::{field_label, selected_option_index};
 use crate::element::{Divider, Dropdown, OtherElement, Reply, TextInput};
 use crate::{Card, Element, MxcUri, Status};
@@ -163,68 +163,6 @@ fn write_notes(out: &mut String, index: usize, options: &HtmlOptions) -> fmt::Re
     }
     out.push_str("</ul></div>\n");
     Ok(())
-}
-
-/// What a field's `aria-*` attributes say: who labels it, what describes it, whether its value
-/// was refused.
-struct FieldRelations {
-    labelled_by: Option<String>,
-    described_by: Vec<String>,
-    invalid: bool,
-}
-
-impl FieldRelations {
-    fn of(elements: &[Element], index: usize, options: &HtmlOptions) -> Self {
-        let errors = errors_of(elements, index);
-        let mut described_by: Vec<String> = errors.clone().map(|i| options.element_id(i)).collect();
-        if options.notes.get(&index).is_some_and(|n| !n.is_empty()) {
-            described_by.push(options.notes_id(index));
-        }
-        Self {
-            labelled_by: label_of(elements, index).map(|i| options.element_id(i)),
-            described_by,
-            invalid: !errors.is_empty(),
-        }
-    }
-
-    fn write(&self, out: &mut String) -> fmt::Result {
-        if let Some(label) = &self.labelled_by {
-            write!(out, " aria-labelledby=\"{}\"", esc(label))?;
-        }
-        if self.invalid {
-            out.push_str(" aria-invalid=\"true\"");
-        }
-        if !self.described_by.is_empty() {
-            write!(
-                out,
-                " aria-describedby=\"{}\"",
-                esc(&self.described_by.join(" "))
-            )?;
-        }
-        Ok(())
-    }
-
-    /// The field's wrapper: a `<div>` when a text labels it, else a `<label>` showing `label`.
-    fn open(&self, out: &mut String, label: &str) -> fmt::Result {
-        if self.labelled_by.is_some() {
-            out.push_str("<div class=\"cui-field\">");
-            Ok(())
-        } else {
-            write!(
-                out,
-                "<label class=\"cui-field\"><span class=\"cui-label\">{}</span>",
-                esc(label)
-            )
-        }
-    }
-
-    fn close(&self, out: &mut String) {
-        out.push_str(if self.labelled_by.is_some() {
-            "</div>\n"
-        } else {
-            "</label>\n"
-        });
-    }
 }
 
 fn write_element(

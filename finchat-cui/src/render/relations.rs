@@ -1,8 +1,11 @@
 //! Which element of a card names or explains which: the text right before a field is its label,
 //! and the `⚠` lines right after it are its errors.
 
+use std::fmt::{self, Write};
 use std::ops::Range;
 
+use super::html::esc;
+use super::options::HtmlOptions;
 use crate::Element;
 
 /// What an error line starts with: the card registry writes a field's error back into the card
@@ -51,6 +54,68 @@ pub(super) fn card_title(elements: &[Element]) -> Option<usize> {
     match elements.first()? {
         Element::Text(text) if !text.value.trim().is_empty() => Some(0),
         _ => None,
+    }
+}
+
+/// What a field's `aria-*` attributes say: who labels it, what describes it, whether its value
+/// was refused.
+pub(super) struct FieldRelations {
+    labelled_by: Option<String>,
+    described_by: Vec<String>,
+    invalid: bool,
+}
+
+impl FieldRelations {
+    pub(super) fn of(elements: &[Element], index: usize, options: &HtmlOptions) -> Self {
+        let errors = errors_of(elements, index);
+        let mut described_by: Vec<String> = errors.clone().map(|i| options.element_id(i)).collect();
+        if options.notes.get(&index).is_some_and(|n| !n.is_empty()) {
+            described_by.push(options.notes_id(index));
+        }
+        Self {
+            labelled_by: label_of(elements, index).map(|i| options.element_id(i)),
+            described_by,
+            invalid: !errors.is_empty(),
+        }
+    }
+
+    pub(super) fn write(&self, out: &mut String) -> fmt::Result {
+        if let Some(label) = &self.labelled_by {
+            write!(out, " aria-labelledby=\"{}\"", esc(label))?;
+        }
+        if self.invalid {
+            out.push_str(" aria-invalid=\"true\"");
+        }
+        if !self.described_by.is_empty() {
+            write!(
+                out,
+                " aria-describedby=\"{}\"",
+                esc(&self.described_by.join(" "))
+            )?;
+        }
+        Ok(())
+    }
+
+    /// The field's wrapper: a `<div>` when a text labels it, else a `<label>` showing `label`.
+    pub(super) fn open(&self, out: &mut String, label: &str) -> fmt::Result {
+        if self.labelled_by.is_some() {
+            out.push_str("<div class=\"cui-field\">");
+            Ok(())
+        } else {
+            write!(
+                out,
+                "<label class=\"cui-field\"><span class=\"cui-label\">{}</span>",
+                esc(label)
+            )
+        }
+    }
+
+    pub(super) fn close(&self, out: &mut String) {
+        out.push_str(if self.labelled_by.is_some() {
+            "</div>\n"
+        } else {
+            "</label>\n"
+        });
     }
 }
 
