@@ -30,10 +30,13 @@
 
 mod html;
 mod links;
+mod options;
 mod page;
+mod relations;
 mod text;
 
-pub use html::{Escaped, HtmlOptions, escape_html, html_card};
+pub use html::{Escaped, escape_html, html_card};
+pub use options::HtmlOptions;
 pub use page::html_page;
 pub use text::{card_text, plain_text};
 

@@ -36,6 +36,10 @@
 //! sandboxing policy, and as attachments unless they are raster images). A client that sends its
 //! request too slowly is disconnected ([`SandboxConfig::read_timeout`]).
 //!
+//! The card playground (`/sandbox/playground`, [`RunningSandbox::playground_url`]) draws pasted
+//! content as the page does, with each validation problem beside the element it names; `POST
+//! /sandbox/api/playground` answers the same as JSON.
+//!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! use std::collections::BTreeMap;
@@ -63,9 +67,11 @@ mod config;
 mod error;
 mod guard;
 mod inspector;
+mod message_view;
 mod messages;
 mod page;
 mod persist;
+mod playground;
 mod push;
 mod reset;
 mod rooms;
@@ -220,6 +226,13 @@ impl RunningSandbox {
     /// The address of `person`'s page showing `room`, e.g. to print or to open in a browser.
     pub fn page_url(&self, person: &Fcid, room: &RoomId) -> String {
         format!("{}{}", self.url, page::page_url(person, Some(room)))
+    }
+
+    /// The address of the card playground showing `content` (message content, or a bare card, as
+    /// JSON): drawn as the page draws it, each validation problem beside the element it names.
+    /// The playground reads up to 16 KiB.
+    pub fn playground_url(&self, content: &str) -> String {
+        format!("{}{}", self.url, playground::link(content))
     }
 
     /// A client builder for the sandbox's app: its URL, app id and secret.

@@ -4,9 +4,10 @@
 
 use std::fmt::{self, Write};
 
-use finchat_cui::render::{HtmlOptions, STYLESHEET, escape_html as esc, html_card};
-use finchat_cui::{EventId, Fcid, MessageContent, MxcUri, RoomId};
+use finchat_cui::render::{STYLESHEET, escape_html as esc};
+use finchat_cui::{EventId, Fcid, RoomId};
 
+use super::message_view::{CardFrame, write_content};
 use super::world::{Room, SandboxMessage, World};
 
 /// Where the page serves media, without the API's token.
@@ -87,7 +88,8 @@ fn write_page(out: &mut String, state: &World, app_id: &str, view: &View) -> fmt
         "<!doctype html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <title>{}</title>\n<style>\n{STYLESHEET}\n{}</style>\n</head>\n\
-         <body class=\"sb\" data-rev=\"{}\" data-as=\"{}\">\n",
+         <body class=\"sb\" data-rev=\"{}\" data-as=\"{}\">\n\
+         <a class=\"sb-skip\" href=\"#messages\">跳到消息</a>\n",
         esc(&title),
         include_str!("page.css"),
         state.rev,
@@ -96,7 +98,7 @@ fn write_page(out: &mut String, state: &World, app_id: &str, view: &View) -> fmt
     write_header(out, state, app_id, view)?;
     out.push_str("<div class=\"sb-layout\">\n");
     write_room_list(out, state, person, room.map(|r| &r.room_id))?;
-    out.push_str("<main class=\"sb-room\">\n");
+    out.push_str("<main class=\"sb-room\" id=\"messages\" tabindex=\"-1\">\n");
     if let Some(error) = &view.error {
         writeln!(
             out,
@@ -136,7 +138,12 @@ fn write_header(out: &mut String, state: &World, app_id: &str, view: &View) -> f
         )?;
     }
     out.push_str("</nav>\n");
-    out.push_str("<a href=\"/sandbox/inspector\" lang=\"en\">Activity</a>\n");
+    writeln!(
+        out,
+        "<a class=\"sb-tool\" href=\"{}\">卡片试验台</a>",
+        super::playground::PATH
+    )?;
+    out.push_str("<a class=\"sb-tool\" href=\"/sandbox/inspector\">活动记录</a>\n");
     write!(
         out,
         "<span class=\"sb-status\">app <code>{}</code> · bot <code>{}</code>",
@@ -244,74 +251,20 @@ fn write_message(
         esc(&state.name_of(&message.sender)),
         clock(message.timestamp)
     )?;
-    match message.content_for(person) {
-        MessageContent::Text(text) | MessageContent::Alert(text) => {
-            writeln!(
-                out,
-                "<div class=\"sb-bubble sb-text\">{}</div>",
-                esc(&text.body)
-            )?;
-        }
-        MessageContent::Cui(cui) => {
-            let action = format!(
-                "/sandbox/submit?as={}&room={}&event={}",
-                enc(person.as_str()),
-                enc(room.room_id.as_str()),
-                enc(message.event_id.as_str())
-            );
-            let options = HtmlOptions::new()
-                .form_action(action)
-                .media_base_url(MEDIA_BASE);
-            let html = html_card(&cui.info, &options);
-            let tag = format!(
-                "<form id=\"{}\" data-event-id=\"{}\" class=\"cui-card\"",
-                card_dom_id(&message.event_id),
-                esc(message.event_id.as_str())
-            );
-            out.push_str(&html.replacen("<form class=\"cui-card\"", &tag, 1));
-        }
-        MessageContent::TextCard(card) => {
-            let info = &card.info;
-            writeln!(
-                out,
-                "<div class=\"sb-textcard\"><strong>{}</strong><div>{}</div>\
-                 <a href=\"{}\" target=\"_blank\" rel=\"noopener noreferrer\">{}</a></div>",
-                esc(&info.title),
-                esc(&info.description),
-                esc(info.url.as_str()),
-                esc(&info.btntext)
-            )?;
-        }
-        MessageContent::Image(image) => {
-            writeln!(
-                out,
-                "<figure class=\"sb-image\"><img src=\"{}\" alt=\"{}\"><figcaption>{}</figcaption></figure>",
-                esc(&media_url(&image.o_url)),
-                esc(&image.body),
-                esc(&image.body)
-            )?;
-        }
-        MessageContent::File(file) => {
-            writeln!(
-                out,
-                "<div class=\"sb-bubble sb-file\">文件：<a href=\"{}\" download=\"{}\">{}</a></div>",
-                esc(&media_url(&file.o_url)),
-                esc(&file.body),
-                esc(&file.body)
-            )?;
-        }
-        other => {
-            let json = serde_json::to_string_pretty(other).unwrap_or_default();
-            writeln!(out, "<pre class=\"sb-other\">{}</pre>", esc(&json))?;
-        }
-    }
+    let frame = CardFrame {
+        dom_id: card_dom_id(&message.event_id),
+        event_id: Some(&message.event_id),
+        action: format!(
+            "/sandbox/submit?as={}&room={}&event={}",
+            enc(person.as_str()),
+            enc(room.room_id.as_str()),
+            enc(message.event_id.as_str())
+        ),
+        notes: Default::default(),
+    };
+    write_content(out, message.content_for(person), &frame)?;
     out.push_str("</li>\n");
     Ok(())
-}
-
-/// Where the page downloads `uri`.
-fn media_url(uri: &MxcUri) -> String {
-    format!("{MEDIA_BASE}/{}/{}", uri.server_name(), uri.media_id())
 }
 
 /// `hh:mm:ss UTC` of a timestamp in milliseconds.

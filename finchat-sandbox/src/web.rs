@@ -18,6 +18,7 @@ use super::api::media_response;
 use super::error::{Refusal, SandboxError};
 use super::inspector;
 use super::page::{self, View, card_dom_id, enc};
+use super::playground;
 use super::shared::{Shared, now_ms};
 use finchat_client::FcCode;
 
@@ -42,6 +43,11 @@ pub(crate) fn routes(shared: &Arc<Shared>) -> Router<Arc<Shared>> {
         .route(inspector::ENDPOINT, get(inspector::activity_json))
         .route(super::reset::FORM_PATH, post(super::reset::reset_form))
         .route(super::reset::API_PATH, post(super::reset::reset_json))
+        .route(
+            playground::PATH,
+            get(playground::show).post(playground::submit),
+        )
+        .route(playground::API_PATH, post(playground::draw_json))
         .layer(axum::middleware::from_fn_with_state(
             Arc::clone(shared),
             super::guard::page,

@@ -57,7 +57,12 @@ fn options() -> [(HtmlOptions, Expect<'static>); 5] {
             expect_media,
         ),
         (
-            HtmlOptions::new().media_base_url(SAME_ORIGIN_MEDIA_BASE),
+            // As the sandbox's playground draws a card: its own id prefix, notes beside elements.
+            HtmlOptions::new()
+                .media_base_url(SAME_ORIGIN_MEDIA_BASE)
+                .id_prefix("card-\"><script>x</script>")
+                .note(0, "<script>alert(1)</script> & 'x'")
+                .note(3, "\" onfocus=\"alert(1)"),
             expect_same_origin,
         ),
         (

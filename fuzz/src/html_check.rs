@@ -23,6 +23,7 @@ const TAGS: &[&str] = &[
     "img",
     "input",
     "label",
+    "li",
     "main",
     "meta",
     "option",
@@ -32,6 +33,7 @@ const TAGS: &[&str] = &[
     "span",
     "style",
     "title",
+    "ul",
 ];
 
 /// The attributes the renderer writes.
@@ -39,8 +41,11 @@ const ATTRIBUTES: &[&str] = &[
     "action",
     "alt",
     "aria-busy",
+    "aria-describedby",
     "aria-hidden",
+    "aria-invalid",
     "aria-label",
+    "aria-labelledby",
     "charset",
     "class",
     "content",
@@ -48,6 +53,7 @@ const ATTRIBUTES: &[&str] = &[
     "disabled",
     "download",
     "href",
+    "id",
     "lang",
     "loading",
     "method",

@@ -2,58 +2,11 @@
 
 use std::fmt::{self, Write};
 
+use super::options::HtmlOptions;
+use super::relations::{FieldRelations, card_title, is_error_line, is_field};
 use super::text::{field_label, selected_option_index};
 use crate::element::{Divider, Dropdown, OtherElement, Reply, TextInput};
 use crate::{Card, Element, MxcUri, Status};
-
-/// How [`html_card`] and [`html_page`](super::html_page) link media and where the form posts.
-///
-/// ```
-/// use finchat_cui::render::HtmlOptions;
-/// let options = HtmlOptions::new()
-///     .media_base_url("https://media.example.org/download")
-///     .form_action("/cui/submit");
-/// assert_eq!(options.form_action.as_deref(), Some("/cui/submit"));
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct HtmlOptions {
-    /// Where media is downloaded: an `mxc://server/id` URI becomes `{media_base_url}/server/id`,
-    /// the server name and id each percent-encoded as one path segment.
-    /// It is an absolute `http(s)://` URL, or a path on the page's own origin such as
-    /// `/sandbox/media`. `None`, any other base (`javascript:…`, `//host`, a relative path), or a
-    /// URI whose server name is `.` or `..`: images and files are drawn as placeholders showing
-    /// their `mxc://` URI.
-    pub media_base_url: Option<String>,
-    /// The form's `action` (it always posts). `None`: no `action`, so it posts to the page itself.
-    pub form_action: Option<String>,
-}
-
-impl HtmlOptions {
-    /// No media links and no form action.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Links media under `url`, e.g. `https://example.org/_matrix/media/r0/download` or
-    /// `/media`; the `media_base_url` field says what is linked.
-    pub fn media_base_url(mut self, url: impl Into<String>) -> Self {
-        self.media_base_url = Some(url.into());
-        self
-    }
-
-    /// Sets the URL the card's form posts to.
-    pub fn form_action(mut self, url: impl Into<String>) -> Self {
-        self.form_action = Some(url.into());
-        self
-    }
-
-    /// Where `uri` is downloaded, or `None` (a placeholder) without a usable media base URL or
-    /// when `uri` cannot be linked; see [`media_url`](super::links::media_url).
-    pub(super) fn media_url(&self, uri: &MxcUri) -> Option<String> {
-        super::links::media_url(self.media_base_url.as_deref()?, uri)
-    }
-}
 
 /// A card as an HTML fragment: one `<form class="cui-card">` with one `<fieldset>`.
 ///
@@ -64,11 +17,38 @@ impl HtmlOptions {
 /// media follow [`HtmlOptions::media_base_url`]. Style it with
 /// [`STYLESHEET`](super::STYLESHEET).
 ///
+/// # Ids, labels and errors
+///
+/// Element `i` of `info.elements` is drawn with the id `{prefix}-e{i}` (on the input, select or
+/// button itself for fields and buttons), the prefix being [`HtmlOptions::id_prefix`] (`cui`
+/// without one). Every input and dropdown has an accessible name:
+///
+/// - a text element right before it is its label: the field points at it with
+///   `aria-labelledby` and shows no label of its own (its placeholder stays inside it);
+/// - else its placeholder, else its key, drawn as a visible `<label>` around it.
+///
+/// Field errors follow the card registry's convention: a text starting with `⚠` is an error
+/// line, drawn with `role="alert"` (class `cui-error`); the `⚠` lines right after an input or
+/// dropdown are its errors, so the field gets `aria-invalid="true"` and `aria-describedby`
+/// naming them. (After a failed submission the registry puts a summary line first and a `⚠` line
+/// under each bad field.) A text that is the card's first element names the whole form
+/// (`aria-labelledby`). [`HtmlOptions::notes`] are drawn right after their element, also with
+/// `role="alert"`, and describe it when it is a field.
+///
 /// ```
+/// use finchat_cui::element::TextInput;
 /// use finchat_cui::render::{html_card, HtmlOptions};
 /// use finchat_cui::Card;
-/// let html = html_card(&Card::form().text("<b>hi</b>"), &HtmlOptions::new());
-/// assert!(html.contains(r#"<p class="cui-text">&lt;b&gt;hi&lt;/b&gt;</p>"#));
+/// let card = Card::form()
+///     .text("<b>金额</b>")
+///     .input(TextInput::new("amount").value("一千"))
+///     .text("⚠ 应为整数");
+/// let html = html_card(&card, &HtmlOptions::new().id_prefix("card-7"));
+/// assert!(html.contains(r#"<p id="card-7-e0" class="cui-text">&lt;b&gt;金额&lt;/b&gt;</p>"#));
+/// assert!(html.contains(
+///     r#"<input id="card-7-e1" type="text" name="amount" aria-labelledby="card-7-e0" aria-invalid="true" aria-describedby="card-7-e2" value="一千">"#
+/// ));
+/// assert!(html.contains(r#"<p id="card-7-e2" class="cui-text cui-error" role="alert">⚠ 应为整数</p>"#));
 /// ```
 pub fn html_card(card: &Card, options: &HtmlOptions) -> String {
     let mut out = String::new();
@@ -87,6 +67,13 @@ pub(super) fn write_card(out: &mut String, card: &Card, options: &HtmlOptions) -
     )?;
     if let Some(action) = &options.form_action {
         write!(out, " action=\"{}\"", esc(action))?;
+    }
+    if let Some(title) = card_title(&card.elements) {
+        write!(
+            out,
+            " aria-labelledby=\"{}\"",
+            esc(&options.element_id(title))
+        )?;
     }
     if card.status == Status::Loading {
         out.push_str(" aria-busy=\"true\"");
@@ -138,10 +125,10 @@ fn write_header(out: &mut String, card: &Card) -> fmt::Result {
     Ok(())
 }
 
-/// The elements top to bottom; consecutive buttons share one row.
+/// The elements top to bottom, each followed by its notes; consecutive buttons share one row.
 fn write_elements(out: &mut String, elements: &[Element], options: &HtmlOptions) -> fmt::Result {
     let mut in_row = false;
-    for element in elements {
+    for (index, element) in elements.iter().enumerate() {
         let is_button = matches!(
             element,
             Element::Submit(_) | Element::Reply(_) | Element::OpenUrl(_)
@@ -152,7 +139,8 @@ fn write_elements(out: &mut String, elements: &[Element], options: &HtmlOptions)
             out.push_str("</div>\n");
         }
         in_row = is_button;
-        write_element(out, element, options)?;
+        write_element(out, elements, index, options)?;
+        write_notes(out, index, options)?;
     }
     if in_row {
         out.push_str("</div>\n");
@@ -160,23 +148,67 @@ fn write_elements(out: &mut String, elements: &[Element], options: &HtmlOptions)
     Ok(())
 }
 
-fn write_element(out: &mut String, element: &Element, options: &HtmlOptions) -> fmt::Result {
+/// The notes [`HtmlOptions::notes`] gives element `index`, as one alert list.
+fn write_notes(out: &mut String, index: usize, options: &HtmlOptions) -> fmt::Result {
+    let Some(notes) = options.notes.get(&index).filter(|n| !n.is_empty()) else {
+        return Ok(());
+    };
+    write!(
+        out,
+        "<div id=\"{}\" class=\"cui-notes\" role=\"alert\"><ul>",
+        esc(&options.notes_id(index))
+    )?;
+    for note in notes {
+        write!(out, "<li>{}</li>", esc(note))?;
+    }
+    out.push_str("</ul></div>\n");
+    Ok(())
+}
+
+fn write_element(
+    out: &mut String,
+    elements: &[Element],
+    index: usize,
+    options: &HtmlOptions,
+) -> fmt::Result {
+    let id = options.element_id(index);
+    let id = id.as_str();
+    let element = &elements[index];
+    if is_field(element) {
+        let relations = FieldRelations::of(elements, index, options);
+        return match element {
+            Element::TextInput(input) => write_text_input(out, id, input, &relations),
+            Element::Dropdown(dropdown) => write_dropdown(out, id, dropdown, &relations),
+            _ => Ok(()),
+        };
+    }
     match element {
-        Element::Text(text) => writeln!(out, "<p class=\"cui-text\">{}</p>", esc(&text.value)),
-        Element::Divider(divider) => write_divider(out, divider),
-        Element::Image(image) => write_figure(out, &image.o_url, "图片", options, None),
-        Element::TextInput(input) => write_text_input(out, input),
-        Element::Dropdown(dropdown) => write_dropdown(out, dropdown),
+        Element::Text(text) if is_error_line(element) => writeln!(
+            out,
+            "<p id=\"{}\" class=\"cui-text cui-error\" role=\"alert\">{}</p>",
+            esc(id),
+            esc(&text.value)
+        ),
+        Element::Text(text) => writeln!(
+            out,
+            "<p id=\"{}\" class=\"cui-text\">{}</p>",
+            esc(id),
+            esc(&text.value)
+        ),
+        Element::Divider(divider) => write_divider(out, id, divider),
+        Element::Image(image) => write_figure(out, Some(id), &image.o_url, "图片", options, None),
         Element::Submit(submit) => writeln!(
             out,
-            "<button type=\"submit\" class=\"cui-button cui-primary\" name=\"action\" \
+            "<button id=\"{}\" type=\"submit\" class=\"cui-button cui-primary\" name=\"action\" \
              value=\"submit\">{}</button>",
+            esc(id),
             esc(&submit.value)
         ),
-        Element::Reply(reply) => write_reply(out, reply),
+        Element::Reply(reply) => write_reply(out, id, reply),
         Element::OpenUrl(link) => {
             write_link(
                 out,
+                Some(id),
                 "cui-button cui-link",
                 link.action.as_str(),
                 &link.value,
@@ -184,25 +216,39 @@ fn write_element(out: &mut String, element: &Element, options: &HtmlOptions) -> 
             out.push('\n');
             Ok(())
         }
-        Element::Other(other) => write_unsupported_element(out, other),
+        Element::Other(other) => write_unsupported_element(out, id, other),
+        Element::TextInput(_) | Element::Dropdown(_) => Ok(()),
     }
+}
+
+/// ` id="…"`, or nothing.
+fn id_attribute(id: Option<&str>) -> String {
+    id.map(|id| format!(" id=\"{}\"", esc(id)))
+        .unwrap_or_default()
 }
 
 /// A link button opening `url` in a new tab, or the same button without a link when `url` is not
 /// [plainly http(s)](super::links::plain_http).
-pub(super) fn write_link(out: &mut String, class: &str, url: &str, text: &str) -> fmt::Result {
+pub(super) fn write_link(
+    out: &mut String,
+    id: Option<&str>,
+    class: &str,
+    url: &str,
+    text: &str,
+) -> fmt::Result {
+    let id = id_attribute(id);
     match super::links::plain_http(url) {
         Some(href) => write!(
             out,
-            "<a class=\"{class}\" href=\"{}\" target=\"_blank\" rel=\"noopener noreferrer\">{}</a>",
+            "<a{id} class=\"{class}\" href=\"{}\" target=\"_blank\" rel=\"noopener noreferrer\">{}</a>",
             esc(href),
             esc(text)
         ),
-        None => write!(out, "<span class=\"{class}\">{}</span>", esc(text)),
+        None => write!(out, "<span{id} class=\"{class}\">{}</span>", esc(text)),
     }
 }
 
-fn write_divider(out: &mut String, divider: &Divider) -> fmt::Result {
+fn write_divider(out: &mut String, id: &str, divider: &Divider) -> fmt::Result {
     // Only the typed fields reach the style: a u32 and a checked `Color`, so no CSS can be injected.
     let mut style = String::new();
     if let Some(height) = divider.height {
@@ -212,32 +258,33 @@ fn write_divider(out: &mut String, divider: &Divider) -> fmt::Result {
         write!(style, "background:{color};")?;
     }
     if style.is_empty() {
-        out.push_str("<hr>\n");
-        Ok(())
+        writeln!(out, "<hr id=\"{}\">", esc(id))
     } else {
-        writeln!(out, "<hr style=\"{}\">", esc(&style))
+        writeln!(out, "<hr id=\"{}\" style=\"{}\">", esc(id), esc(&style))
     }
 }
 
 /// A picture, or without a media base URL a placeholder naming its `mxc://` URI.
 pub(super) fn write_figure(
     out: &mut String,
+    id: Option<&str>,
     uri: &MxcUri,
     alt: &str,
     options: &HtmlOptions,
     caption: Option<&str>,
 ) -> fmt::Result {
     let src = options.media_url(uri);
+    let id = id_attribute(id);
     match &src {
         Some(src) => write!(
             out,
-            "<figure class=\"cui-image\"><img src=\"{}\" alt=\"{}\" loading=\"lazy\">",
+            "<figure{id} class=\"cui-image\"><img src=\"{}\" alt=\"{}\" loading=\"lazy\">",
             esc(src),
             esc(alt)
         )?,
         None => write!(
             out,
-            "<figure class=\"cui-image cui-placeholder\">\
+            "<figure{id} class=\"cui-image cui-placeholder\">\
              <div class=\"cui-placeholder-box\" role=\"img\" aria-label=\"{}\">图片</div>",
             esc(alt)
         )?,
@@ -257,32 +304,49 @@ pub(super) fn write_figure(
     Ok(())
 }
 
-fn write_text_input(out: &mut String, input: &TextInput) -> fmt::Result {
+fn write_text_input(
+    out: &mut String,
+    id: &str,
+    input: &TextInput,
+    relations: &FieldRelations,
+) -> fmt::Result {
+    relations.open(out, field_label(input.placeholder.as_deref(), &input.key))?;
     write!(
         out,
-        "<label class=\"cui-field\"><span class=\"cui-label\">{}</span>\
-         <input type=\"text\" name=\"{}\"",
-        esc(field_label(input.placeholder.as_deref(), &input.key)),
+        "<input id=\"{}\" type=\"text\" name=\"{}\"",
+        esc(id),
         esc(&input.key)
     )?;
+    relations.write(out)?;
     if let Some(placeholder) = &input.placeholder {
         write!(out, " placeholder=\"{}\"", esc(placeholder))?;
     }
     if let Some(value) = &input.value {
         write!(out, " value=\"{}\"", esc(value))?;
     }
-    out.push_str("></label>\n");
+    out.push('>');
+    relations.close(out);
     Ok(())
 }
 
-fn write_dropdown(out: &mut String, dropdown: &Dropdown) -> fmt::Result {
-    let label = field_label(dropdown.placeholder.as_deref(), &dropdown.key);
-    writeln!(
+fn write_dropdown(
+    out: &mut String,
+    id: &str,
+    dropdown: &Dropdown,
+    relations: &FieldRelations,
+) -> fmt::Result {
+    relations.open(
         out,
-        "<label class=\"cui-field\"><span class=\"cui-label\">{}</span><select name=\"{}\">",
-        esc(label),
+        field_label(dropdown.placeholder.as_deref(), &dropdown.key),
+    )?;
+    write!(
+        out,
+        "<select id=\"{}\" name=\"{}\"",
+        esc(id),
         esc(&dropdown.key)
     )?;
+    relations.write(out)?;
+    out.push_str(">\n");
     let selected = selected_option_index(dropdown);
     if selected.is_none() {
         let prompt = dropdown
@@ -301,14 +365,16 @@ fn write_dropdown(out: &mut String, dropdown: &Dropdown) -> fmt::Result {
             esc(&option.label)
         )?;
     }
-    out.push_str("</select></label>\n");
+    out.push_str("</select>");
+    relations.close(out);
     Ok(())
 }
 
-fn write_reply(out: &mut String, reply: &Reply) -> fmt::Result {
+fn write_reply(out: &mut String, id: &str, reply: &Reply) -> fmt::Result {
     writeln!(
         out,
-        "<button type=\"submit\" class=\"cui-button\" name=\"{}\" value=\"{}\"{}>{}</button>",
+        "<button id=\"{}\" type=\"submit\" class=\"cui-button\" name=\"{}\" value=\"{}\"{}>{}</button>",
+        esc(id),
         esc(&reply.key),
         esc(&reply.value),
         if is_read_only(reply.status.as_ref()) {
@@ -320,10 +386,11 @@ fn write_reply(out: &mut String, reply: &Reply) -> fmt::Result {
     )
 }
 
-fn write_unsupported_element(out: &mut String, other: &OtherElement) -> fmt::Result {
+fn write_unsupported_element(out: &mut String, id: &str, other: &OtherElement) -> fmt::Result {
     writeln!(
         out,
-        "<div class=\"cui-unsupported\" role=\"note\">暂不支持的元素 <code>{}/{}</code></div>",
+        "<div id=\"{}\" class=\"cui-unsupported\" role=\"note\">暂不支持的元素 <code>{}/{}</code></div>",
+        esc(id),
         esc(other.element_type().unwrap_or("?")),
         esc(other.subtype().unwrap_or("?"))
     )
@@ -387,7 +454,7 @@ mod tests {
         assert!(!html.contains("<script>"), "{html}");
         assert!(
             html.contains(
-                "<p class=\"cui-text\">&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;</p>"
+                "<p id=\"cui-e0\" class=\"cui-text\">&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;</p>"
             ),
             "{html}"
         );
@@ -419,7 +486,10 @@ mod tests {
         let card = approval_card();
         let input = card_html(&card);
         assert!(
-            input.starts_with("<form class=\"cui-card\" data-status=\"input\" method=\"post\">")
+            input.starts_with(
+                "<form class=\"cui-card\" data-status=\"input\" method=\"post\" aria-labelledby=\"cui-e0\">"
+            ),
+            "{input}"
         );
         assert!(input.contains("<fieldset>\n") && input.contains("输入中"));
 
@@ -438,7 +508,10 @@ mod tests {
     #[test]
     fn the_chosen_option_is_selected() {
         let html = card_html(&approval_card());
-        assert!(html.contains("<select name=\"dept\">"), "{html}");
+        assert!(
+            html.contains("<select id=\"cui-e5\" name=\"dept\">"),
+            "{html}"
+        );
         assert!(html.contains("<option value=\"fin\">财务部</option>"));
         assert!(html.contains("<option value=\"ops\" selected>运营部</option>"));
         assert!(!html.contains("<option value=\"\""), "{html}");
@@ -457,7 +530,7 @@ mod tests {
     fn reply_buttons_submit_their_key_and_value() {
         let html = card_html(&approval_card());
         assert!(html.contains(
-            "<button type=\"submit\" class=\"cui-button\" name=\"decision\" value=\"同意\">同意</button>"
+            "<button id=\"cui-e7\" type=\"submit\" class=\"cui-button\" name=\"decision\" value=\"同意\">同意</button>"
         ));
         let handled = Reply::new("decision", "驳回").status(Status::Disable);
         let html = card_html(&Card::form().reply(handled).submit("提交"));
@@ -486,7 +559,7 @@ mod tests {
         .unwrap();
         assert!(
             card_html(&card).contains(
-                "<div class=\"cui-unsupported\" role=\"note\">暂不支持的元素 <code>chart/&lt;pie&gt;</code></div>"
+                "<div id=\"cui-e0\" class=\"cui-unsupported\" role=\"note\">暂不支持的元素 <code>chart/&lt;pie&gt;</code></div>"
             )
         );
     }
@@ -504,8 +577,8 @@ mod tests {
     #[test]
     fn dividers_carry_only_their_typed_style() {
         let html = card_html(&approval_card().element(Text::new("x")).divider());
-        assert!(html.contains("<hr style=\"height:1px;background:#e5e6eb;\">"));
-        assert!(html.contains("<hr>\n"));
+        assert!(html.contains("<hr id=\"cui-e2\" style=\"height:1px;background:#e5e6eb;\">"));
+        assert!(html.contains("<hr id=\"cui-e11\">\n"), "{html}");
     }
 
     #[test]

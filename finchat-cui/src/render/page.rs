@@ -3,7 +3,8 @@
 use std::fmt::{self, Write};
 
 use super::STYLESHEET;
-use super::html::{HtmlOptions, esc, write_card, write_figure, write_link};
+use super::html::{esc, write_card, write_figure, write_link};
+use super::options::HtmlOptions;
 use super::text::plain_text;
 use crate::{FileContent, ImageContent, MessageContent, OtherContent, TextCardContent};
 
@@ -87,6 +88,7 @@ fn write_text_card(out: &mut String, card: &TextCardContent) -> fmt::Result {
     )?;
     write_link(
         out,
+        None,
         "cui-button cui-primary cui-link",
         info.url.as_str(),
         &info.btntext,
@@ -112,7 +114,14 @@ fn write_image_content(
         format!("{} · {}", image.body, details.join(" · "))
     };
     out.push_str("<div class=\"cui-card cui-media\">\n");
-    write_figure(out, &image.o_url, &image.body, options, Some(&caption))?;
+    write_figure(
+        out,
+        None,
+        &image.o_url,
+        &image.body,
+        options,
+        Some(&caption),
+    )?;
     out.push_str("</div>\n");
     Ok(())
 }

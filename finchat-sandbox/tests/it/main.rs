@@ -2,10 +2,12 @@
 //! its pushes to a callback, and its page.
 
 mod activity;
+mod accessible;
 mod cards;
 mod client;
 mod flows;
 mod page;
+mod playground;
 mod push;
 mod security;
 mod serving;

@@ -19,14 +19,17 @@ async fn the_page_draws_each_card_as_a_form_in_its_current_state_per_person() {
         html.contains(finchat_cui::render::STYLESHEET),
         "the stylesheet is in the page"
     );
+    // Focusable, so that the redirect after a submit (`#card-…`) puts the focus on it; named by
+    // its title.
     assert!(html.contains(&format!(
-        "<form id=\"{id}\" data-event-id=\"{card}\" class=\"cui-card\" data-status=\"input\" method=\"post\" \
-         action=\"/sandbox/submit?as=%40alice%3Asandbox&amp;room=%21direct-alice%3Asandbox&amp;event={}\">",
+        "<form id=\"{id}\" data-event-id=\"{card}\" tabindex=\"-1\" class=\"cui-card\" data-status=\"input\" method=\"post\" \
+         action=\"/sandbox/submit?as=%40alice%3Asandbox&amp;room=%21direct-alice%3Asandbox&amp;event={}\" aria-labelledby=\"{id}-e0\">",
         enc(card.as_str())
     )), "{html}");
-    assert!(
-        html.contains("<input type=\"text\" name=\"amount\" placeholder=\"金额\" value=\"1200\">")
-    );
+    // The title right before the field labels it; the ids are the card's own.
+    assert!(html.contains(&format!(
+        "<input id=\"{id}-e1\" type=\"text\" name=\"amount\" aria-labelledby=\"{id}-e0\" placeholder=\"金额\" value=\"1200\">"
+    )), "{html}");
     assert!(html.contains("name=\"decision\" value=\"同意\">同意</button>"));
     assert!(html.contains("<form class=\"sb-say\" method=\"post\" action=\"/sandbox/say\">"));
 
@@ -38,7 +41,7 @@ async fn the_page_draws_each_card_as_a_form_in_its_current_state_per_person() {
         .unwrap();
     let html = page(&sandbox, "alice", &alice_room).await;
     assert!(html.contains(&format!(
-        "<form id=\"{id}\" data-event-id=\"{card}\" class=\"cui-card\" data-status=\"disable\""
+        "<form id=\"{id}\" data-event-id=\"{card}\" tabindex=\"-1\" class=\"cui-card\" data-status=\"disable\""
     )));
     assert!(html.contains("<fieldset disabled>") && html.contains("已处理"));
 

@@ -1,0 +1,503 @@
+//! The card playground (`/sandbox/playground`): paste message content or pick a sample, and see it
+//! drawn as the room page draws it, with each validation problem beside the element it names.
+//!
+//! What it reads: message content (a JSON object with `msgtype`, any msgtype), or a bare card (an
+//! object without `msgtype` that has `elements`), read as the `info` of an `m.cui` message whose
+//! body is `[交互卡片]`, so its problems' paths start at `info` as in a message. Anything else
+//! that is JSON is read as content and reported. Up to [`MAX_CONTENT_BYTES`].
+
+mod page;
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::RawQuery;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use finchat_cui::{MessageContent, Problem, Segment, Submission};
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+use super::message_view::{CardFrame, write_content};
+use super::page::enc;
+
+/// The playground's page.
+pub(crate) const PATH: &str = "/sandbox/playground";
+/// Its JSON endpoint: content in, drawn card and problems out.
+pub(crate) const API_PATH: &str = "/sandbox/api/playground";
+/// The DOM id of the card the playground draws; its elements are `playground-card-e{i}`.
+pub(crate) const CARD_DOM_ID: &str = "playground-card";
+
+/// The largest content the playground reads, in bytes. The reproduce link carries the content in
+/// its URL, which a server takes up to 64 KiB long, and URL-encoding can triple the size.
+pub(crate) const MAX_CONTENT_BYTES: usize = 16 * 1024;
+
+/// One of the project's cards to start from.
+pub(crate) struct Sample {
+    /// Its name in `?sample=`.
+    pub name: &'static str,
+    /// What the list calls it.
+    pub title: &'static str,
+    /// Its JSON, as in the snapshot it was copied from.
+    pub json: &'static str,
+}
+
+/// The samples, copied from the project's snapshots (a test keeps them equal).
+pub(crate) const SAMPLES: &[Sample] = &[
+    Sample {
+        name: "approval",
+        title: "报销审批（m.cui 消息，每种元素）",
+        json: include_str!("playground/samples/approval.json"),
+    },
+    Sample {
+        name: "approval-handled",
+        title: "已处理的专属卡片（disable）",
+        json: include_str!("playground/samples/approval-handled.json"),
+    },
+    Sample {
+        name: "expense-form",
+        title: "报销表单（只有卡片，由 CuiForm 生成）",
+        json: include_str!("playground/samples/expense-form.json"),
+    },
+];
+
+/// The sample called `name`.
+pub(crate) fn sample(name: &str) -> Option<&'static Sample> {
+    SAMPLES.iter().find(|s| s.name == name)
+}
+
+/// One thing wrong with what was pasted: where (a JSON path, and a line and column for a syntax
+/// error), what kind, and what.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Finding {
+    /// The JSON path, e.g. `info.elements[3].key`; `(content)` for the whole text.
+    pub path: String,
+    /// The problem's kind (`duplicate_key`, …), `syntax` for text that is not JSON.
+    pub kind: &'static str,
+    /// What is wrong and how to fix it.
+    pub message: String,
+    /// The card element it is about, if any: it is drawn right after that element.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub element: Option<usize>,
+    /// For a syntax error: the line (from 1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// For a syntax error: the column (from 1, in characters).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+    /// For a syntax error: the line it is on, split around the character it is at.
+    #[serde(skip)]
+    pub excerpt: Option<Excerpt>,
+}
+
+/// A line of the pasted text around a syntax error: before, at and after the character.
+#[derive(Debug, Clone)]
+pub(crate) struct Excerpt {
+    pub before: String,
+    pub at: String,
+    pub after: String,
+}
+
+impl Finding {
+    /// The text of a note beside an element: `path: message`.
+    fn note(&self) -> String {
+        format!("{}: {}", self.path, self.message)
+    }
+}
+
+/// What the playground read from the text it was given.
+pub(crate) struct Reading {
+    /// The content to draw; `None` when the text is not a JSON object.
+    pub content: Option<MessageContent>,
+    /// Whether the text was a bare card, read as the `info` of an `m.cui` message.
+    pub bare_card: bool,
+    /// Every problem, in document order.
+    pub findings: Vec<Finding>,
+}
+
+/// Text longer than [`MAX_CONTENT_BYTES`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct TooLarge {
+    /// Its length in bytes.
+    pub bytes: usize,
+}
+
+impl fmt::Display for TooLarge {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the content is {} bytes; the playground reads up to {MAX_CONTENT_BYTES} bytes (16 KiB), \
+             since its link carries the content in the URL",
+            self.bytes
+        )
+    }
+}
+
+/// Reads `text` as the playground does: JSON, then content (or a bare card), then validated.
+pub(crate) fn read(text: &str) -> Result<Reading, TooLarge> {
+    if text.len() > MAX_CONTENT_BYTES {
+        return Err(TooLarge { bytes: text.len() });
+    }
+    let value: Value = match serde_json::from_str(text) {
+        Ok(value) => value,
+        Err(error) => {
+            return Ok(Reading {
+                content: None,
+                bare_card: false,
+                findings: vec![syntax_finding(text, &error)],
+            });
+        }
+    };
+    let Value::Object(object) = value else {
+        return Ok(Reading {
+            content: None,
+            bare_card: false,
+            findings: vec![Finding {
+                path: "(content)".into(),
+                kind: "wrong_type",
+                message: format!(
+                    "expected a JSON object: message content ({{\"msgtype\": \"m.cui\", …}}) or a \
+                     card ({{\"type\": \"form\", \"elements\": […]}}), found {}",
+                    json_type(&value)
+                ),
+                element: None,
+                line: None,
+                column: None,
+                excerpt: None,
+            }],
+        });
+    };
+    let bare_card = !object.contains_key("msgtype") && object.contains_key("elements");
+    let object = if bare_card {
+        as_message(object)
+    } else {
+        object
+    };
+    // Content is read forgivingly: any object is content (unknown or broken parts kept as is).
+    let content: MessageContent = match serde_json::from_value(Value::Object(object)) {
+        Ok(content) => content,
+        Err(error) => {
+            return Ok(Reading {
+                content: None,
+                bare_card,
+                findings: vec![Finding {
+                    path: "(content)".into(),
+                    kind: "wrong_type",
+                    message: error.to_string(),
+                    element: None,
+                    line: None,
+                    column: None,
+                    excerpt: None,
+                }],
+            });
+        }
+    };
+    let elements = content.card().map_or(0, |card| card.elements.len());
+    let findings = match content.validate() {
+        Ok(()) => Vec::new(),
+        Err(problems) => problems
+            .iter()
+            .map(|problem| Finding {
+                path: problem.path.to_string(),
+                kind: problem.kind.as_str(),
+                message: problem.message.clone(),
+                element: element_of(problem).filter(|&i| i < elements),
+                line: None,
+                column: None,
+                excerpt: None,
+            })
+            .collect(),
+    };
+    Ok(Reading {
+        content: Some(content),
+        bare_card,
+        findings,
+    })
+}
+
+/// A bare card as the `info` of an `m.cui` message.
+fn as_message(card: Map<String, Value>) -> Map<String, Value> {
+    let message = json!({
+        "msgtype": "m.cui",
+        "version": "0.1.0",
+        "body": "[交互卡片]",
+        "info": card,
+    });
+    match message {
+        Value::Object(message) => message,
+        _ => Map::new(),
+    }
+}
+
+/// The element a problem is about: `i` of a path `info.elements[i]…`.
+fn element_of(problem: &Problem) -> Option<usize> {
+    match problem.path.segments() {
+        [
+            Segment::Field(info),
+            Segment::Field(elements),
+            Segment::Index(index),
+            ..,
+        ] if info == "info" && elements == "elements" => Some(*index),
+        _ => None,
+    }
+}
+
+fn json_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// A syntax error with its line, its column in characters, and the line it is on.
+fn syntax_finding(text: &str, error: &serde_json::Error) -> Finding {
+    let line_number = error.line();
+    // serde_json counts the column in bytes, the error's own byte included.
+    let byte_column = error.column();
+    let line = text
+        .split('\n')
+        .nth(line_number.saturating_sub(1))
+        .unwrap_or_default()
+        .trim_end_matches('\r');
+    let at_byte = byte_column.saturating_sub(1).min(line.len());
+    let at_byte = (0..=at_byte)
+        .rev()
+        .find(|&i| line.is_char_boundary(i))
+        .unwrap_or(0);
+    let column = line[..at_byte].chars().count() + 1;
+    let message = error.to_string();
+    let suffix = format!(" at line {} column {}", error.line(), error.column());
+    let message = message.strip_suffix(&suffix).unwrap_or(&message);
+    Finding {
+        path: "(content)".into(),
+        kind: "syntax",
+        message: format!("line {line_number}, column {column}: {message}"),
+        element: None,
+        line: Some(line_number),
+        column: Some(column),
+        excerpt: Some(excerpt(line, at_byte)),
+    }
+}
+
+/// At most 60 characters either side of the byte `at` of `line`.
+fn excerpt(line: &str, at: usize) -> Excerpt {
+    const SIDE: usize = 60;
+    let (head, tail) = line.split_at(at);
+    let mut before: String = head
+        .chars()
+        .rev()
+        .take(SIDE)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    if head.chars().count() > SIDE {
+        before.insert(0, '…');
+    }
+    let mut tail = tail.chars();
+    let at = tail.next().map(String::from).unwrap_or_default();
+    let rest: String = tail.clone().take(SIDE).collect();
+    let after = if tail.count() > SIDE {
+        format!("{rest}…")
+    } else {
+        rest
+    };
+    Excerpt { before, at, after }
+}
+
+/// The link that reproduces the page: the content in the URL.
+pub(crate) fn link(text: &str) -> String {
+    format!("{PATH}?content={}", enc(text))
+}
+
+/// The content drawn as the room page draws it, each element's problems right after it.
+pub(crate) fn draw(reading: &Reading, text: &str) -> String {
+    let Some(content) = &reading.content else {
+        return String::new();
+    };
+    let mut notes: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    for finding in &reading.findings {
+        if let Some(index) = finding.element {
+            notes.entry(index).or_default().push(finding.note());
+        }
+    }
+    let frame = CardFrame {
+        dom_id: CARD_DOM_ID.to_owned(),
+        event_id: None,
+        // The page comes back at the submission the pressed button sends.
+        action: format!("{}#playground-submission", link(text)),
+        notes,
+    };
+    let mut out = String::new();
+    // Writing into a String never fails.
+    let _ = write_content(&mut out, content, &frame);
+    out
+}
+
+fn query(raw: Option<&str>) -> BTreeMap<String, String> {
+    url::form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
+        .into_owned()
+        .collect()
+}
+
+/// `GET /sandbox/playground?content=<JSON>` or `?sample=<name>`: the playground, with the content
+/// drawn and its problems shown (`content` wins when both are given).
+pub(crate) async fn show(RawQuery(raw): RawQuery) -> Response {
+    Html(page::render(&view(&query(raw.as_deref()), None))).into_response()
+}
+
+/// `POST /sandbox/playground?content=<JSON>`: a button of the drawn card was pressed. The same
+/// page, with what the bot would receive as the submission's `content`.
+pub(crate) async fn submit(RawQuery(raw): RawQuery, body: Bytes) -> Response {
+    let fields: Vec<(String, String)> = url::form_urlencoded::parse(&body)
+        .into_owned()
+        .filter(|(name, _)| name != "action")
+        .collect();
+    Html(page::render(&view(&query(raw.as_deref()), Some(fields)))).into_response()
+}
+
+/// What the page shows for the query `params`, and for the fields of a pressed card.
+fn view(params: &BTreeMap<String, String>, pressed: Option<Vec<(String, String)>>) -> page::View {
+    let mut error = None;
+    let (text, chosen) = match (params.get("content"), params.get("sample")) {
+        (Some(content), _) => (content.clone(), None),
+        (None, Some(name)) if !name.is_empty() => match sample(name) {
+            Some(sample) => (sample.json.to_owned(), Some(sample.name)),
+            None => {
+                let names: Vec<String> = SAMPLES.iter().map(|s| format!("`{}`", s.name)).collect();
+                error = Some(format!(
+                    "no sample `{name}`; the samples are {}",
+                    names.join(", ")
+                ));
+                (String::new(), None)
+            }
+        },
+        _ => (String::new(), None),
+    };
+    let outcome = if text.trim().is_empty() {
+        page::Outcome::Nothing
+    } else {
+        match read(&text) {
+            Ok(reading) => page::Outcome::Read(Box::new(reading)),
+            Err(too_large) => page::Outcome::Refused(too_large.to_string()),
+        }
+    };
+    let submission = pressed.and_then(|fields| {
+        let page::Outcome::Read(reading) = &outcome else {
+            return None;
+        };
+        let card = reading.content.as_ref()?.card()?;
+        let submission = fields
+            .into_iter()
+            .fold(Submission::prefilled(card), |s, (key, value)| {
+                s.with(key, value)
+            });
+        serde_json::to_string_pretty(&submission).ok()
+    });
+    page::View {
+        text,
+        sample: chosen,
+        error,
+        outcome,
+        submission,
+    }
+}
+
+/// `POST /sandbox/api/playground` with message content (or a bare card) as the JSON body:
+/// `{"html": …, "problems": [{"path", "kind", "message", "element"?, "line"?, "column"?}]}`, the
+/// HTML being the card as the playground page draws it (problems beside their elements). `413`
+/// above [`MAX_CONTENT_BYTES`].
+pub(crate) async fn draw_json(body: Bytes) -> Response {
+    let text = String::from_utf8_lossy(&body);
+    match read(&text) {
+        Ok(reading) => Json(json!({
+            "html": draw(&reading, &text),
+            "problems": reading.findings,
+        }))
+        .into_response(),
+        Err(too_large) => (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            Json(json!({ "error": too_large.to_string() })),
+        )
+            .into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The JSON of a snapshot: what follows its insta header.
+    fn snapshot_json(name: &str) -> Value {
+        let path = format!("{}/../snapshots/{name}.snap", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let body = text
+            .strip_prefix("---\n")
+            .and_then(|rest| rest.split_once("\n---\n"))
+            .map(|(_, body)| body)
+            .unwrap_or_else(|| panic!("{path} has no insta header"));
+        serde_json::from_str(body).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    #[test]
+    fn each_sample_equals_the_snapshot_it_was_copied_from() {
+        let sources = [
+            ("approval", "content_cui_approval"),
+            ("approval-handled", "content_cui_exclusive_disabled"),
+            ("expense-form", "form_expense_card"),
+        ];
+        assert_eq!(sources.len(), SAMPLES.len(), "every sample has a source");
+        for (name, snapshot) in sources {
+            let sample: Value = serde_json::from_str(sample(name).expect(name).json).unwrap();
+            assert_eq!(
+                sample,
+                snapshot_json(snapshot),
+                "{name} drifted from {snapshot}.snap"
+            );
+        }
+    }
+
+    #[test]
+    fn every_sample_reads_without_problems() {
+        for sample in SAMPLES {
+            let reading = read(sample.json).unwrap();
+            assert!(
+                reading.findings.is_empty(),
+                "{}: {:?}",
+                sample.name,
+                reading.findings
+            );
+            assert!(reading.content.and_then(|c| c.card().cloned()).is_some());
+        }
+    }
+
+    #[test]
+    fn a_syntax_error_counts_its_column_in_characters() {
+        let reading = read("{\n  \"body\": \"报销\" x\n}").unwrap();
+        let finding = &reading.findings[0];
+        assert_eq!((finding.line, finding.column), (Some(2), Some(16)));
+        assert!(
+            finding
+                .message
+                .starts_with("line 2, column 16: expected `,` or `}`"),
+            "{finding:?}"
+        );
+        let excerpt = finding.excerpt.as_ref().unwrap();
+        assert_eq!(
+            (excerpt.before.as_str(), excerpt.at.as_str()),
+            ("  \"body\": \"报销\" ", "x")
+        );
+    }
+
+    #[test]
+    fn too_much_text_is_refused() {
+        let text = format!("{{\"body\": \"{}\"}}", "x".repeat(MAX_CONTENT_BYTES));
+        assert_eq!(read(&text).err(), Some(TooLarge { bytes: text.len() }));
+    }
+}

@@ -1,0 +1,225 @@
+//! The playground's HTML: the sample list, the text box, and what was read: problems about the
+//! whole content above the card, each element's problems beside it, and the reproduce link.
+//!
+//! Ids a browser test can rely on: `playground-sample`, `playground-load`, `playground-content`,
+//! `playground-draw`, `playground-result`, `playground-summary` (with `data-problems`),
+//! `playground-problems`, `playground-card` (elements `playground-card-e{i}`, their problems
+//! `playground-card-e{i}-notes`), `playground-link`, `playground-submission`.
+
+use std::fmt::{self, Write};
+
+use finchat_cui::render::{STYLESHEET, escape_html as esc};
+
+use super::{Finding, MAX_CONTENT_BYTES, PATH, Reading, SAMPLES, draw, link};
+
+/// Where the page's forms land: the result, which takes the focus (it is focusable), so that a
+/// screen reader reads what was drawn and the keyboard carries on from there.
+const RESULT_ID: &str = "playground-result";
+
+/// What the page shows.
+pub(crate) struct View {
+    /// The text in the box.
+    pub text: String,
+    /// The sample the text came from.
+    pub sample: Option<&'static str>,
+    /// A mistake in the request itself (an unknown sample).
+    pub error: Option<String>,
+    /// What was made of the text.
+    pub outcome: Outcome,
+    /// What the bot receives from the pressed card, as pretty JSON.
+    pub submission: Option<String>,
+}
+
+/// What was made of the text.
+pub(crate) enum Outcome {
+    /// There was no text.
+    Nothing,
+    /// The text was refused unread (too large).
+    Refused(String),
+    /// The text was read.
+    Read(Box<Reading>),
+}
+
+/// The whole page.
+pub(crate) fn render(view: &View) -> String {
+    let mut out = String::new();
+    // Writing into a String never fails.
+    let _ = write_page(&mut out, view);
+    out
+}
+
+fn write_page(out: &mut String, view: &View) -> fmt::Result {
+    write!(
+        out,
+        "<!doctype html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>卡片试验台 · FinChat sandbox</title>\n<style>\n{STYLESHEET}\n{}</style>\n</head>\n\
+         <body class=\"sb sb-playground\">\n\
+         <header class=\"sb-header\">\n<span class=\"sb-brand\">FinChat sandbox</span>\n\
+         <nav class=\"sb-pages\" aria-label=\"页面\"><a href=\"/\">房间</a>\
+         <a href=\"{PATH}\" aria-current=\"page\">卡片试验台</a></nav>\n</header>\n\
+         <main class=\"sb-workbench\">\n<h1>卡片试验台</h1>\n",
+        include_str!("../page.css"),
+    )?;
+    if let Some(error) = &view.error {
+        writeln!(
+            out,
+            "<p class=\"sb-error\" role=\"alert\">{}</p>",
+            esc(error)
+        )?;
+    }
+    write_samples(out, view.sample)?;
+    write_editor(out, &view.text)?;
+    match &view.outcome {
+        Outcome::Nothing => {}
+        Outcome::Refused(why) => writeln!(
+            out,
+            "<section id=\"playground-result\" class=\"sb-result\" tabindex=\"-1\" aria-labelledby=\"playground-result-title\">\n\
+             <h2 id=\"playground-result-title\">结果</h2>\n\
+             <p id=\"playground-summary\" class=\"sb-error\" role=\"alert\" data-problems=\"1\">{}</p>\n</section>",
+            esc(why)
+        )?,
+        Outcome::Read(reading) => {
+            write_result(out, reading, &view.text, view.submission.as_deref())?
+        }
+    }
+    out.push_str("</main>\n</body>\n</html>\n");
+    Ok(())
+}
+
+fn write_samples(out: &mut String, chosen: Option<&str>) -> fmt::Result {
+    write!(
+        out,
+        "<form class=\"sb-samples\" method=\"get\" action=\"{PATH}#{RESULT_ID}\">\
+         <label for=\"playground-sample\">示例卡片</label>\
+         <select id=\"playground-sample\" name=\"sample\">"
+    )?;
+    for sample in SAMPLES {
+        write!(
+            out,
+            "<option value=\"{}\"{}>{}</option>",
+            esc(sample.name),
+            if chosen == Some(sample.name) {
+                " selected"
+            } else {
+                ""
+            },
+            esc(sample.title)
+        )?;
+    }
+    out.push_str(
+        "</select><button type=\"submit\" id=\"playground-load\">载入示例</button></form>\n",
+    );
+    Ok(())
+}
+
+fn write_editor(out: &mut String, text: &str) -> fmt::Result {
+    writeln!(
+        out,
+        "<form class=\"sb-editor\" method=\"get\" action=\"{PATH}#{RESULT_ID}\">\n\
+         <label for=\"playground-content\">消息内容（JSON）</label>\n\
+         <p id=\"playground-help\" class=\"sb-meta\">一条消息的内容（<code>{{\"msgtype\": \"m.cui\", \"body\": …, \"info\": {{…}}}}</code>，\
+         任何 msgtype），或只是一张卡片（没有 <code>msgtype</code>、有 <code>elements</code> 的对象：\
+         当作 <code>m.cui</code> 消息的 <code>info</code> 读取，问题的路径从 <code>info</code> 开始）。\
+         最多 {} KiB。卡片按房间页的样子绘制，每个问题显示在它所说的元素之后。</p>\n\
+         <textarea id=\"playground-content\" name=\"content\" rows=\"16\" spellcheck=\"false\" \
+         autocomplete=\"off\" aria-describedby=\"playground-help\">{}</textarea>\n\
+         <button type=\"submit\" id=\"playground-draw\">绘制</button>\n</form>",
+        MAX_CONTENT_BYTES / 1024,
+        esc(text)
+    )
+}
+
+fn write_result(
+    out: &mut String,
+    reading: &Reading,
+    text: &str,
+    submission: Option<&str>,
+) -> fmt::Result {
+    out.push_str(
+        "<section id=\"playground-result\" class=\"sb-result\" tabindex=\"-1\" aria-labelledby=\"playground-result-title\">\n\
+         <h2 id=\"playground-result-title\">结果</h2>\n",
+    );
+    let total = reading.findings.len();
+    let general: Vec<&Finding> = reading
+        .findings
+        .iter()
+        .filter(|f| f.element.is_none())
+        .collect();
+    let summary = match (total, general.len()) {
+        (0, _) => "没有问题：这条内容可以发送。".to_owned(),
+        (total, 0) => format!("{total} 个问题，都显示在它所说的元素之后。"),
+        (total, general) if general == total => format!("{total} 个问题，列在下面。"),
+        (total, general) => format!(
+            "{total} 个问题：{general} 个关于整条内容，列在下面；{} 个显示在它所说的元素之后。",
+            total - general
+        ),
+    };
+    writeln!(
+        out,
+        "<p id=\"playground-summary\" data-problems=\"{total}\">{}</p>",
+        esc(&summary)
+    )?;
+    if reading.bare_card {
+        out.push_str(
+            "<p class=\"sb-meta\" id=\"playground-read-as\">按卡片读取：它是一条 <code>m.cui</code> \
+             消息的 <code>info</code>（body 为 <code>[交互卡片]</code>）。</p>\n",
+        );
+    }
+    if !general.is_empty() {
+        out.push_str("<ul id=\"playground-problems\" class=\"sb-problems\" role=\"alert\">\n");
+        for finding in general {
+            write_finding(out, finding)?;
+        }
+        out.push_str("</ul>\n");
+    }
+    let drawn = draw(reading, text);
+    if !drawn.is_empty() {
+        writeln!(out, "<div class=\"sb-drawn\">\n{drawn}</div>")?;
+        if reading.content.as_ref().and_then(|c| c.card()).is_none() {
+            out.push_str(
+                "<p class=\"sb-meta\">这不是能绘制成卡片的 <code>m.cui</code> 内容，房间页也会这样显示它。</p>\n",
+            );
+        }
+    }
+    if let Some(submission) = submission {
+        writeln!(
+            out,
+            "<section id=\"playground-submission\" tabindex=\"-1\" aria-labelledby=\"playground-submission-title\">\
+             <h3 id=\"playground-submission-title\">提交预览</h3>\
+             <p class=\"sb-meta\">在房间里按下这个按钮，机器人会收到 <code>finstore.room.interactcui</code> 事件，\
+             其 <code>content</code> 为：</p><pre>{}</pre></section>",
+            esc(submission)
+        )?;
+    }
+    let href = link(text);
+    writeln!(
+        out,
+        "<p class=\"sb-link\">复现链接（打开它会看到同一张卡片和同样的问题）：\
+         <a id=\"playground-link\" href=\"{}\"><code>{}</code></a></p>\n</section>",
+        esc(&href),
+        esc(&href)
+    )?;
+    Ok(())
+}
+
+fn write_finding(out: &mut String, finding: &Finding) -> fmt::Result {
+    write!(
+        out,
+        "<li data-kind=\"{}\"><code>{}</code> {}",
+        esc(finding.kind),
+        esc(&finding.path),
+        esc(&finding.message)
+    )?;
+    if let Some(excerpt) = &finding.excerpt {
+        write!(
+            out,
+            "<pre class=\"sb-excerpt\">{}<mark>{}</mark>{}</pre>",
+            esc(&excerpt.before),
+            esc(&excerpt.at),
+            esc(&excerpt.after)
+        )?;
+    }
+    out.push_str("</li>\n");
+    Ok(())
+}
