@@ -1,7 +1,9 @@
 //! A person in a real browser: headless Chromium (through chromedriver and fantoccini's WebDriver client)
-//! opens the sandbox's page, fills in the approval card and presses 同意. The bot must get the typed
-//! submission, and the page must show the card redrawn as disabled. A screenshot is saved to
-//! `target/browser/approval.png`.
+//! opens the sandbox's page and, with the keyboard alone, fills in the approval card and presses 同意.
+//! The bot must get the typed submission, and the page must show the card redrawn as disabled. Then
+//! the activity inspector must show the bot's calls and the push live, and the card playground must
+//! draw a pasted card with its problem beside the element it names. A screenshot of each is saved to
+//! `target/browser/{approval,inspector,playground}.png`.
 //!
 //! Needs Debian's `chromium` and `chromium-driver` (`.ci/run` installs them). Where they are missing
 //! the test says so and stops, except under CI (`CI` set), where it fails.
@@ -12,10 +14,10 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
-use finchat_client::Receiver;
 use finchat_client::cards::{CardRegistry, MemoryCardStore};
 use finchat_examples::approval::{self, Answer, ApprovalForm, Claim};
-use finchat_sandbox::{Sandbox, SandboxConfig};
+use finchat_sandbox::SandboxConfig;
+use finchat_test::TestWorld;
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{Value, json};
 
@@ -108,29 +110,55 @@ async fn session(driver: &Driver, profile: &std::path::Path) -> Client {
         .expect("chromedriver opens a Chromium session")
 }
 
+/// WebDriver's keys.
+const TAB: &str = "\u{E004}";
+const ENTER: &str = "\u{E007}";
+/// Control held while `a` is typed, then released: select all.
+const SELECT_ALL: &str = "\u{E009}a\u{E000}";
+
+/// Presses Tab until the focused element matches `css` (at most 60 times): how a keyboard user gets
+/// there.
+async fn tab_to(browser: &Client, css: &str) {
+    let target = browser
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("the page has {css}: {e}"));
+    for _ in 0..60 {
+        let focused = browser.active_element().await.expect("a focused element");
+        if focused.element_id() == target.element_id() {
+            return;
+        }
+        focused.send_keys(TAB).await.expect("pressing Tab");
+    }
+    panic!("{css} cannot be reached with Tab");
+}
+
+/// Types `keys` into the focused element.
+async fn type_keys(browser: &Client, keys: &str) {
+    let focused = browser.active_element().await.expect("a focused element");
+    focused.send_keys(keys).await.expect("typing");
+}
+
+async fn save_screenshot(browser: &Client, name: &str) {
+    let screenshot = browser.screenshot().await.expect("a screenshot");
+    assert!(screenshot.starts_with(b"\x89PNG"), "a PNG screenshot");
+    let out = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/browser");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join(format!("{name}.png")), &screenshot).unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_person_approves_the_card_in_the_browser_and_it_redraws_as_disabled() {
+async fn a_person_approves_with_the_keyboard_then_watches_the_activity_and_tries_a_card() {
     let Some(driver) = start_driver().await else {
         return;
     };
 
-    // The bot and the sandbox, as in `cargo run --example approval_flow`.
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let callback = format!("http://{}/callback", listener.local_addr().unwrap());
-    let sandbox = Sandbox::serve(
-        SandboxConfig::new()
-            .callback(&callback, "browser-callback-token")
-            .time_scale(0.01),
-        ("127.0.0.1", 0),
-    )
-    .await
-    .unwrap();
-    let registry = CardRegistry::new(sandbox.client().build().unwrap(), MemoryCardStore::new());
-    let receiver =
-        Receiver::new(approval::dispatcher(&registry), "browser-callback-token").unwrap();
-    tokio::spawn(async move { axum::serve(listener, receiver.router()).await.ok() });
-    let approver = sandbox.handle.users()[0].clone();
-    let room = sandbox.handle.direct_room(&approver).unwrap();
+    // The bot on the sandbox, as in `cargo run --example approval_flow`, served by finchat-test.
+    let world = TestWorld::with_config(SandboxConfig::new().time_scale(0.01)).await;
+    let registry = CardRegistry::new(world.client(), MemoryCardStore::new());
+    world.serve(approval::dispatcher(&registry));
+    let approver = world.person("张三");
+    let room = approver.direct_room();
     let claim = Claim {
         id: 42,
         applicant: "张三".into(),
@@ -139,46 +167,50 @@ async fn a_person_approves_the_card_in_the_browser_and_it_redraws_as_disabled() 
     let asked = approval::ask(
         &registry,
         &claim,
-        room.clone(),
-        [approver.clone()],
+        room.id().clone(),
+        [approver.fcid().clone()],
         Duration::from_secs(3600),
     )
     .await
     .unwrap();
     let card = asked.card.copies[0].origin_event.clone();
 
-    // The person opens their direct room with the bot.
     let profile = std::env::temp_dir().join(format!("finchat-browser-{}", std::process::id()));
     let browser = session(&driver, &profile).await;
-    let page = sandbox.page_url(&approver, &room);
-    browser.goto(&page).await.expect("the page opens");
-    let card_css = format!("form[data-event-id=\"{card}\"]");
+    let outcome = story(&world, &registry, &browser, &asked, &card).await;
+    browser.close().await.ok();
+    std::fs::remove_dir_all(&profile).ok();
+    outcome.unwrap_or_else(|failure| panic!("{failure}"));
+}
+
+/// The three scenes; a failure says which step failed, after the browser is closed.
+async fn story(
+    world: &TestWorld,
+    registry: &CardRegistry,
+    browser: &Client,
+    asked: &finchat_client::cards::Registered,
+    card: &finchat_cui::EventId,
+) -> Result<(), String> {
+    let approver = world.person("张三");
+    let room = approver.direct_room();
+
+    // 1. With the keyboard alone: Tab to the amount, replace it, Tab to the comment, type it, Tab
+    //    to 同意 and press Enter.
     browser
-        .find(Locator::Css(&card_css))
+        .goto(&world.page_url(approver.fcid(), room.id()))
         .await
-        .unwrap_or_else(|e| panic!("the page shows the card {card}: {e}"));
-    let amount = browser
-        .find(Locator::Css(&format!("{card_css} input[name=\"amount\"]")))
-        .await
-        .expect("the amount field");
-    amount.clear().await.expect("the amount field clears");
-    amount.send_keys("1000").await.expect("typing the amount");
-    let comment = browser
-        .find(Locator::Css(&format!("{card_css} input[name=\"comment\"]")))
-        .await
-        .expect("the comment field");
-    comment.clear().await.expect("the comment field clears");
-    comment
-        .send_keys("差旅费已核")
-        .await
-        .expect("typing the comment");
-    let approve = browser
-        .find(Locator::Css(&format!(
-            "{card_css} button[name=\"decision\"][value=\"同意\"]"
-        )))
-        .await
-        .expect("the 同意 button");
-    approve.click().await.expect("pressing 同意");
+        .map_err(|e| format!("the page opens: {e}"))?;
+    let card_css = format!("form[data-event-id=\"{card}\"]");
+    tab_to(browser, &format!("{card_css} input[name=\"amount\"]")).await;
+    type_keys(browser, &format!("{SELECT_ALL}1000")).await;
+    tab_to(browser, &format!("{card_css} input[name=\"comment\"]")).await;
+    type_keys(browser, "差旅费已核").await;
+    tab_to(
+        browser,
+        &format!("{card_css} button[name=\"decision\"][value=\"同意\"]"),
+    )
+    .await;
+    type_keys(browser, ENTER).await;
 
     // The bot gets the typed submission and closes the card; the page (its own script, under the
     // page's Content-Security-Policy) redraws it.
@@ -187,27 +219,86 @@ async fn a_person_approves_the_card_in_the_browser_and_it_redraws_as_disabled() 
         registry.decision::<ApprovalForm>(asked.id()),
     )
     .await
-    .expect("the bot got the submission")
-    .unwrap()
-    .expect("decided, not expired");
+    .map_err(|_| "the bot did not get the submission in 20 s".to_owned())?
+    .map_err(|e| e.to_string())?
+    .ok_or("the card expired instead")?;
     assert_eq!(decided.form.amount, 1000);
     assert_eq!(decided.form.decision, Answer::Approve);
     assert_eq!(decided.form.comment.as_deref(), Some("差旅费已核"));
-    assert_eq!(decided.by, approver);
+    assert_eq!(&decided.by, approver.fcid());
     let disabled = format!("{card_css}[data-status=\"disable\"]");
     let redrawn = browser
         .wait()
         .at_most(Duration::from_secs(20))
         .for_element(Locator::Css(&disabled))
         .await;
-    let screenshot = browser.screenshot().await.expect("a screenshot");
-    browser.close().await.ok();
-    let out = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/browser");
-    std::fs::create_dir_all(&out).unwrap();
-    std::fs::write(out.join("approval.png"), &screenshot).unwrap();
-    std::fs::remove_dir_all(&profile).ok();
-    if let Err(error) = redrawn {
-        panic!("the card redrew as disabled: {error}");
+    save_screenshot(browser, "approval").await;
+    redrawn.map_err(|e| format!("the card redraws as disabled: {e}"))?;
+
+    // 2. The activity inspector shows the bot's update-cui and the push of the submission.
+    browser
+        .goto(&format!("{}/sandbox/inspector", world.url()))
+        .await
+        .map_err(|e| format!("the inspector opens: {e}"))?;
+    let activity = browser
+        .find(Locator::Css("#activity"))
+        .await
+        .map_err(|e| format!("the inspector lists the activity: {e}"))?
+        .text()
+        .await
+        .map_err(|e| e.to_string())?;
+    save_screenshot(browser, "inspector").await;
+    for shown in [
+        "message/update-cui",
+        "finstore.room.interactcui",
+        "delivered",
+    ] {
+        if !activity.contains(shown) {
+            return Err(format!(
+                "the inspector shows {shown:?}; it shows:\n{activity}"
+            ));
+        }
     }
-    assert!(screenshot.starts_with(b"\x89PNG"), "a PNG screenshot");
+
+    // 3. The playground draws a pasted card whose second input repeats the first one's key, and
+    //    names the problem beside that input.
+    browser
+        .goto(&format!("{}/sandbox/playground", world.url()))
+        .await
+        .map_err(|e| format!("the playground opens: {e}"))?;
+    let pasted = r#"{"msgtype": "m.cui", "body": "报销", "version": "0.1.0", "info": {"type": "form",
+        "status": "input", "shared": true, "fcids": [], "elements": [
+        {"type": "context", "subtype": "text", "value": "金额"},
+        {"type": "input", "subtype": "text-input", "key": "amount", "placeholder": "元"},
+        {"type": "input", "subtype": "text-input", "key": "amount"},
+        {"type": "button", "subtype": "submit", "value": "提交", "action": "submit"}]}}"#;
+    let content = browser
+        .find(Locator::Css("#playground-content"))
+        .await
+        .map_err(|e| format!("the playground has its text box: {e}"))?;
+    content.clear().await.map_err(|e| e.to_string())?;
+    content.send_keys(pasted).await.map_err(|e| e.to_string())?;
+    browser
+        .find(Locator::Css("#playground-draw"))
+        .await
+        .map_err(|e| format!("the playground has its draw button: {e}"))?
+        .click()
+        .await
+        .map_err(|e| e.to_string())?;
+    let notes = browser
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("#playground-card-e2-notes"))
+        .await
+        .map_err(|e| format!("the problem is drawn beside the third element: {e}"))?;
+    let note = notes.text().await.map_err(|e| e.to_string())?;
+    save_screenshot(browser, "playground").await;
+    if !note.contains("amount")
+        || notes.attr("role").await.ok().flatten().as_deref() != Some("alert")
+    {
+        return Err(format!(
+            "the note names the duplicate key, as an alert: {note:?}"
+        ));
+    }
+    Ok(())
 }

@@ -102,6 +102,12 @@ impl TestWorld {
         &self.sandbox.url
     }
 
+    /// The address of `person`'s page showing `room`: to open in a browser (a test that drives
+    /// one, or a person watching a paused test).
+    pub fn page_url(&self, person: &Fcid, room: &RoomId) -> String {
+        self.sandbox.page_url(person, room)
+    }
+
     /// A client of the sandbox's app, for the bot under test.
     ///
     /// # Panics

@@ -1,8 +1,8 @@
 //! Integration tests of the sandbox: the real `Client`, `Receiver` and `PollingConsumer` against it,
 //! its pushes to a callback, and its page.
 
-mod activity;
 mod accessible;
+mod activity;
 mod cards;
 mod client;
 mod flows;
