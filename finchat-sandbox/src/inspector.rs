@@ -145,7 +145,7 @@ impl Page<'_> {
             out,
             "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
              <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-             <title>Activity · FinChat sandbox</title>\n<style>\n{}{}</style>\n</head>\n\
+             <title>活动记录 · FinChat sandbox</title>\n<style>\n{}{}</style>\n</head>\n\
              <body class=\"sb sb-inspector\">\n",
             include_str!("page.css"),
             include_str!("inspector.css"),
@@ -153,13 +153,14 @@ impl Page<'_> {
         write!(
             out,
             "<header class=\"sb-header\">\n<span class=\"sb-brand\">FinChat sandbox</span>\n\
-             <nav class=\"sb-people\" aria-label=\"Sandbox\"><a href=\"/\">Chat</a>\
-             <a href=\"{PAGE}\" aria-current=\"page\">Activity</a></nav>\n\
+             <nav class=\"sb-pages\" aria-label=\"页面\"><a href=\"/\">房间</a>\
+             <a href=\"/sandbox/playground\">卡片试验台</a>\
+             <a href=\"{PAGE}\" aria-current=\"page\">活动记录</a></nav>\n\
              <span class=\"sb-status\">app <code>{}</code> · the newest {ACTIVITY_LIMIT} calls \
              and pushes, in memory · times in UTC</span>\n</header>\n",
             esc(self.app_id)
         )?;
-        out.push_str("<main class=\"sb-inspector-main\">\n<h1>Activity</h1>\n");
+        out.push_str("<main class=\"sb-inspector-main\">\n<h1>活动记录 <span lang=\"en\">(activity)</span></h1>\n");
         self.write_filters(out)?;
         for error in self.errors {
             writeln!(

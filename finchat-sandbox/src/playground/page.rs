@@ -57,7 +57,8 @@ fn write_page(out: &mut String, view: &View) -> fmt::Result {
          <body class=\"sb sb-playground\">\n\
          <header class=\"sb-header\">\n<span class=\"sb-brand\">FinChat sandbox</span>\n\
          <nav class=\"sb-pages\" aria-label=\"页面\"><a href=\"/\">房间</a>\
-         <a href=\"{PATH}\" aria-current=\"page\">卡片试验台</a></nav>\n</header>\n\
+         <a href=\"{PATH}\" aria-current=\"page\">卡片试验台</a>\
+         <a href=\"/sandbox/inspector\">活动记录</a></nav>\n</header>\n\
          <main class=\"sb-workbench\">\n<h1>卡片试验台</h1>\n",
         include_str!("../page.css"),
     )?;
