@@ -81,7 +81,7 @@ async fn an_approver_corrects_the_amount_and_approves_while_the_other_clicks_too
         .card_in(&finance)
         .assert_contains("不能超过申请金额 ¥1200");
 
-    // 张三 approves ¥1200 and 李四 presses 驳回 at the same moment: one decision.
+    // 张三 approves ¥1000 and 李四 presses 驳回 at the same moment: one decision.
     let card = finance.last_card().event_id().clone();
     let values = |pairs: &[(&str, &str)]| -> BTreeMap<String, String> {
         pairs
@@ -95,7 +95,11 @@ async fn an_approver_corrects_the_amount_and_approves_while_the_other_clicks_too
             zhang.fcid(),
             finance.id(),
             &card,
-            values(&[("amount", "1200"), ("decision", "同意")]),
+            values(&[
+                ("amount", "1000"),
+                ("comment", "差旅费已核"),
+                ("decision", "同意"),
+            ]),
         )
         .unwrap();
     sandbox
@@ -111,10 +115,14 @@ async fn an_approver_corrects_the_amount_and_approves_while_the_other_clicks_too
         person
             .card_in(&finance)
             .assert_status(Status::Disable)
-            .assert_contains("已同意：@alice:sandbox ¥1200");
+            .assert_contains("已同意：@alice:sandbox ¥1000（差旅费已核）");
     }
     li.direct_room()
         .assert_posted("此卡片已由 @alice:sandbox 处理");
+    // The closed card shows the values decided, not those it was sent with.
+    let closed = finance.last_card();
+    assert_eq!(closed.value("amount"), Some("1000"));
+    assert_eq!(closed.value("comment"), Some("差旅费已核"));
 
     // A closed card takes no more clicks.
     assert!(li.press(&finance, "驳回").await.is_err());

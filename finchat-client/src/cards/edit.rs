@@ -170,6 +170,19 @@ fn unquote(json: &str) -> String {
     serde_json::from_str::<String>(json).unwrap_or_else(|_| json.to_owned())
 }
 
+/// `content` showing what `values` says each input and dropdown holds (the values a person
+/// submitted), as their client showed the card when they pressed the button.
+pub(crate) fn with_values(content: &CuiContent, values: &Submission) -> CuiContent {
+    let mut content = content.clone();
+    let keys: Vec<String> = content.info.keys().map(str::to_owned).collect();
+    for key in keys {
+        if let Some(Value::String(value)) = values.raw(&key) {
+            set_value(&mut content, &key, value.clone());
+        }
+    }
+    content
+}
+
 /// `content` back to `input` for one more try: the person's values pre-filled, a line under each
 /// bad input, and `summary` at the top.
 pub(crate) fn with_errors(
@@ -178,14 +191,8 @@ pub(crate) fn with_errors(
     errors: &[FieldError],
     summary: &str,
 ) -> CuiContent {
-    let mut content = content.clone();
+    let mut content = with_values(content, values);
     content.info.status = Status::Input;
-    let keys: Vec<String> = content.info.keys().map(str::to_owned).collect();
-    for key in keys {
-        if let Some(Value::String(value)) = values.raw(&key) {
-            set_value(&mut content, &key, value.clone());
-        }
-    }
     let mut elements = Vec::with_capacity(content.info.elements.len() + errors.len() + 1);
     elements.push(Element::text(summary));
     let mut unplaced: Vec<&FieldError> = errors.iter().collect();

@@ -268,7 +268,9 @@ async fn finish(
                         outcome: outcome.clone(),
                         submission: Some(submission.clone()),
                     };
-                    let closed = edit::closed(&base, outcome.as_deref());
+                    // Closed as the decider filled it in: the values decided, then the outcome.
+                    let filled = edit::with_values(&base, submission);
+                    let closed = edit::closed(&filled, outcome.as_deref());
                     if card.is_exclusive() {
                         card.per_user.insert(by.clone(), closed);
                     } else {
