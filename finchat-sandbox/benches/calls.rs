@@ -47,13 +47,15 @@ async fn bare() -> SocketAddr {
             &format!("{OPEN}/message/send"),
             post(|| async {
                 axum::Json(
-                    json!({"results": [{"room_id": "!finance:sandbox", "event_id": "$1:sandbox"}]}),
+                    json!({"room_id_result": [{"room_id": "!finance:sandbox", "errcode": "", "error": "", "event_id": "$1:sandbox"}]}),
                 )
             }),
         )
         .route(
             &format!("{OPEN}/message/update-cui"),
-            put(|| async { axum::Json(json!({"results": [{"room_id": "!finance:sandbox"}]})) }),
+            put(|| async {
+                axum::Json(json!({"room_id_result": [{"room_id": "!finance:sandbox", "errcode": "", "error": ""}]}))
+            }),
         );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
