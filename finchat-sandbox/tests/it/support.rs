@@ -89,3 +89,27 @@ pub async fn serve(router: axum::Router) -> String {
     tokio::spawn(async move { axum::serve(listener, router).await.ok() });
     format!("http://{addr}")
 }
+
+/// A new app access token, asked for with a plain HTTP call (each one replaces the previous).
+pub async fn raw_token(sandbox: &RunningSandbox) -> String {
+    let answer = post_json(
+        &format!("{}/api/v1/finchat/open-api/auth/token", sandbox.url),
+        serde_json::json!({"app_id": "sandbox-app", "secret": "sandbox-secret"}).to_string(),
+    )
+    .await;
+    answer["app_access_token"].as_str().unwrap().to_owned()
+}
+
+/// POSTs `body` to `url` as `application/json`; the answer's JSON, whatever its status.
+pub async fn post_json(url: &str, body: impl Into<reqwest::Body>) -> serde_json::Value {
+    reqwest::Client::new()
+        .post(url)
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
