@@ -55,25 +55,28 @@ impl CardView {
 
     /// The value the input or dropdown `key` holds now.
     pub fn value(&self, key: &str) -> Option<&str> {
-        self.card.elements.iter().find_map(|element| match element {
-            Element::TextInput(input) if input.key == key => input.value.as_deref(),
-            Element::Dropdown(dropdown) if dropdown.key == key => Some(dropdown.value.as_str()),
-            _ => None,
-        })
+        self.fields()
+            .find(|(k, _)| *k == key)
+            .and_then(|(_, value)| value)
     }
 
     /// The keys of its inputs and dropdowns, in order.
     pub fn input_keys(&self) -> Vec<String> {
-        let keys = self
-            .card
+        self.fields().map(|(key, _)| key.to_owned()).collect()
+    }
+
+    /// Each input and dropdown: its key and the value it holds.
+    fn fields(&self) -> impl Iterator<Item = (&str, Option<&str>)> {
+        self.card
             .elements
             .iter()
             .filter_map(|element| match element {
-                Element::TextInput(input) => Some(input.key.clone()),
-                Element::Dropdown(dropdown) => Some(dropdown.key.clone()),
+                Element::TextInput(input) => Some((input.key.as_str(), input.value.as_deref())),
+                Element::Dropdown(dropdown) => {
+                    Some((dropdown.key.as_str(), Some(dropdown.value.as_str())))
+                }
                 _ => None,
-            });
-        keys.collect()
+            })
     }
 
     /// The error lines the card shows (text elements that begin with `⚠`, as the card registry

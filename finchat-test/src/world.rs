@@ -6,7 +6,7 @@ use std::time::Duration;
 use finchat_client::{Client, ClientBuilder, Dispatcher, Receiver};
 use finchat_cui::{Fcid, RoomId};
 use finchat_sandbox::{
-    Activity, ApiCall, PushActivity, PushState, RunningSandbox, Sandbox, SandboxConfig,
+    ActivityEntry, ApiCall, PushActivity, PushState, RunningSandbox, Sandbox, SandboxConfig,
     SandboxHandle,
 };
 use tokio::net::TcpListener;
@@ -35,9 +35,17 @@ const SETTLE_LIMIT: Duration = Duration::from_secs(20);
 /// a paused clock jumps ahead while the test waits for them.
 pub struct TestWorld {
     sandbox: RunningSandbox,
-    callback: Mutex<Option<TcpListener>>,
-    served: Mutex<Vec<oneshot::Sender<()>>>,
+    callback: Mutex<Callback>,
     settle_limit: Duration,
+}
+
+/// The bot's callback: its port, bound at the start so that events wait for the bot, then the bot
+/// serving on it until the world is dropped.
+enum Callback {
+    Waiting(TcpListener),
+    Served(oneshot::Sender<()>),
+    /// Only while a bot is being served.
+    Taken,
 }
 
 impl std::fmt::Debug for TestWorld {
@@ -79,8 +87,7 @@ impl TestWorld {
             .unwrap_or_else(|e| panic!("finchat-test cannot start the sandbox: {e}"));
         Self {
             sandbox,
-            callback: Mutex::new(Some(listener)),
-            served: Mutex::new(Vec::new()),
+            callback: Mutex::new(Callback::Waiting(listener)),
             settle_limit: SETTLE_LIMIT,
         }
     }
@@ -157,11 +164,12 @@ impl TestWorld {
     ///
     /// When a bot is served already.
     pub fn serve_router(&self, router: axum::Router) {
-        let listener = lock(&self.callback)
-            .take()
-            .unwrap_or_else(|| panic!("finchat-test serves one bot per world; one is served"));
+        let mut callback = lock(&self.callback);
+        let Callback::Waiting(listener) = std::mem::replace(&mut *callback, Callback::Taken) else {
+            panic!("finchat-test serves one bot per world; one is served");
+        };
         let (stop, stopped) = oneshot::channel::<()>();
-        lock(&self.served).push(stop);
+        *callback = Callback::Served(stop);
         tokio::spawn(
             finchat_client::receiver::Server::new().serve(listener, router, async move {
                 stopped.await.ok();
@@ -170,7 +178,7 @@ impl TestWorld {
     }
 
     fn is_served(&self) -> bool {
-        !lock(&self.served).is_empty()
+        matches!(*lock(&self.callback), Callback::Served(_))
     }
 
     /// One of the people, by display name (`"张三"`) or fcid (`"@alice:sandbox"`).
@@ -312,11 +320,9 @@ impl TestWorld {
     pub fn calls(&self) -> Vec<ApiCall> {
         let activity = self.sandbox.handle.activity();
         activity
-            .into_iter()
-            .filter_map(|entry| match entry.detail {
-                Activity::Call(call) => Some(call),
-                _ => None,
-            })
+            .iter()
+            .filter_map(ActivityEntry::call)
+            .cloned()
             .collect()
     }
 
@@ -330,11 +336,9 @@ impl TestWorld {
     pub fn pushes(&self) -> Vec<PushActivity> {
         let activity = self.sandbox.handle.activity();
         activity
-            .into_iter()
-            .filter_map(|entry| match entry.detail {
-                Activity::Push(push) => Some(push),
-                _ => None,
-            })
+            .iter()
+            .filter_map(ActivityEntry::push)
+            .cloned()
             .collect()
     }
 
@@ -347,7 +351,9 @@ impl TestWorld {
 
 impl Drop for TestWorld {
     fn drop(&mut self) {
-        for stop in lock(&self.served).drain(..) {
+        if let Callback::Served(stop) =
+            std::mem::replace(&mut *lock(&self.callback), Callback::Taken)
+        {
             stop.send(()).ok();
         }
     }
