@@ -173,11 +173,10 @@ async fn a_person_approves_with_the_keyboard_then_watches_the_activity_and_tries
     )
     .await
     .unwrap();
-    let card = asked.card.copies[0].origin_event.clone();
 
     let profile = std::env::temp_dir().join(format!("finchat-browser-{}", std::process::id()));
     let browser = session(&driver, &profile).await;
-    let outcome = story(&world, &registry, &browser, &asked, &card).await;
+    let outcome = story(&world, &registry, &browser, &asked).await;
     browser.close().await.ok();
     std::fs::remove_dir_all(&profile).ok();
     outcome.unwrap_or_else(|failure| panic!("{failure}"));
@@ -189,8 +188,8 @@ async fn story(
     registry: &CardRegistry,
     browser: &Client,
     asked: &finchat_client::cards::Registered,
-    card: &finchat_cui::EventId,
 ) -> Result<(), String> {
+    let card = &asked.card.copies[0].origin_event;
     let approver = world.person("张三");
     let room = approver.direct_room();
 
