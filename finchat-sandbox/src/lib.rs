@@ -105,6 +105,7 @@ pub use world_spec::{SandboxWorld, WorldError, WorldPerson, WorldProblem, WorldR
 
 use finchat_client::events::Event;
 use shared::Shared;
+use world_spec::Seed;
 
 /// The sandbox's entry points: a router to mount, or a server of its own.
 #[derive(Debug)]
@@ -120,18 +121,15 @@ impl Sandbox {
     /// has the [standard world](SandboxWorld::standard) instead, also when reset. ([`Sandbox::serve`]
     /// refuses to start instead.)
     pub fn router(config: SandboxConfig) -> (Router, SandboxHandle) {
-        let config = match config.seed() {
-            Ok(_) => config,
-            Err(error) => {
-                tracing::error!(%error, "the sandbox's world is not valid; it has the standard world instead");
-                config.with_standard_world()
-            }
-        };
-        let shared = match Shared::open(config.clone()) {
+        let seed = config.seed().unwrap_or_else(|error| {
+            tracing::error!(%error, "the sandbox's world is not valid; it has the standard world instead");
+            Seed::standard()
+        });
+        let shared = match Shared::open(config.clone(), seed.clone()) {
             Ok(shared) => shared,
             Err(error) => {
                 tracing::error!(%error, "the sandbox starts afresh in memory and leaves the state file alone");
-                Shared::unpersisted(config)
+                Shared::unpersisted(config, seed)
             }
         };
         (router_for(&shared), SandboxHandle { shared })
@@ -150,7 +148,10 @@ impl Sandbox {
         config: SandboxConfig,
         addr: impl ToSocketAddrs,
     ) -> io::Result<RunningSandbox> {
-        let shared = Shared::open(config)?;
+        let seed = config
+            .seed()
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+        let shared = Shared::open(config, seed)?;
         let router = router_for(&shared);
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
