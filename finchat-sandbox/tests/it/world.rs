@@ -203,6 +203,37 @@ async fn people_given_to_the_config_replace_the_default_three_and_share_the_defa
     );
 }
 
+#[tokio::test]
+async fn a_room_the_app_creates_never_takes_the_id_of_a_configured_group_room() {
+    let world = SandboxWorld::standard().group_room("!room-1:sandbox", "一号", ["@alice:sandbox"]);
+    let sandbox = start(SandboxConfig::new().world(world)).await;
+    let created = client(&sandbox)
+        .rooms()
+        .create()
+        .name("新群")
+        .fcid(fcid("bob"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created, room("room-2"));
+    assert_eq!(
+        sandbox.handle.group_rooms(),
+        [room("room-1"), room("room-2")]
+    );
+    assert_eq!(
+        sandbox.handle.room_name(&room("room-1")).as_deref(),
+        Some("一号")
+    );
+    assert_eq!(
+        sandbox.handle.members(&room("room-1")),
+        [fcid("finchat-bot"), fcid("alice")]
+    );
+    assert_eq!(
+        sandbox.handle.members(&created),
+        [fcid("finchat-bot"), fcid("bob")]
+    );
+}
+
 #[test]
 fn a_world_file_round_trips_and_may_leave_out_the_bot_and_the_rooms() {
     let dir = tempfile::tempdir().unwrap();
