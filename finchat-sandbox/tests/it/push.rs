@@ -7,7 +7,7 @@ use finchat_sandbox::{PushOutcome, Sandbox, SandboxConfig};
 use serde_json::json;
 
 use crate::server::{Reply, TestServer};
-use crate::support::{approval_card, client, fcid, room, send_card, start, wait_until};
+use crate::support::{approval_card, client, event_ids, fcid, room, send_card, start, wait_until};
 
 #[tokio::test]
 async fn a_callback_that_fails_twice_is_retried_until_it_answers_200() {
@@ -39,12 +39,7 @@ async fn a_callback_that_fails_twice_is_retried_until_it_answers_200() {
             r.json()["event"]["event_id"].as_str().unwrap().to_owned()
         })
         .collect();
-    let ids: Vec<String> = sandbox
-        .handle
-        .events()
-        .iter()
-        .map(|e| e.event_id.clone())
-        .collect();
+    let ids = event_ids(&sandbox);
     assert_eq!(
         order,
         [&ids[0], &ids[0], &ids[0], &ids[1], &ids[2]].map(String::clone)
