@@ -366,10 +366,11 @@ impl Shared {
         // Not a change the page redraws for: a redraw under a person's typing would lose it.
         self.request_save(&state);
         drop(state);
-        lock(&self.pushes).extend(records);
+        // The activity log first, so that whoever sees the records sees its entries too.
         for event in &dropped_unsent {
             self.activity.push_dropped_unsent(event);
         }
+        lock(&self.pushes).extend(records);
         self.save();
     }
 
