@@ -213,6 +213,17 @@ async fn a_push_refused_once_then_acked_shows_both_attempts_and_is_delivered() {
     assert!(first.attempts[0].at_ms <= first.attempts[1].at_ms);
     assert_eq!(first.room, sandbox.handle.events()[0].room());
     assert!(pushes[1..].iter().all(|p| p.attempts.len() == 1));
+    // `pushes()` records the same pushes.
+    let logged: Vec<(&str, usize)> = pushes
+        .iter()
+        .map(|p| (p.event_id.as_str(), p.attempts.len()))
+        .collect();
+    let records = sandbox.handle.pushes();
+    let recorded: Vec<(&str, usize)> = records
+        .iter()
+        .map(|p| (p.event_id.as_str(), p.attempts as usize))
+        .collect();
+    assert_eq!(logged, recorded);
 
     let answer = activity_json(&sandbox, "?kind=push").await;
     let oldest = answer["entries"]
