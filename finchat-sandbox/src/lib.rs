@@ -297,6 +297,12 @@ impl std::fmt::Debug for SandboxHandle {
 }
 
 impl SandboxHandle {
+    /// `f` of `room`; the default (`None`, empty) for an unknown room.
+    fn with_room<R: Default>(&self, room: &RoomId, f: impl FnOnce(&world::Room) -> R) -> R {
+        self.shared
+            .read(|s| s.room(room).map(f).unwrap_or_default())
+    }
+
     /// The people, in order: those of the configured [world](SandboxConfig::world) (by default
     /// `@alice:sandbox`, `@bob:sandbox`, `@carol:sandbox`), or of the state file's.
     pub fn users(&self) -> Vec<Fcid> {
@@ -349,14 +355,12 @@ impl SandboxHandle {
 
     /// A room's name (`None` for a direct room, an unnamed room or an unknown one).
     pub fn room_name(&self, room: &RoomId) -> Option<String> {
-        self.shared
-            .read(|s| s.room(room).and_then(|r| r.name.clone()))
+        self.with_room(room, |r| r.name.clone())
     }
 
     /// A room's members, the bot first (empty for an unknown room).
     pub fn members(&self, room: &RoomId) -> Vec<Fcid> {
-        self.shared
-            .read(|s| s.room(room).map(|r| r.members.clone()).unwrap_or_default())
+        self.with_room(room, |r| r.members.clone())
     }
 
     /// The bot's direct room with `user`.
@@ -368,8 +372,7 @@ impl SandboxHandle {
     /// The room's messages, oldest first (empty for an unknown room). For what one person sees of an
     /// exclusive card, use [`SandboxMessage::content_for`].
     pub fn messages(&self, room: &RoomId) -> Vec<SandboxMessage> {
-        self.shared
-            .read(|s| s.room(room).map(|r| r.messages.clone()).unwrap_or_default())
+        self.with_room(room, |r| r.messages.clone())
     }
 
     /// What the page's form does: `as_user` submits the card `card` in `room` with `info` (the
