@@ -110,36 +110,20 @@ fn world_of_flags(args: &Args) -> Result<Option<SandboxWorld>, clap::Error> {
     let problems: Vec<String> = error
         .problems_found()
         .iter()
-        .map(|problem| {
-            let path = problem.path();
-            let flag = if path.starts_with("bot") {
-                args.bot.as_ref().map(|bot| ("--bot", bot))
-            } else {
-                path.strip_prefix("people[")
-                    .and_then(|rest| rest.split(']').next())
-                    .and_then(|index| index.parse::<usize>().ok())
-                    .and_then(|index| args.people.get(index))
-                    .map(|person| ("--person", person))
-            };
-            match flag {
-                // Only the bot can clash with the default people.
-                None if args.people.is_empty() => args.bot.as_ref().map_or_else(
-                    || problem.to_string(),
-                    |bot| {
-                        format!(
-                            "invalid value '{}' for '--bot <FCID [NAME]>': {:?} is one of the default people; \
-                             choose another fcid, or name the people with --person",
-                            bot.given, bot.fcid
-                        )
-                    },
-                ),
-                Some((flag, account)) => format!(
-                    "invalid value '{}' for '{flag} <FCID [NAME]>': {}",
-                    account.given,
-                    problem.message()
-                ),
-                None => problem.to_string(),
-            }
+        .map(|problem| match (person_at(args, problem.path()), &args.bot) {
+            (Some(person), _) => format!(
+                "invalid value '{}' for '--person <FCID [NAME]>': {}",
+                person.given,
+                problem.message()
+            ),
+            // Without --person the people are the default three, fine but for the bot clashing
+            // with one. (`parse_account` already checked the bot's fcid and name.)
+            (None, Some(bot)) if args.people.is_empty() => format!(
+                "invalid value '{}' for '--bot <FCID [NAME]>': {:?} is one of the default people; \
+                 choose another fcid, or name the people with --person",
+                bot.given, bot.fcid
+            ),
+            _ => problem.to_string(),
         })
         .collect();
     Err(clap::Error::raw(
@@ -147,6 +131,12 @@ fn world_of_flags(args: &Args) -> Result<Option<SandboxWorld>, clap::Error> {
         // clap writes `error: ` before the first.
         format!("{}\n", problems.join("\nerror: ")),
     ))
+}
+
+/// The `--person` a problem's path (`people[i]…`) is about.
+fn person_at<'a>(args: &'a Args, path: &str) -> Option<&'a Account> {
+    let index = path.strip_prefix("people[")?.split(']').next()?;
+    args.people.get(index.parse::<usize>().ok()?)
 }
 
 pub fn run(args: &Args) -> Result<Exit, Error> {

@@ -189,18 +189,6 @@ impl SandboxConfig {
         }
     }
 
-    /// The world to seed: the configured one, or the standard one if that is not valid (a router
-    /// that was refused it logged why).
-    pub(crate) fn seed_or_standard(&self) -> Seed {
-        self.seed().unwrap_or_else(|_| Seed::standard())
-    }
-
-    /// The same configuration with the standard world (for a configured world that is not valid).
-    pub(crate) fn with_standard_world(mut self) -> Self {
-        self.world = None;
-        self
-    }
-
     pub(crate) fn scaled(&self, duration: Duration) -> Duration {
         duration.mul_f64(self.time_scale)
     }

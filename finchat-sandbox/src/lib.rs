@@ -105,6 +105,7 @@ pub use world_spec::{SandboxWorld, WorldError, WorldPerson, WorldProblem, WorldR
 
 use finchat_client::events::Event;
 use shared::Shared;
+use world_spec::Seed;
 
 /// The sandbox's entry points: a router to mount, or a server of its own.
 #[derive(Debug)]
@@ -120,18 +121,15 @@ impl Sandbox {
     /// has the [standard world](SandboxWorld::standard) instead, also when reset. ([`Sandbox::serve`]
     /// refuses to start instead.)
     pub fn router(config: SandboxConfig) -> (Router, SandboxHandle) {
-        let config = match config.seed() {
-            Ok(_) => config,
-            Err(error) => {
-                tracing::error!(%error, "the sandbox's world is not valid; it has the standard world instead");
-                config.with_standard_world()
-            }
-        };
-        let shared = match Shared::open(config.clone()) {
+        let seed = config.seed().unwrap_or_else(|error| {
+            tracing::error!(%error, "the sandbox's world is not valid; it has the standard world instead");
+            Seed::standard()
+        });
+        let shared = match Shared::open(config.clone(), seed.clone()) {
             Ok(shared) => shared,
             Err(error) => {
                 tracing::error!(%error, "the sandbox starts afresh in memory and leaves the state file alone");
-                Shared::unpersisted(config)
+                Shared::unpersisted(config, seed)
             }
         };
         (router_for(&shared), SandboxHandle { shared })
@@ -150,7 +148,10 @@ impl Sandbox {
         config: SandboxConfig,
         addr: impl ToSocketAddrs,
     ) -> io::Result<RunningSandbox> {
-        let shared = Shared::open(config)?;
+        let seed = config
+            .seed()
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+        let shared = Shared::open(config, seed)?;
         let router = router_for(&shared);
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
@@ -296,6 +297,12 @@ impl std::fmt::Debug for SandboxHandle {
 }
 
 impl SandboxHandle {
+    /// `f` of `room`; the default (`None`, empty) for an unknown room.
+    fn with_room<R: Default>(&self, room: &RoomId, f: impl FnOnce(&world::Room) -> R) -> R {
+        self.shared
+            .read(|s| s.room(room).map(f).unwrap_or_default())
+    }
+
     /// The people, in order: those of the configured [world](SandboxConfig::world) (by default
     /// `@alice:sandbox`, `@bob:sandbox`, `@carol:sandbox`), or of the state file's.
     pub fn users(&self) -> Vec<Fcid> {
@@ -348,14 +355,12 @@ impl SandboxHandle {
 
     /// A room's name (`None` for a direct room, an unnamed room or an unknown one).
     pub fn room_name(&self, room: &RoomId) -> Option<String> {
-        self.shared
-            .read(|s| s.room(room).and_then(|r| r.name.clone()))
+        self.with_room(room, |r| r.name.clone())
     }
 
     /// A room's members, the bot first (empty for an unknown room).
     pub fn members(&self, room: &RoomId) -> Vec<Fcid> {
-        self.shared
-            .read(|s| s.room(room).map(|r| r.members.clone()).unwrap_or_default())
+        self.with_room(room, |r| r.members.clone())
     }
 
     /// The bot's direct room with `user`.
@@ -367,8 +372,7 @@ impl SandboxHandle {
     /// The room's messages, oldest first (empty for an unknown room). For what one person sees of an
     /// exclusive card, use [`SandboxMessage::content_for`].
     pub fn messages(&self, room: &RoomId) -> Vec<SandboxMessage> {
-        self.shared
-            .read(|s| s.room(room).map(|r| r.messages.clone()).unwrap_or_default())
+        self.with_room(room, |r| r.messages.clone())
     }
 
     /// What the page's form does: `as_user` submits the card `card` in `room` with `info` (the

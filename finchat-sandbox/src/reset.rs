@@ -22,11 +22,10 @@ pub(crate) const API_PATH: &str = "/sandbox/api/reset";
 
 /// Puts the world back to the configured seed. See [`SandboxHandle::reset`](crate::SandboxHandle::reset).
 pub(crate) fn reset(shared: &Arc<Shared>) {
-    let seed = shared.config.seed_or_standard();
     let now = now_ms();
     let Ok(media) = shared.change(|state| {
         let media: Vec<String> = state.media.keys().cloned().collect();
-        state.reset(&seed, now);
+        state.reset(&shared.seed, now);
         // Under the state lock, so that no push of the new events is recorded before this.
         shared.clear_pushes();
         shared.activity.clear();

@@ -19,6 +19,7 @@ use super::activity::ActivityLog;
 use super::persist;
 use super::push::{self, PushRecord};
 use super::world::World;
+use super::world_spec::Seed;
 
 /// How the state file is kept.
 struct Persistence {
@@ -84,6 +85,8 @@ fn write_snapshot(path: &Path, snapshot: &World) -> io::Result<()> {
 
 pub(crate) struct Shared {
     pub config: SandboxConfig,
+    /// The world a reset puts back: the configured one, checked once when the sandbox started.
+    pub seed: Seed,
     state: Mutex<World>,
     /// How changes are written to the state file: `None` without one, or when it could not be
     /// read, so that it is never overwritten.
@@ -108,16 +111,13 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Shared {
-    /// The sandbox for `config`: its state file's world, or a freshly seeded one (written at once).
+    /// The sandbox for `config`: its state file's world, or a world freshly seeded with `seed`
+    /// (written at once). A reset seeds `seed` again.
     ///
     /// # Errors
     ///
-    /// `InvalidInput` for a configured world that is not valid (even when the state file's world
-    /// is served, a reset seeds it); the state file's read error.
-    pub fn open(config: SandboxConfig) -> io::Result<Arc<Shared>> {
-        let seed = config
-            .seed()
-            .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+    /// The state file's read error.
+    pub fn open(config: SandboxConfig, seed: Seed) -> io::Result<Arc<Shared>> {
         let loaded = match &config.state_file {
             Some(path) => World::load(path)?,
             None => None,
@@ -127,7 +127,7 @@ impl Shared {
             Some((state, migrated)) => (state, migrated),
             None => (World::seeded(&seed, now_ms()), true),
         };
-        let shared = Self::with_state(config, state, true);
+        let shared = Self::with_state(config, seed, state, true);
         if write {
             shared.change(|_| Ok::<(), ()>(())).ok();
         }
@@ -135,12 +135,17 @@ impl Shared {
     }
 
     /// A seeded sandbox that never writes its state file (which could not be read).
-    pub fn unpersisted(config: SandboxConfig) -> Arc<Shared> {
-        let seed = config.seed_or_standard();
-        Self::with_state(config, World::seeded(&seed, now_ms()), false)
+    pub fn unpersisted(config: SandboxConfig, seed: Seed) -> Arc<Shared> {
+        let state = World::seeded(&seed, now_ms());
+        Self::with_state(config, seed, state, false)
     }
 
-    fn with_state(config: SandboxConfig, mut state: World, persist: bool) -> Arc<Shared> {
+    fn with_state(
+        config: SandboxConfig,
+        seed: Seed,
+        mut state: World,
+        persist: bool,
+    ) -> Arc<Shared> {
         if config.callback.is_none() {
             state.pushed = state.events.len();
         }
@@ -159,6 +164,7 @@ impl Shared {
         Arc::new(Shared {
             persistence,
             config,
+            seed,
             state: Mutex::new(state),
             closed: AtomicBool::new(false),
             wake: Arc::new(Notify::new()),
@@ -360,10 +366,11 @@ impl Shared {
         // Not a change the page redraws for: a redraw under a person's typing would lose it.
         self.request_save(&state);
         drop(state);
-        lock(&self.pushes).extend(records);
+        // The activity log first, so that whoever sees the records sees its entries too.
         for event in &dropped_unsent {
             self.activity.push_dropped_unsent(event);
         }
+        lock(&self.pushes).extend(records);
         self.save();
     }
 

@@ -177,7 +177,8 @@ impl Room {
     }
 }
 
-fn id<T: std::str::FromStr>(text: &str) -> T
+/// One of the sandbox's own ids, valid as written.
+pub(crate) fn own_id<T: std::str::FromStr>(text: &str) -> T
 where
     T::Err: std::fmt::Debug,
 {
@@ -276,7 +277,7 @@ impl World {
     /// A new event id, `$<n>:sandbox` with `n` zero-padded so that ids sort in order.
     pub fn next_event_id(&mut self) -> EventId {
         self.next_event += 1;
-        id(&format!("${:08}:{SERVER}", self.next_event))
+        own_id(&format!("${:08}:{SERVER}", self.next_event))
     }
 
     pub fn person(&self, fcid: &Fcid) -> Option<&Person> {

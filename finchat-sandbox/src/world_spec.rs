@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use finchat_cui::{Fcid, RoomId};
 use serde::{Deserialize, Serialize};
 
-use super::world::{Person, SERVER};
+use super::world::{Person, own_id};
 
 /// The bot of a world that names none.
 const DEFAULT_BOT: (&str, &str) = ("@finchat-bot:sandbox", "机器人");
@@ -404,22 +404,12 @@ impl WorldPerson {
 
 /// The bot's direct room with `fcid`: `@zhang:corp.example` → `!direct-zhang:corp.example`.
 pub(crate) fn direct_room_id(fcid: &Fcid) -> RoomId {
-    RoomId::parse(format!(
+    // Valid for every valid fcid: a room id's rule is an fcid's with another sigil.
+    own_id(&format!(
         "!direct-{}:{}",
         fcid.localpart(),
         fcid.server_name()
     ))
-    // Never taken: a valid fcid has a non-empty localpart and a valid server name.
-    .unwrap_or_else(|_| own_id(&format!("!direct:{SERVER}")))
-}
-
-/// One of the sandbox's own ids, valid as written.
-fn own_id<T: std::str::FromStr>(text: &str) -> T
-where
-    T::Err: fmt::Debug,
-{
-    text.parse()
-        .unwrap_or_else(|e| panic!("the sandbox's own id `{text}` is invalid: {e:?}"))
 }
 
 /// A valid world, ready to seed the sandbox with.

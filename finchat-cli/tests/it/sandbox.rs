@@ -193,7 +193,7 @@ fn the_world_flags_are_in_the_help() {
 
 #[test]
 fn a_bad_person_or_bot_is_a_usage_error_naming_the_flag_and_value() {
-    let cases: [(&[&str], &str); 4] = [
+    let cases: [(&[&str], &str); 5] = [
         (
             &["--person", "zhang 张三"],
             "error: invalid value 'zhang 张三' for '--person <FCID [NAME]>': \"zhang\" is not an \
@@ -212,6 +212,16 @@ fn a_bad_person_or_bot_is_a_usage_error_naming_the_flag_and_value() {
             ],
             "error: invalid value '@z:corp.example 李四' for '--person <FCID [NAME]>': duplicate \
              \"@z:corp.example\"",
+        ),
+        (
+            &[
+                "--bot",
+                "@z:corp.example 助手",
+                "--person",
+                "@z:corp.example 张三",
+            ],
+            "error: invalid value '@z:corp.example 张三' for '--person <FCID [NAME]>': \
+             \"@z:corp.example\" is the bot's fcid; the bot is not one of the people",
         ),
         (
             &["--bot", "@alice:sandbox 机器人"],

@@ -10,13 +10,13 @@ use finchat_sandbox::{
     ACTIVITY_LIMIT, ActivityEntry, ApiCall, PushAnswer, PushState, RunningSandbox, SandboxConfig,
 };
 use finchat_test_support::snapshot::snapshot;
+use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::support::{
-    approval_card, client, fcid, page, room, send_card, serve, start, wait_until,
+    OPEN, api_call, approval_card, client, fcid, page, post_json, raw_token, room, send_card,
+    serve, start, verify_token, wait_until,
 };
-
-const OPEN: &str = "/api/v1/finchat/open-api";
 
 /// A callback that answers `status(n)` to its n-th push (from 0).
 async fn callback(status: impl Fn(usize) -> u16 + Send + Sync + 'static) -> String {
@@ -33,32 +33,15 @@ async fn callback(status: impl Fn(usize) -> u16 + Send + Sync + 'static) -> Stri
     format!("{}/callback", serve(router).await)
 }
 
-/// The app access token, asked for with a plain HTTP call.
-async fn token(sandbox: &RunningSandbox) -> String {
-    let answer: Value = reqwest::Client::new()
-        .post(format!("{}{OPEN}/auth/token", sandbox.url))
-        .json(&json!({"app_id": "sandbox-app", "secret": "sandbox-secret"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    answer["app_access_token"].as_str().unwrap().to_owned()
-}
-
 /// Sends `content` as it is, past the client's own validation: the sandbox's answer.
 async fn send_raw(sandbox: &RunningSandbox, content: Value) -> Value {
-    reqwest::Client::new()
-        .post(format!("{}{OPEN}/message/send", sandbox.url))
-        .bearer_auth(token(sandbox).await)
-        .json(&json!({"app_id": "sandbox-app", "room_ids": ["!direct-alice:sandbox"], "content": content}))
-        .send()
+    let token = raw_token(sandbox).await;
+    let body =
+        json!({"app_id": "sandbox-app", "room_ids": ["!direct-alice:sandbox"], "content": content});
+    let path = format!("{OPEN}/message/send");
+    api_call(sandbox, Method::POST, &path, Some(&token), Some(body))
         .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+        .1
 }
 
 /// A card whose two inputs share the key `amount`.
@@ -230,6 +213,17 @@ async fn a_push_refused_once_then_acked_shows_both_attempts_and_is_delivered() {
     assert!(first.attempts[0].at_ms <= first.attempts[1].at_ms);
     assert_eq!(first.room, sandbox.handle.events()[0].room());
     assert!(pushes[1..].iter().all(|p| p.attempts.len() == 1));
+    // `pushes()` records the same pushes.
+    let logged: Vec<(&str, usize)> = pushes
+        .iter()
+        .map(|p| (p.event_id.as_str(), p.attempts.len()))
+        .collect();
+    let records = sandbox.handle.pushes();
+    let recorded: Vec<(&str, usize)> = records
+        .iter()
+        .map(|p| (p.event_id.as_str(), p.attempts as usize))
+        .collect();
+    assert_eq!(logged, recorded);
 
     let answer = activity_json(&sandbox, "?kind=push").await;
     let oldest = answer["entries"]
@@ -372,29 +366,16 @@ async fn no_secret_appears_in_the_activity() {
         .callback(url, callback_token)
         .time_scale(0.001);
     let sandbox = start(config).await;
-    let http = reqwest::Client::new();
-    let answer: Value = http
-        .post(format!("{}{OPEN}/auth/token", sandbox.url))
-        .json(&json!({"app_id": "sandbox-app", "secret": secret}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let answer = post_json(
+        &format!("{}{OPEN}/auth/token", sandbox.url),
+        json!({"app_id": "sandbox-app", "secret": secret}).to_string(),
+    )
+    .await;
     let token = answer["app_access_token"].as_str().unwrap().to_owned();
-    http.post(format!("{}{OPEN}/auth/token/verify", sandbox.url))
-        .json(&json!({"app_id": "sandbox-app", "app_access_token": token}))
-        .send()
-        .await
-        .unwrap();
-    let rooms = http
-        .get(format!("{}{OPEN}/rooms?app_id=sandbox-app", sandbox.url))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(rooms.status(), 200);
+    assert!(verify_token(&sandbox, &token).await);
+    let rooms_path = format!("{OPEN}/rooms?app_id=sandbox-app");
+    let (status, _) = api_call(&sandbox, Method::GET, &rooms_path, Some(&token), None).await;
+    assert_eq!(status, 200);
     wait_until("the seeded events are pushed", || {
         sandbox.handle.pushes().len() == 3
     })

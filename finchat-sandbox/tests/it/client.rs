@@ -12,33 +12,13 @@ use finchat_cui::{MessageContent, Status};
 use finchat_sandbox::{RunningSandbox, SandboxConfig};
 use serde_json::{Value, json};
 
-use crate::support::{approval_card, client, fcid, room, send_card, start};
-
-const OPEN: &str = "/api/v1/finchat/open-api";
-
-/// A raw API call: the status and the JSON answer.
-async fn call(
-    sandbox: &RunningSandbox,
-    method: reqwest::Method,
-    path: &str,
-    token: Option<&str>,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut request = reqwest::Client::new().request(method, format!("{}{path}", sandbox.url));
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
+use crate::support::{
+    OPEN, api_call, approval_card, client, fcid, room, send_card, start, verify_token,
+};
 
 async fn new_token(sandbox: &RunningSandbox) -> String {
     let body = json!({"app_id": "sandbox-app", "secret": "sandbox-secret"});
-    let (status, answer) = call(
+    let (status, answer) = api_call(
         sandbox,
         reqwest::Method::POST,
         &format!("{OPEN}/auth/token"),
@@ -51,21 +31,14 @@ async fn new_token(sandbox: &RunningSandbox) -> String {
     answer["app_access_token"].as_str().unwrap().to_owned()
 }
 
-async fn verify(sandbox: &RunningSandbox, token: &str) -> bool {
-    let body = json!({"app_id": "sandbox-app", "app_access_token": token});
-    let path = format!("{OPEN}/auth/token/verify");
-    let (_, answer) = call(sandbox, reqwest::Method::POST, &path, None, Some(body)).await;
-    answer["result"].as_bool().unwrap()
-}
-
 #[tokio::test]
 async fn a_newer_token_invalidates_the_older_and_the_client_gets_a_new_one() {
     let sandbox = start(SandboxConfig::new()).await;
     let older = new_token(&sandbox).await;
-    assert!(verify(&sandbox, &older).await);
+    assert!(verify_token(&sandbox, &older).await);
     let newer = new_token(&sandbox).await;
-    assert!(!verify(&sandbox, &older).await && verify(&sandbox, &newer).await);
-    let (status, answer) = call(
+    assert!(!verify_token(&sandbox, &older).await && verify_token(&sandbox, &newer).await);
+    let (status, answer) = api_call(
         &sandbox,
         reqwest::Method::GET,
         &format!("{OPEN}/rooms?app_id=sandbox-app"),
@@ -86,7 +59,7 @@ async fn a_newer_token_invalidates_the_older_and_the_client_gets_a_new_one() {
 
     let wrong = |app_id: &str, secret: &str| {
         let body = json!({"app_id": app_id, "secret": secret});
-        call(
+        api_call(
             &sandbox,
             reqwest::Method::POST,
             "/api/v1/finchat/open-api/auth/token",
@@ -102,7 +75,7 @@ async fn a_newer_token_invalidates_the_older_and_the_client_gets_a_new_one() {
         wrong("other-app", "sandbox-secret").await.1["errcode"],
         "FC_APP_NOT_FOUND"
     );
-    let (status, answer) = call(
+    let (status, answer) = api_call(
         &sandbox,
         reqwest::Method::GET,
         &format!("{OPEN}/rooms?app_id=sandbox-app"),
@@ -122,19 +95,20 @@ async fn a_token_expires() {
     let token = new_token(&sandbox).await;
     let path = format!("{OPEN}/rooms?app_id=sandbox-app");
     assert_eq!(
-        call(&sandbox, reqwest::Method::GET, &path, Some(&token), None)
+        api_call(&sandbox, reqwest::Method::GET, &path, Some(&token), None)
             .await
             .0,
         200
     );
     tokio::time::sleep(Duration::from_millis(400)).await;
-    let (status, answer) = call(&sandbox, reqwest::Method::GET, &path, Some(&token), None).await;
+    let (status, answer) =
+        api_call(&sandbox, reqwest::Method::GET, &path, Some(&token), None).await;
     assert_eq!(status, 401);
     assert!(
         answer["error"].as_str().unwrap().contains("expired"),
         "{answer}"
     );
-    assert!(!verify(&sandbox, &token).await);
+    assert!(!verify_token(&sandbox, &token).await);
 }
 
 #[tokio::test]
@@ -183,7 +157,7 @@ async fn a_send_reports_each_room_and_fcid_with_the_documented_errors() {
     let token = new_token(&sandbox).await;
     let body = json!({"app_id": "sandbox-app", "room_ids": ["!finance:sandbox"], "fcids": ["@carol:sandbox"],
         "content": {"msgtype": "m.text", "body": "hi"}});
-    let (status, answer) = call(
+    let (status, answer) = api_call(
         &sandbox,
         reqwest::Method::POST,
         &format!("{OPEN}/message/send"),
@@ -244,7 +218,7 @@ async fn a_batch_over_the_limit_is_refused_whole_and_the_client_halves_it() {
         "!direct-carol:sandbox"
     ]);
     let body = json!({"app_id": "sandbox-app", "room_ids": rooms, "content": {"msgtype": "m.text", "body": "x"}});
-    let (status, answer) = call(
+    let (status, answer) = api_call(
         &sandbox,
         reqwest::Method::POST,
         &path,
@@ -258,7 +232,7 @@ async fn a_batch_over_the_limit_is_refused_whole_and_the_client_halves_it() {
     );
     let fcids = json!(["@alice:sandbox", "@bob:sandbox", "@carol:sandbox"]);
     let body = json!({"app_id": "sandbox-app", "fcids": fcids, "content": {"msgtype": "m.text", "body": "x"}});
-    let (_, answer) = call(
+    let (_, answer) = api_call(
         &sandbox,
         reqwest::Method::POST,
         &path,
@@ -338,7 +312,7 @@ async fn update_cui_replaces_only_the_bots_cards() {
     let body = json!({"app_id": "sandbox-app", "room_ids": [finance], "origin_event": card,
         "content": {"msgtype": "m.text", "body": "not a card"}});
     let path = format!("{OPEN}/message/update-cui");
-    let (status, answer) = call(
+    let (status, answer) = api_call(
         &sandbox,
         reqwest::Method::PUT,
         &path,
@@ -360,7 +334,7 @@ async fn invalid_content_is_refused_with_every_problem() {
     let body = json!({"app_id": "sandbox-app", "room_ids": ["!direct-alice:sandbox"],
         "content": {"msgtype": "m.cui", "version": "0.1.0", "body": "[交互卡片]", "info": card}});
     let path = format!("{OPEN}/message/send");
-    let (status, answer) = call(
+    let (status, answer) = api_call(
         &sandbox,
         reqwest::Method::POST,
         &path,
@@ -432,7 +406,7 @@ async fn rooms_are_created_changed_by_priority_read_and_listed() {
     let token = new_token(&sandbox).await;
     let path = format!("{OPEN}/rooms/{created}");
     let body = json!({"app_id": "sandbox-app", "topic": "周五截止", "fcids_to_invite": ["@carol:sandbox"]});
-    let (status, answer) = call(
+    let (status, answer) = api_call(
         &sandbox,
         reqwest::Method::PUT,
         &path,
@@ -469,7 +443,7 @@ async fn rooms_are_created_changed_by_priority_read_and_listed() {
 
     let token = new_token(&sandbox).await;
     let body = json!({"app_id": "sandbox-app", "name": "x"});
-    let (_, answer) = call(
+    let (_, answer) = api_call(
         &sandbox,
         reqwest::Method::POST,
         &format!("{OPEN}/rooms"),

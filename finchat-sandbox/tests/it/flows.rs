@@ -66,20 +66,17 @@ async fn a_form_submit_reaches_a_receiver_as_the_documented_interactcui_and_a_ty
     let card = send_card(&client(&sandbox), &alice_room, approval_card()).await;
 
     let form = format!(
-        "{}/sandbox/submit?as={}&room={}&event={}",
-        sandbox.url,
+        "/sandbox/submit?as={}&room={}&event={}",
         enc("@alice:sandbox"),
         enc(alice_room.as_str()),
         enc(card.as_str())
     );
-    let answer = browser()
-        .post(form)
-        .header("origin", form_origin(&sandbox))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body("amount=1500&comment=%E5%8F%AF%E4%BB%A5&decision=%E5%90%8C%E6%84%8F")
-        .send()
-        .await
-        .unwrap();
+    let answer = post_form(
+        &sandbox,
+        &form,
+        "amount=1500&comment=%E5%8F%AF%E4%BB%A5&decision=%E5%90%8C%E6%84%8F",
+    )
+    .await;
     assert_eq!(answer.status(), 303);
     let location = answer.headers()["location"].to_str().unwrap().to_owned();
     assert!(
@@ -174,18 +171,12 @@ async fn in_a_group_room_the_event_names_no_fcid_and_a_reply_button_fills_in_the
 #[tokio::test]
 async fn a_person_talks_to_the_bot_which_hears_group_messages_only_when_mentioned() {
     let sandbox = start(SandboxConfig::new()).await;
-    let said = browser()
-        .post(format!("{}/sandbox/say", sandbox.url))
-        .header("origin", form_origin(&sandbox))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!(
-            "as={}&room={}&body=%E4%BD%A0%E5%A5%BD",
-            enc("@carol:sandbox"),
-            enc("!direct-carol:sandbox")
-        ))
-        .send()
-        .await
-        .unwrap();
+    let form = format!(
+        "as={}&room={}&body=%E4%BD%A0%E5%A5%BD",
+        enc("@carol:sandbox"),
+        enc("!direct-carol:sandbox")
+    );
+    let said = post_form(&sandbox, "/sandbox/say", form).await;
     assert_eq!(said.status(), 303);
     let event = serde_json::to_value(sandbox.handle.events().pop().unwrap()).unwrap();
     assert_eq!(
@@ -335,15 +326,11 @@ async fn the_json_endpoints_show_each_person_their_copy() {
     );
     assert_eq!(messages[0].content.card().unwrap().status, Status::Input);
 
-    let said: Value = reqwest::Client::new()
-        .post(format!("{}/sandbox/api/say", sandbox.url))
-        .json(&json!({"as": "@alice:sandbox", "room": "!direct-alice:sandbox", "body": "hi"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let said = post_json(
+        &format!("{}/sandbox/api/say", sandbox.url),
+        json!({"as": "@alice:sandbox", "room": "!direct-alice:sandbox", "body": "hi"}).to_string(),
+    )
+    .await;
     let events: Value = reqwest::get(format!("{}/sandbox/api/events", sandbox.url))
         .await
         .unwrap()

@@ -3,11 +3,13 @@
 
 use std::sync::Arc;
 
-use finchat_sandbox::{PushOutcome, Sandbox, SandboxConfig};
+use finchat_sandbox::{
+    ActivityEntry, PushActivity, PushAnswer, PushOutcome, PushState, Sandbox, SandboxConfig,
+};
 use serde_json::json;
 
 use crate::server::{Reply, TestServer};
-use crate::support::{approval_card, client, fcid, room, send_card, start, wait_until};
+use crate::support::{approval_card, client, event_ids, fcid, room, send_card, start, wait_until};
 
 #[tokio::test]
 async fn a_callback_that_fails_twice_is_retried_until_it_answers_200() {
@@ -39,12 +41,7 @@ async fn a_callback_that_fails_twice_is_retried_until_it_answers_200() {
             r.json()["event"]["event_id"].as_str().unwrap().to_owned()
         })
         .collect();
-    let ids: Vec<String> = sandbox
-        .handle
-        .events()
-        .iter()
-        .map(|e| e.event_id.clone())
-        .collect();
+    let ids = event_ids(&sandbox);
     assert_eq!(
         order,
         [&ids[0], &ids[0], &ids[0], &ids[1], &ids[2]].map(String::clone)
@@ -82,6 +79,40 @@ async fn after_an_hour_of_failures_the_backlog_is_dropped_and_a_new_event_gets_o
         (pushes[1].attempts, pushes[2].attempts),
         (0, 0),
         "dropped unsent"
+    );
+    // The activity log tells the same: the first push with each refused attempt, the backlog
+    // dropped unsent, without one; and the inspector says so.
+    let activity = sandbox.handle.activity();
+    let logged: Vec<&PushActivity> = activity.iter().filter_map(ActivityEntry::push).collect();
+    let states: Vec<(&str, PushState, usize)> = logged
+        .iter()
+        .map(|p| (p.event_id.as_str(), p.state, p.attempts.len()))
+        .collect();
+    let recorded: Vec<(&str, PushState, usize)> = pushes
+        .iter()
+        .map(|p| (p.event_id.as_str(), PushState::Dropped, p.attempts as usize))
+        .collect();
+    assert_eq!(states, recorded);
+    assert!(
+        logged[0]
+            .attempts
+            .iter()
+            .all(|a| a.answer == PushAnswer::Refused { status: 503 }),
+        "{:?}",
+        logged[0]
+    );
+    let inspector = reqwest::get(format!("{}/sandbox/inspector?kind=push", sandbox.url))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        inspector
+            .matches("No attempt: dropped unsent with the backlog.")
+            .count(),
+        2,
+        "{inspector}"
     );
 
     let alice = fcid("alice");

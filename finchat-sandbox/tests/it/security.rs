@@ -6,7 +6,7 @@ use reqwest::StatusCode;
 use serde_json::json;
 
 use crate::support::{
-    approval_card, browser, client, enc, fcid, form_origin, room, send_card, start,
+    approval_card, browser, client, enc, fcid, form_origin, raw_token, room, send_card, start,
 };
 
 /// The form a person's page posts to say "hi" to the bot in alice's direct room.
@@ -243,21 +243,7 @@ async fn uploaded_files_are_served_inert_and_only_raster_images_inline() {
         .upload(b"<html>".to_vec(), "text/html")
         .await
         .unwrap();
-    let token = reqwest::Client::new()
-        .post(format!(
-            "{}/api/v1/finchat/open-api/auth/token",
-            sandbox.url
-        ))
-        .json(&json!({"app_id": "sandbox-app", "secret": "sandbox-secret"}))
-        .send()
-        .await
-        .unwrap()
-        .json::<serde_json::Value>()
-        .await
-        .unwrap()["app_access_token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let token = raw_token(&sandbox).await;
     let download = reqwest::Client::new()
         .get(format!(
             "{}/api/v1/finchat/open-api/media/download/sandbox/{}?app_id=sandbox-app",

@@ -90,14 +90,69 @@ pub async fn serve(router: axum::Router) -> String {
     format!("http://{addr}")
 }
 
+/// The open API's path prefix.
+pub const OPEN: &str = "/api/v1/finchat/open-api";
+
 /// A new app access token, asked for with a plain HTTP call (each one replaces the previous).
 pub async fn raw_token(sandbox: &RunningSandbox) -> String {
     let answer = post_json(
-        &format!("{}/api/v1/finchat/open-api/auth/token", sandbox.url),
+        &format!("{}{OPEN}/auth/token", sandbox.url),
         serde_json::json!({"app_id": "sandbox-app", "secret": "sandbox-secret"}).to_string(),
     )
     .await;
     answer["app_access_token"].as_str().unwrap().to_owned()
+}
+
+/// A raw API call to `path` (from the root, e.g. `{OPEN}/rooms`), past the client's own checks:
+/// the status and the JSON answer (`null` when it is not JSON).
+pub async fn api_call(
+    sandbox: &RunningSandbox,
+    method: reqwest::Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<serde_json::Value>,
+) -> (u16, serde_json::Value) {
+    let mut request = reqwest::Client::new().request(method, format!("{}{path}", sandbox.url));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or_default())
+}
+
+/// Whether the sandbox says `token` is the app's valid access token (`auth/token/verify`).
+pub async fn verify_token(sandbox: &RunningSandbox, token: &str) -> bool {
+    let body = serde_json::json!({"app_id": "sandbox-app", "app_access_token": token});
+    let path = format!("{OPEN}/auth/token/verify");
+    let (_, answer) = api_call(sandbox, reqwest::Method::POST, &path, None, Some(body)).await;
+    answer["result"].as_bool().unwrap()
+}
+
+/// POSTs the form `body` to `path` as the sandbox's own page does (its `Origin`, form-encoded);
+/// the answer, redirects not followed.
+pub async fn post_form(
+    sandbox: &RunningSandbox,
+    path: &str,
+    body: impl Into<String>,
+) -> reqwest::Response {
+    browser()
+        .post(format!("{}{path}", sandbox.url))
+        .header("origin", form_origin(sandbox))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body.into())
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The event id of every event emitted so far, in order.
+pub fn event_ids(sandbox: &RunningSandbox) -> Vec<String> {
+    let events = sandbox.handle.events();
+    events.into_iter().map(|e| e.event_id).collect()
 }
 
 /// POSTs `body` to `url` as `application/json`; the answer's JSON, whatever its status.

@@ -16,8 +16,8 @@ use serde_json::{Value, json};
 use tokio::sync::{Semaphore, oneshot};
 
 use crate::support::{
-    approval_card, browser, client, enc, fcid, form_origin, room, send_card, serve, start,
-    wait_until,
+    OPEN, api_call, approval_card, browser, client, enc, event_ids, fcid, post_form, raw_token,
+    room, send_card, serve, start, verify_token, wait_until,
 };
 
 fn id<T: std::str::FromStr>(text: &str) -> T
@@ -200,6 +200,37 @@ async fn people_given_to_the_config_replace_the_default_three_and_share_the_defa
     assert_eq!(
         handle.users(),
         [id::<Fcid>("@a:x.example"), id("@b:x.example")]
+    );
+}
+
+#[tokio::test]
+async fn a_room_the_app_creates_never_takes_the_id_of_a_configured_group_room() {
+    let world = SandboxWorld::standard().group_room("!room-1:sandbox", "一号", ["@alice:sandbox"]);
+    let sandbox = start(SandboxConfig::new().world(world)).await;
+    let created = client(&sandbox)
+        .rooms()
+        .create()
+        .name("新群")
+        .fcid(fcid("bob"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created, room("room-2"));
+    assert_eq!(
+        sandbox.handle.group_rooms(),
+        [room("room-1"), room("room-2")]
+    );
+    assert_eq!(
+        sandbox.handle.room_name(&room("room-1")).as_deref(),
+        Some("一号")
+    );
+    assert_eq!(
+        sandbox.handle.members(&room("room-1")),
+        [fcid("finchat-bot"), fcid("alice")]
+    );
+    assert_eq!(
+        sandbox.handle.members(&created),
+        [fcid("finchat-bot"), fcid("bob")]
     );
 }
 
@@ -419,21 +450,18 @@ async fn with_a_state_file_the_files_world_wins_after_the_first_start_until_a_re
 
 /// A raw call of the API with `token`: the status.
 async fn send_with_token(sandbox: &finchat_sandbox::RunningSandbox, token: &str) -> u16 {
-    reqwest::Client::new()
-        .post(format!(
-            "{}/api/v1/finchat/open-api/message/send",
-            sandbox.url
-        ))
-        .bearer_auth(token)
-        .json(
-            &json!({"app_id": "sandbox-app", "room_ids": ["!direct-alice:sandbox"],
-                      "content": {"msgtype": "m.text", "body": "还在吗"}}),
-        )
-        .send()
-        .await
-        .unwrap()
-        .status()
-        .as_u16()
+    let body = json!({"app_id": "sandbox-app", "room_ids": ["!direct-alice:sandbox"],
+                      "content": {"msgtype": "m.text", "body": "还在吗"}});
+    let path = format!("{OPEN}/message/send");
+    api_call(
+        sandbox,
+        reqwest::Method::POST,
+        &path,
+        Some(token),
+        Some(body),
+    )
+    .await
+    .0
 }
 
 #[tokio::test]
@@ -467,21 +495,7 @@ async fn reset_clears_messages_media_and_events_keeps_the_token_and_counts_event
     handle.flush().await.unwrap();
     let media_file = dir.path().join("sandbox.json.media").join(uri.media_id());
     assert!(media_file.exists());
-    let token = reqwest::Client::new()
-        .post(format!(
-            "{}/api/v1/finchat/open-api/auth/token",
-            sandbox.url
-        ))
-        .json(&json!({"app_id": "sandbox-app", "secret": "sandbox-secret"}))
-        .send()
-        .await
-        .unwrap()
-        .json::<Value>()
-        .await
-        .unwrap()["app_access_token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let token = raw_token(&sandbox).await;
     assert_eq!(send_with_token(&sandbox, &token).await, 200);
     let before = handle.events();
     let last_before = before.last().unwrap().event_id.clone();
@@ -505,19 +519,7 @@ async fn reset_clears_messages_media_and_events_keeps_the_token_and_counts_event
 
     // The token a bot holds still works, with no new one asked for.
     assert_eq!(send_with_token(&sandbox, &token).await, 200);
-    let verified = reqwest::Client::new()
-        .post(format!(
-            "{}/api/v1/finchat/open-api/auth/token/verify",
-            sandbox.url
-        ))
-        .json(&json!({"app_id": "sandbox-app", "app_access_token": token}))
-        .send()
-        .await
-        .unwrap()
-        .json::<Value>()
-        .await
-        .unwrap();
-    assert_eq!(verified["result"], true);
+    assert!(verify_token(&sandbox, &token).await);
     assert!(
         api.media().download(&uri).await.is_err(),
         "the upload is gone"
@@ -536,8 +538,7 @@ async fn reset_clears_messages_media_and_events_keeps_the_token_and_counts_event
         .iter()
         .map(|e| e["event_id"].as_str().unwrap())
         .collect();
-    let expected: Vec<String> = handle.events().iter().map(|e| e.event_id.clone()).collect();
-    assert_eq!(polled, expected);
+    assert_eq!(polled, event_ids(&sandbox));
 
     // The state file holds the reset world, and the upload's file is gone.
     handle.flush().await.unwrap();
@@ -589,22 +590,12 @@ async fn a_push_under_way_during_a_reset_is_finished_and_the_new_events_are_all_
     )
     .await;
     let sandbox = start(SandboxConfig::new().callback(format!("{url}/callback"), "t")).await;
-    let first: Vec<String> = sandbox
-        .handle
-        .events()
-        .iter()
-        .map(|e| e.event_id.clone())
-        .collect();
+    let first = event_ids(&sandbox);
     first_arrived.await.unwrap();
 
     // The first event's push is under way, at the index the new first event will have.
     sandbox.handle.reset();
-    let new: Vec<String> = sandbox
-        .handle
-        .events()
-        .iter()
-        .map(|e| e.event_id.clone())
-        .collect();
+    let new = event_ids(&sandbox);
     callback.release.add_permits(1);
 
     wait_until("the new events are pushed", || {
@@ -688,25 +679,13 @@ async fn reset_over_http_and_the_pages_button() {
         .unwrap();
     assert_eq!(without_origin.status(), 403);
     assert_eq!(handle.messages(&room("direct-bob")).len(), 1, "not reset");
-    let pressed = post("/sandbox/reset")
-        .header("origin", form_origin(&sandbox))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(form)
-        .send()
-        .await
-        .unwrap();
+    let pressed = post_form(&sandbox, "/sandbox/reset", form).await;
     assert_eq!(pressed.status(), 303);
     assert_eq!(
         pressed.headers()["location"],
         format!("/?as={}", enc("@bob:sandbox")).as_str()
     );
     assert!(handle.messages(&room("direct-bob")).is_empty());
-    let nobody = post("/sandbox/reset")
-        .header("origin", form_origin(&sandbox))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body("as=nobody")
-        .send()
-        .await
-        .unwrap();
+    let nobody = post_form(&sandbox, "/sandbox/reset", "as=nobody").await;
     assert_eq!(nobody.headers()["location"], "/");
 }
