@@ -470,6 +470,13 @@ impl SandboxHandle {
         self.shared.flush().await
     }
 
+    /// How many events the callback has not answered yet: those waiting to be pushed, and the one
+    /// being pushed until an attempt of it is answered (a push that failed and waits for its retry
+    /// counts as answered). 0 without a callback. A test harness waits for it to reach 0.
+    pub fn unanswered_pushes(&self) -> usize {
+        self.shared.unanswered()
+    }
+
     /// What became of each push to the callback since the start or the last [reset](Self::reset),
     /// in order.
     pub fn pushes(&self) -> Vec<PushRecord> {

@@ -152,7 +152,7 @@ pub(crate) async fn run(shared: Weak<Shared>, wake: Arc<Notify>) {
             let attempt = PushAttempt { at_ms, answer };
             let Some(error) = failure(&attempt.answer) else {
                 failing = Failing::default();
-                note(&shared, seq, attempt, PushState::Delivered);
+                note(&shared, seq, &event_id, attempt, PushState::Delivered);
                 break (PushOutcome::Delivered, None, false);
             };
             let since = *failing.since.get_or_insert_with(Instant::now);
@@ -160,10 +160,10 @@ pub(crate) async fn run(shared: Weak<Shared>, wake: Arc<Notify>) {
                 // The first time the limit is passed, everything waiting is dropped; after that each
                 // new event gets one try.
                 let first = !std::mem::replace(&mut failing.over_limit, true);
-                note(&shared, seq, attempt, PushState::Dropped);
+                note(&shared, seq, &event_id, attempt, PushState::Dropped);
                 break (PushOutcome::Dropped, Some(error), first);
             }
-            note(&shared, seq, attempt, PushState::Retrying);
+            note(&shared, seq, &event_id, attempt, PushState::Retrying);
             tracing::debug!(%event_id, attempts, %error, retry_in = ?interval, "push failed");
             tokio::time::sleep(interval).await;
             interval = (interval * 2).min(schedule.max_interval);
@@ -184,9 +184,10 @@ pub(crate) async fn run(shared: Weak<Shared>, wake: Arc<Notify>) {
     }
 }
 
-/// Records an answered attempt of the push `seq` in the activity log.
-fn note(shared: &Weak<Shared>, seq: u64, attempt: PushAttempt, state: PushState) {
+/// Records an answered attempt of the push of `event_id` (entry `seq` of the activity log).
+fn note(shared: &Weak<Shared>, seq: u64, event_id: &str, attempt: PushAttempt, state: PushState) {
     if let Some(shared) = shared.upgrade() {
+        shared.answered(event_id);
         shared.activity.push_attempt(seq, attempt, state);
     }
 }

@@ -95,6 +95,8 @@ pub(crate) struct Shared {
     closed: AtomicBool,
     pub wake: Arc<Notify>,
     pushes: Mutex<Vec<PushRecord>>,
+    /// The event whose push the callback answered last (event ids are never reused).
+    last_answered: Mutex<Option<String>>,
     /// The bot's API calls and the pushes, in memory only.
     pub activity: ActivityLog,
     pusher_started: AtomicBool,
@@ -169,6 +171,7 @@ impl Shared {
             closed: AtomicBool::new(false),
             wake: Arc::new(Notify::new()),
             pushes: Mutex::new(Vec::new()),
+            last_answered: Mutex::new(None),
             activity: ActivityLog::new(),
             pusher_started: AtomicBool::new(false),
         })
@@ -406,6 +409,26 @@ impl Shared {
     pub fn waiting(&self) -> usize {
         let state = lock(&self.state);
         state.events.len().saturating_sub(state.pushed)
+    }
+
+    /// Notes that the callback answered an attempt of the push of `event_id` (see [`unanswered`]).
+    ///
+    /// [`unanswered`]: Shared::unanswered
+    pub fn answered(&self, event_id: &str) {
+        *lock(&self.last_answered) = Some(event_id.to_owned());
+    }
+
+    /// How many events the callback has not answered yet: those waiting to be pushed, the one being
+    /// pushed included until an attempt of it is answered.
+    pub fn unanswered(&self) -> usize {
+        let state = lock(&self.state);
+        let waiting = state.events.len().saturating_sub(state.pushed);
+        let current = state
+            .events
+            .get(state.pushed)
+            .and_then(|e| e["event_id"].as_str());
+        let answered = current.is_some() && current == lock(&self.last_answered).as_deref();
+        waiting - usize::from(answered)
     }
 }
 

@@ -284,24 +284,21 @@ impl TestWorld {
         }
     }
 
-    /// What keeps the world from being settled: a push waiting for the bot's first answer.
+    /// What keeps the world from being settled: events the bot has not answered yet.
     fn unanswered(&self) -> Option<String> {
         if !self.is_served() {
             return None;
         }
-        let pushes = self.pushes();
-        if let Some(push) = pushes.iter().find(|p| p.state == PushState::Delivering) {
-            return Some(format!(
-                "the push of {} ({})",
-                push.event_id, push.event_type
-            ));
-        }
-        let events = self.sandbox.handle.events();
-        (events.len() > pushes.len()).then(|| {
-            format!(
-                "{} events waiting to be pushed",
-                events.len() - pushes.len()
-            )
+        let waiting = self.sandbox.handle.unanswered_pushes();
+        (waiting > 0).then(|| {
+            let delivering = self
+                .pushes()
+                .into_iter()
+                .rfind(|p| p.state == PushState::Delivering);
+            match delivering {
+                Some(push) => format!("the push of {} ({})", push.event_id, push.event_type),
+                None => format!("{waiting} events waiting to be pushed"),
+            }
         })
     }
 

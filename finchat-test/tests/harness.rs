@@ -120,3 +120,16 @@ async fn a_bot_that_hangs_is_named_by_the_push_it_holds() {
     }));
     world.person("张三").say("hello").await;
 }
+
+#[tokio::test(start_paused = true)]
+async fn settling_does_not_depend_on_the_activity_log() {
+    // The log is capped and can be cleared; what the bot has still to answer is the sandbox's.
+    let world = echo_world(SandboxConfig::new())
+        .await
+        .with_settle_limit(Duration::from_secs(2));
+    let zhang = world.person("张三");
+    zhang.say("first").await;
+    world.sandbox().clear_activity();
+    zhang.say("second").await;
+    zhang.direct_room().assert_posted("echo: second");
+}

@@ -204,3 +204,44 @@ async fn the_state_file_keeps_the_world_across_a_restart() {
     assert!(error.to_string().contains("cannot be read"), "{error}");
     std::fs::remove_file(&path).ok();
 }
+
+#[tokio::test]
+async fn unanswered_pushes_count_until_the_callback_answers_each_event_once() {
+    let up = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let is_up = Arc::clone(&up);
+    let server = TestServer::start(move |_, _| {
+        if is_up.load(std::sync::atomic::Ordering::SeqCst) {
+            Reply::ok(json!({}))
+        } else {
+            Reply::json(503, json!({}))
+        }
+    })
+    .await;
+    let config = SandboxConfig::new()
+        .callback(format!("{}/callback", server.url()), "callback-token")
+        .time_scale(0.001);
+    let sandbox = start(config).await;
+    // The first of the three room creations is answered (refused) and waits for its retry; the
+    // other two have not been pushed.
+    wait_until("the first push is answered", || {
+        !server.requests().is_empty()
+    })
+    .await;
+    wait_until("two events are unanswered", || {
+        sandbox.handle.unanswered_pushes() == 2
+    })
+    .await;
+    up.store(true, std::sync::atomic::Ordering::SeqCst);
+    wait_until("every event is answered", || {
+        sandbox.handle.unanswered_pushes() == 0
+    })
+    .await;
+    assert_eq!(sandbox.handle.pushes().len(), 3);
+
+    let polling = start(SandboxConfig::new()).await;
+    assert_eq!(
+        polling.handle.unanswered_pushes(),
+        0,
+        "no callback, nothing to answer"
+    );
+}
