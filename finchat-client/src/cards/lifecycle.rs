@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use finchat_cui::{CuiForm, EventId, Fcid, MessageContent, Status, Submission};
+use tracing::Instrument;
 
 use super::edit::{self, FieldError};
 use super::notices::fill;
@@ -14,7 +15,7 @@ use super::registry::CardRegistry;
 use super::{CardError, CardRecord, Phase};
 use crate::events::{Event, EventContent};
 use crate::millis::{duration_ms, now_ms};
-use crate::{Delivery, HandlerError, HandlerResult, telemetry};
+use crate::{Delivery, HandlerError, HandlerResult};
 
 /// A decision handed to a [`Dispatcher::on_decision`](crate::Dispatcher::on_decision) handler:
 /// the submitted form, who submitted it and when, and the card as kept (its labels and data).
@@ -209,7 +210,9 @@ async fn run<Fut>(deadline: Duration, handling: Fut) -> Result<Verdict, HandlerE
 where
     Fut: Future<Output = Result<Verdict, HandlerError>> + Send + 'static,
 {
-    let task = tokio::spawn(telemetry::handler("on_decision", handling));
+    // In the dispatch's own `finchat.handler` span (a spawned task would start outside every
+    // span): one span and one failure count per decision, with the event's context.
+    let task = tokio::spawn(handling.in_current_span());
     // Should the caller give up on this submission (the receiver's own deadline), the handler stops
     // with it rather than run on unseen.
     let abort = AbortOnDrop(task.abort_handle());
