@@ -159,7 +159,8 @@ impl CardRegistry {
 
     /// How long a decision handler may run (default 20 s). Its submission holds the card for that
     /// long (a lease: another instance takes the card over only after it); a handler still running
-    /// then is stopped and the submission counts as failed. Keep it below the receiver's (or the
+    /// then is stopped and the submission counts as failed. The same holds for an expiry handler
+    /// ([`CardRegistry::expire_due`]). Keep it below the receiver's (or the
     /// polling consumer's) handler deadline, 25 s by default, so that the lifecycle can put the card
     /// back before the receiver gives up on the event.
     #[must_use]

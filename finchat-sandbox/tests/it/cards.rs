@@ -454,6 +454,64 @@ async fn a_card_expires_once_across_instances_and_a_late_click_is_answered() {
 }
 
 #[tokio::test]
+async fn an_expiry_handler_over_its_deadline_is_stopped_and_the_card_tried_again_later() {
+    let w = world().await;
+    let registry = w
+        .registry
+        .clone()
+        .handler_deadline(Duration::from_millis(100));
+    let (sent, _) = registered(
+        registry
+            .ask::<ApprovalForm>(card())
+            .fcid(fcid("alice"))
+            .deadline(Duration::from_millis(10)),
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(50)).await;
+
+    let finished = Arc::new(AtomicUsize::new(0));
+    let slow = |finished: Arc<AtomicUsize>| {
+        move |_: CardRecord| {
+            let finished = Arc::clone(&finished);
+            async move {
+                tokio::time::sleep(Duration::from_millis(300)).await;
+                finished.fetch_add(1, Ordering::SeqCst);
+                Ok(())
+            }
+        }
+    };
+    assert_eq!(
+        registry
+            .expire_due(slow(Arc::clone(&finished)))
+            .await
+            .unwrap(),
+        0,
+        "not expired: its handler did not finish"
+    );
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        finished.load(Ordering::SeqCst),
+        0,
+        "the handler was stopped at its deadline, not left running beside the next try"
+    );
+    let kept = registry.get(sent.id()).await.unwrap().unwrap();
+    assert!(
+        matches!(kept.phase, Phase::Expiring { .. }),
+        "{:?}",
+        kept.phase
+    );
+
+    // Its lease has lapsed: the next sweep takes the card again.
+    assert_eq!(registry.expire_due(|_| async { Ok(()) }).await.unwrap(), 1);
+    let kept = registry.get(sent.id()).await.unwrap().unwrap();
+    assert!(
+        matches!(kept.phase, Phase::Expired { .. }),
+        "{:?}",
+        kept.phase
+    );
+}
+
+#[tokio::test]
 async fn patch_changes_one_element_of_every_copy_and_refresh_every_matching_card() {
     let w = world().await;
     let (finance, direct) = (
