@@ -456,18 +456,12 @@ impl CardRegistry {
     async fn update_copies(&self, card: &CardRecord) -> SendReport {
         let mut report = SendReport::default();
         for copy in &card.copies {
-            report.results.extend(
-                self.update(copy, card.content.clone(), &card.id)
-                    .await
-                    .results,
-            );
+            report.extend(self.update(copy, card.content.clone(), &card.id).await);
         }
         for (person, own) in &card.per_user {
             for copy in card.copies.iter().filter(|c| holds(c, person)) {
                 let own = edit::own_copy(own.clone(), person);
-                report
-                    .results
-                    .extend(self.update(copy, own, &card.id).await.results);
+                report.extend(self.update(copy, own, &card.id).await);
             }
         }
         report
