@@ -371,7 +371,8 @@ async fn a_handler_over_its_deadline_is_stopped_and_the_card_put_back() {
         .handler_deadline(Duration::from_millis(200));
     let finance = room("finance");
     let alice = fcid("alice");
-    let (_, origin) = registered(registry.ask::<ApprovalForm>(card()).room(finance.clone())).await;
+    let (sent, origin) =
+        registered(registry.ask::<ApprovalForm>(card()).room(finance.clone())).await;
     let event = w.submit(&alice, &finance, &origin, &[("decision", "同意")]);
     let hanging = Dispatcher::new(()).on_decision::<ApprovalForm, _, _>(&registry, |_, _| async {
         std::future::pending::<()>().await;
@@ -380,6 +381,11 @@ async fn a_handler_over_its_deadline_is_stopped_and_the_card_put_back() {
     let error = hanging.dispatch(event).await.unwrap_err();
     assert!(error.to_string().contains("longer than"), "{error}");
     assert_eq!(w.seen(&alice, &finance, &origin).info.status, Status::Input);
+    assert_eq!(
+        registry.get(sent.id()).await.unwrap().unwrap().phase,
+        Phase::Open,
+        "open again, so that the redelivery is decided"
+    );
 }
 
 #[tokio::test]
@@ -570,6 +576,22 @@ async fn patch_changes_one_element_of_every_copy_and_refresh_every_matching_card
         .unwrap();
     assert_eq!(refreshed.updated.len(), 1);
     assert!(refreshed.failed.is_empty());
+    let changed = &refreshed.updated[0];
+    assert_eq!(
+        (changed.card.id.clone(), changed.card.revision),
+        (one.id().clone(), 3)
+    );
+    assert!(changed.all_delivered(), "{:?}", changed.report);
+    for copy in &one.card.copies {
+        let finchat_client::Target::Room(room) = &copy.target else {
+            unreachable!()
+        };
+        let text = text_of(&w.seen(&fcid("bob"), room, &copy.origin_event));
+        assert!(
+            text.contains("报销单已修改") && text.contains("金额已调整"),
+            "every copy shows the refresh, over the patch: {text}"
+        );
+    }
     let origin = &other.card.copies[0].origin_event;
     assert_eq!(
         w.seen(&fcid("bob"), &finance, origin),
