@@ -617,6 +617,32 @@ async fn patch_changes_one_element_of_every_copy_and_refresh_every_matching_card
 }
 
 #[tokio::test]
+async fn a_card_sent_again_under_its_id_is_not_sent_twice() {
+    let w = world().await;
+    let finance = room("finance");
+    let send = || {
+        w.registry
+            .send(card())
+            .room(finance.clone())
+            .id(CardId::new("claim-42"))
+    };
+    let first = send().send().await.unwrap();
+    assert_eq!(first.id().as_str(), "claim-42");
+    assert_eq!(first.report.results.len(), 1);
+    let again = send().send().await.unwrap();
+    assert_eq!(again.card, first.card, "the card kept under the id");
+    assert!(again.report.results.is_empty(), "{:?}", again.report);
+    let cards = w
+        .sandbox
+        .handle
+        .messages(&finance)
+        .into_iter()
+        .filter(|m| m.content.card().is_some())
+        .count();
+    assert_eq!(cards, 1, "sent once");
+}
+
+#[tokio::test]
 async fn two_instances_racing_on_one_card_decide_it_once() {
     let w = world().await;
     let store: Arc<dyn CardStore> = Arc::new(MemoryCardStore::new());
