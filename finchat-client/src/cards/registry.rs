@@ -635,13 +635,17 @@ impl RegisterRequest<'_> {
     pub async fn send(self) -> Result<Registered, CardError> {
         let registry = self.registry;
         let data = self.data.map_err(CardError::Data)?;
-        let id = self.id.unwrap_or_else(CardId::random);
-        if let Some(card) = registry.get(&id).await? {
+        // Only an id the app chose can be a retry of a request already registered; a new random
+        // one costs no store call.
+        if let Some(id) = &self.id
+            && let Some(card) = registry.get(id).await?
+        {
             return Ok(Registered {
                 card,
                 report: SendReport::default(),
             });
         }
+        let id = self.id.unwrap_or_else(CardId::random);
         self.content
             .validate()
             .map_err(|problems| CardError::Invalid {
