@@ -309,7 +309,9 @@ impl CardRegistry {
     }
 
     /// Waits for the decision on the card `id` (sent with [`CardRegistry::ask`]) and reads it as
-    /// the form `T`: `None` when the card expired undecided.
+    /// the form `T`: `None` when the card expired undecided. An exclusive card (`shared: false`)
+    /// has no one decision: each person's is in [`CardRecord::user_phases`], and the card closes
+    /// only when it expires, so this waits for its deadline and gives `None`.
     ///
     /// # Errors
     ///
