@@ -828,6 +828,53 @@ async fn exclusive_cards_are_decided_by_each_person_for_themselves() {
     );
 }
 
+#[tokio::test]
+async fn a_failing_handler_gives_the_submitter_their_exclusive_copy_back() {
+    let w = world().await;
+    let finance = room("finance");
+    let (alice, bob) = (fcid("alice"), fcid("bob"));
+    let poll = CuiContent::new(approval_card().shared(false));
+    let (sent, origin) = registered(
+        w.registry
+            .ask::<ApprovalForm>(poll.clone())
+            .room(finance.clone()),
+    )
+    .await;
+    let event = w.submit(&alice, &finance, &origin, &[("decision", "同意")]);
+    let calls = Arc::new(AtomicUsize::new(0));
+    let flaky = Dispatcher::new(Arc::clone(&calls)).on_decision::<ApprovalForm, _, _>(
+        &w.registry,
+        |calls, _decision| async move {
+            match calls.fetch_add(1, Ordering::SeqCst) {
+                0 => Err(HandlerError::msg("the ledger is down")),
+                _ => Ok(Verdict::decided("已同意")),
+            }
+        },
+    );
+    assert!(
+        flaky.dispatch(event.clone()).await.is_err(),
+        "not acknowledged"
+    );
+    assert_eq!(
+        w.seen(&alice, &finance, &origin),
+        poll,
+        "hers is as sent again"
+    );
+    assert_eq!(w.seen(&bob, &finance, &origin), poll);
+    let kept = w.registry.get(sent.id()).await.unwrap().unwrap();
+    assert!(
+        kept.per_user.is_empty() && kept.user_phases.is_empty(),
+        "{kept:?}"
+    );
+
+    flaky.dispatch(event).await.unwrap();
+    assert_eq!(
+        w.seen(&alice, &finance, &origin).info.status,
+        Status::Disable
+    );
+    assert_eq!(w.seen(&bob, &finance, &origin), poll, "bob still decides");
+}
+
 /// The bot: a registry on the SQLite file `cards`, and a receiver on `listener`, on `runtime`.
 fn start_bot(
     runtime: &tokio::runtime::Runtime,
