@@ -41,18 +41,14 @@ impl std::fmt::Display for HandlerError {
 }
 
 type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
-/// A route: takes the event and returns the handler's future when the event is its, or gives the
-/// event back when not.
+/// A route's answer: the handler's future when the event is its, or the event given back when not.
 /// (Boxed, so handing it from route to route moves a pointer, not the whole event.)
-type SyncRoute<S> =
-    Box<dyn Fn(&Arc<S>, Box<Event>) -> Result<BoxFuture<HandlerResult>, Box<Event>> + Send + Sync>;
-/// A route that must look (in a store) before it knows whether an event is its: its future gives
-/// the event back when it is not.
-type AsyncRoute<S> = Box<
-    dyn Fn(&Arc<S>, Box<Event>) -> Result<BoxFuture<Result<HandlerResult, Box<Event>>>, Box<Event>>
-        + Send
-        + Sync,
->;
+type Claim = Result<BoxFuture<HandlerResult>, Box<Event>>;
+type SyncRoute<S> = Box<dyn Fn(&Arc<S>, Box<Event>) -> Claim + Send + Sync>;
+/// A route that must look (in a store) before it knows whether an event is its; it gives back at
+/// once the events it never takes.
+type AsyncRoute<S> =
+    Box<dyn Fn(&Arc<S>, Box<Event>) -> Result<BoxFuture<Claim>, Box<Event>> + Send + Sync>;
 
 enum Route<S> {
     Sync(SyncRoute<S>),
@@ -216,16 +212,14 @@ impl<S: Send + Sync + 'static> Dispatcher<S> {
             let handler = Arc::clone(&handler);
             let state = Arc::clone(state);
             Ok(Box::pin(async move {
-                let card = match registry.by_origin(&origin).await {
-                    Ok(Some(card)) if card.kind == kind_of::<T>() => card,
+                let handling: BoxFuture<HandlerResult> = match registry.by_origin(&origin).await {
+                    Ok(Some(card)) if card.kind == kind_of::<T>() => Box::pin(async move {
+                        cards::decide(&registry, state, handler, card, *event).await
+                    }),
                     Ok(_) => return Err(event),
-                    Err(error) => return Ok(Err(HandlerError::from(error))),
+                    Err(error) => Box::pin(async move { Err(HandlerError::from(error)) }),
                 };
-                Ok(telemetry::handler(
-                    "on_decision",
-                    cards::decide(&registry, state, handler, card, *event),
-                )
-                .await)
+                Ok(handling)
             }))
         });
         self.routes.push(("on_decision", Route::Async(route)));
@@ -304,22 +298,20 @@ impl<S: Send + Sync + 'static> Dispatcher<S> {
     pub async fn dispatch(&self, event: Event) -> Result<Dispatched, HandlerError> {
         let mut event = Box::new(event);
         for (handler, route) in &self.routes {
-            match route {
-                Route::Sync(route) => match route(&self.state, event) {
-                    Ok(handling) => {
-                        return telemetry::handler(handler, handling)
-                            .await
-                            .map(|()| Dispatched::Handled);
-                    }
-                    Err(not_mine) => event = not_mine,
-                },
+            let claim = match route {
+                Route::Sync(route) => route(&self.state, event),
                 Route::Async(route) => match route(&self.state, event) {
-                    Ok(looking) => match looking.await {
-                        Ok(handled) => return handled.map(|()| Dispatched::Handled),
-                        Err(not_mine) => event = not_mine,
-                    },
-                    Err(not_mine) => event = not_mine,
+                    Ok(looking) => looking.await,
+                    Err(not_mine) => Err(not_mine),
                 },
+            };
+            match claim {
+                Ok(handling) => {
+                    return telemetry::handler(handler, handling)
+                        .await
+                        .map(|()| Dispatched::Handled);
+                }
+                Err(not_mine) => event = not_mine,
             }
         }
         match &event.content {

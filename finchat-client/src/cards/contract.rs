@@ -161,28 +161,15 @@ pub(crate) async fn increment(store: &dyn CardStore, id: &CardId) {
     }
 }
 
-/// Runs the futures concurrently on this task.
+/// Runs the futures concurrently on this task (the store is borrowed, so they cannot be spawned).
 async fn futures_join<F: std::future::Future<Output = ()>>(futures: impl Iterator<Item = F>) {
-    let mut set = Vec::new();
-    for f in futures {
-        set.push(Box::pin(f));
-    }
-    let mut pending: Vec<_> = set.into_iter().map(Some).collect();
+    let mut pending: Vec<_> = futures.map(Box::pin).collect();
     std::future::poll_fn(|cx| {
-        let mut left = false;
-        for slot in &mut pending {
-            if let Some(f) = slot {
-                if f.as_mut().poll(cx).is_ready() {
-                    *slot = None;
-                } else {
-                    left = true;
-                }
-            }
-        }
-        if left {
-            std::task::Poll::Pending
-        } else {
+        pending.retain_mut(|f| f.as_mut().poll(cx).is_pending());
+        if pending.is_empty() {
             std::task::Poll::Ready(())
+        } else {
+            std::task::Poll::Pending
         }
     })
     .await;

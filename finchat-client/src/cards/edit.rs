@@ -52,7 +52,7 @@ impl<'a> CardEdit<'a> {
     }
 
     /// Sets the pre-filled value of the text input or the selected value of the dropdown `key`;
-    /// `false` when the card has no such input.
+    /// `false`, changing nothing, when the card has no such input or the dropdown no such option.
     pub fn set_value(&mut self, key: &str, value: impl Into<String>) -> bool {
         set_value(&mut self.card.content, key, value.into())
     }
@@ -86,7 +86,8 @@ impl<'a> CardEdit<'a> {
     }
 }
 
-/// Sets the value of the input `key`; `false` when the card has none.
+/// Sets the value of the input `key`; `false` when the card has none, or when it is a dropdown
+/// without that option (a value no valid card can hold).
 fn set_value(content: &mut CuiContent, key: &str, value: String) -> bool {
     for element in &mut content.info.elements {
         match element {
@@ -95,10 +96,11 @@ fn set_value(content: &mut CuiContent, key: &str, value: String) -> bool {
                 return true;
             }
             Element::Dropdown(dropdown) if dropdown.key == key => {
-                if dropdown.options.iter().any(|o| o.value == value) {
+                let option = dropdown.options.iter().any(|o| o.value == value);
+                if option {
                     dropdown.value = value;
                 }
-                return true;
+                return option;
             }
             _ => {}
         }
@@ -225,6 +227,38 @@ mod tests {
     use finchat_cui::cui;
 
     use super::*;
+
+    #[test]
+    fn set_value_says_whether_it_set_the_value() {
+        let mut content = cui! {
+            <form>
+                <input key="amount" placeholder="金额"/>
+                <dropdown key="dept" placeholder="部门" value="fin">
+                    <option value="fin">"财务"</option>
+                    <option value="hr">"人事"</option>
+                </dropdown>
+            </form>
+        };
+        assert!(set_value(&mut content, "amount", "1500".into()));
+        assert!(set_value(&mut content, "dept", "hr".into()));
+        let json = serde_json::to_string(&content).expect("json");
+        assert!(
+            json.contains(r#""value":"1500""#) && json.contains(r#""value":"hr""#),
+            "{json}"
+        );
+
+        assert!(
+            !set_value(&mut content, "dept", "sales".into()),
+            "not an option: nothing set"
+        );
+        assert!(!set_value(&mut content, "comment", "ok".into()), "no input");
+        assert_eq!(
+            serde_json::to_string(&content).expect("json"),
+            json,
+            "and nothing changed"
+        );
+        content.validate().expect("still a valid card");
+    }
 
     #[test]
     fn errors_come_back_under_their_inputs_with_the_values_kept() {

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use finchat_cui::{CuiForm, EventId, Fcid, MessageContent, Status, Submission};
+use tracing::Instrument;
 
 use super::edit::{self, FieldError};
 use super::notices::fill;
@@ -14,7 +15,7 @@ use super::registry::CardRegistry;
 use super::{CardError, CardRecord, Phase};
 use crate::events::{Event, EventContent};
 use crate::millis::{duration_ms, now_ms};
-use crate::{Delivery, HandlerError, HandlerResult, telemetry};
+use crate::{Delivery, HandlerError, HandlerResult};
 
 /// A decision handed to a [`Dispatcher::on_decision`](crate::Dispatcher::on_decision) handler:
 /// the submitted form, who submitted it and when, and the card as kept (its labels and data).
@@ -198,34 +199,39 @@ where
                 card,
                 event: event.clone(),
             };
-            let verdict = run(registry.lease, handler(state, decision)).await;
+            let verdict = run("decision", registry.lease, handler(state, decision)).await;
             finish(registry, &id, &by, &event_id, submission, verdict).await
         }
     }
 }
 
-/// Runs the handler as a task under `deadline`: an error, a panic and a time-out are failures.
-async fn run<Fut>(deadline: Duration, handling: Fut) -> Result<Verdict, HandlerError>
+/// Runs a handler of the lifecycle (`what`: `decision`, `expiry`) as a task under `deadline`: an
+/// error, a panic and a time-out are failures. A handler still running at the deadline is stopped,
+/// so that it never runs beside the next try, once its lease lapses.
+async fn run<T, Fut>(what: &str, deadline: Duration, handling: Fut) -> Result<T, HandlerError>
 where
-    Fut: Future<Output = Result<Verdict, HandlerError>> + Send + 'static,
+    T: Send + 'static,
+    Fut: Future<Output = Result<T, HandlerError>> + Send + 'static,
 {
-    let task = tokio::spawn(telemetry::handler("on_decision", handling));
-    // Should the caller give up on this submission (the receiver's own deadline), the handler stops
-    // with it rather than run on unseen.
-    let abort = AbortOnDrop(task.abort_handle());
+    // In the caller's span (a spawned task would start outside every span): a decision handler
+    // runs in the dispatch's `finchat.handler` span, with the event's context, and has no span of
+    // its own that would count its failure twice.
+    let task = tokio::spawn(handling.in_current_span());
+    // Stops the handler at the deadline, and should the caller give up on it first (the
+    // receiver's own deadline), with the caller rather than run on unseen.
+    let _abort = AbortOnDrop(task.abort_handle());
     match tokio::time::timeout(deadline, task).await {
-        Ok(Ok(verdict)) => verdict,
+        Ok(Ok(result)) => result,
         Ok(Err(join)) if join.is_panic() => Err(HandlerError::msg(format!(
-            "the decision handler panicked: {}",
+            "the {what} handler panicked: {}",
             crate::panic_message(&join.into_panic())
         ))),
-        Ok(Err(_)) => Err(HandlerError::msg("the decision handler was cancelled")),
-        Err(_) => {
-            drop(abort);
-            Err(HandlerError::msg(format!(
-                "the decision handler took longer than {deadline:?}"
-            )))
-        }
+        Ok(Err(_)) => Err(HandlerError::msg(format!(
+            "the {what} handler was cancelled"
+        ))),
+        Err(_) => Err(HandlerError::msg(format!(
+            "the {what} handler took longer than {deadline:?}"
+        ))),
     }
 }
 
@@ -399,7 +405,8 @@ fn delivered(updated: super::Updated) -> HandlerResult {
 impl CardRegistry {
     /// Closes the cards whose deadline passed: each is taken by one instance (a lease, so another
     /// takes over if it dies), shown closed with [`Notices::expired_line`](super::Notices), handed
-    /// to `on_expired`, and then kept as [`Phase::Expired`]. A card whose `on_expired` fails is
+    /// to `on_expired`, and then kept as [`Phase::Expired`]. A card whose `on_expired` fails, or
+    /// runs past the [handler deadline](CardRegistry::handler_deadline) (it is stopped then), is
     /// tried again when the lease lapses. The number of cards expired.
     ///
     /// # Errors
@@ -462,15 +469,7 @@ impl CardRegistry {
             if !shown.all_delivered() {
                 tracing::warn!(card = %id, "an expired card's update did not reach every copy");
             }
-            let handled =
-                match tokio::time::timeout(self.lease, tokio::spawn(on_expired(card))).await {
-                    Ok(Ok(result)) => result,
-                    Ok(Err(join)) => Err(HandlerError::msg(format!(
-                        "the expiry handler failed: {join}"
-                    ))),
-                    Err(_) => Err(HandlerError::msg("the expiry handler took too long")),
-                };
-            if let Err(error) = handled {
+            if let Err(error) = run("expiry", self.lease, on_expired(card)).await {
                 tracing::warn!(card = %id, %error, "expiry handler failed; the card is tried again when its lease lapses");
                 continue;
             }

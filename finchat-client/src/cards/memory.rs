@@ -108,11 +108,10 @@ impl CardStore for MemoryCardStore {
             if kept.revision.checked_add(1) != Some(card.revision) {
                 return Ok(false);
             }
-            if let Some(at) = kept.wakes_at() {
-                inner.wakes.remove(&(at, card.id.clone()));
+            if let Some(kept) = inner.cards.insert(card.id.clone(), card.clone()) {
+                inner.unindex(&kept);
             }
             inner.index(card);
-            inner.cards.insert(card.id.clone(), card.clone());
             Ok(true)
         });
         Box::pin(async move { result })

@@ -19,8 +19,11 @@ pub struct CardId(String);
 impl CardId {
     /// A new random id (`card_` and 32 hex digits).
     pub fn random() -> Self {
-        let high = u64::from(fastrand::u32(..)) << 32 | u64::from(fastrand::u32(..));
-        Self(format!("card_{high:016x}{:016x}", fastrand::u64(..)))
+        Self(format!(
+            "card_{:016x}{:016x}",
+            fastrand::u64(..),
+            fastrand::u64(..)
+        ))
     }
 
     /// An id the app chose, e.g. `claim-42`, so that the same request is not registered twice.

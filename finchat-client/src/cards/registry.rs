@@ -159,7 +159,8 @@ impl CardRegistry {
 
     /// How long a decision handler may run (default 20 s). Its submission holds the card for that
     /// long (a lease: another instance takes the card over only after it); a handler still running
-    /// then is stopped and the submission counts as failed. Keep it below the receiver's (or the
+    /// then is stopped and the submission counts as failed. The same holds for an expiry handler
+    /// ([`CardRegistry::expire_due`]). Keep it below the receiver's (or the
     /// polling consumer's) handler deadline, 25 s by default, so that the lifecycle can put the card
     /// back before the receiver gives up on the event.
     #[must_use]
@@ -308,7 +309,9 @@ impl CardRegistry {
     }
 
     /// Waits for the decision on the card `id` (sent with [`CardRegistry::ask`]) and reads it as
-    /// the form `T`: `None` when the card expired undecided.
+    /// the form `T`: `None` when the card expired undecided. An exclusive card (`shared: false`)
+    /// has no one decision: each person's is in [`CardRecord::user_phases`], and the card closes
+    /// only when it expires, so this waits for its deadline and gives `None`.
     ///
     /// # Errors
     ///
@@ -455,18 +458,12 @@ impl CardRegistry {
     async fn update_copies(&self, card: &CardRecord) -> SendReport {
         let mut report = SendReport::default();
         for copy in &card.copies {
-            report.results.extend(
-                self.update(copy, card.content.clone(), &card.id)
-                    .await
-                    .results,
-            );
+            report.extend(self.update(copy, card.content.clone(), &card.id).await);
         }
         for (person, own) in &card.per_user {
             for copy in card.copies.iter().filter(|c| holds(c, person)) {
                 let own = edit::own_copy(own.clone(), person);
-                report
-                    .results
-                    .extend(self.update(copy, own, &card.id).await.results);
+                report.extend(self.update(copy, own, &card.id).await);
             }
         }
         report
@@ -640,13 +637,17 @@ impl RegisterRequest<'_> {
     pub async fn send(self) -> Result<Registered, CardError> {
         let registry = self.registry;
         let data = self.data.map_err(CardError::Data)?;
-        let id = self.id.unwrap_or_else(CardId::random);
-        if let Some(card) = registry.get(&id).await? {
+        // Only an id the app chose can be a retry of a request already registered; a new random
+        // one costs no store call.
+        if let Some(id) = &self.id
+            && let Some(card) = registry.get(id).await?
+        {
             return Ok(Registered {
                 card,
                 report: SendReport::default(),
             });
         }
+        let id = self.id.unwrap_or_else(CardId::random);
         self.content
             .validate()
             .map_err(|problems| CardError::Invalid {

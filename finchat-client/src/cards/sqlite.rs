@@ -5,7 +5,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use finchat_cui::EventId;
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params, params_from_iter};
+use rusqlite::types::ToSql;
+use rusqlite::{
+    Connection, OptionalExtension, Params, TransactionBehavior, params, params_from_iter,
+};
 
 use super::store::{CardFilter, CardStore, StoreError, StoreResult};
 use super::{CardId, CardRecord};
@@ -341,6 +344,20 @@ impl Row {
         })
     }
 
+    /// The columns of `cards`, as `?1` to `?7`: id, revision, kind, created_ms, live, wakes_at,
+    /// record.
+    fn columns(&self) -> [&dyn ToSql; 7] {
+        [
+            &self.id,
+            &self.revision,
+            &self.kind,
+            &self.created_ms,
+            &self.live,
+            &self.wakes_at,
+            &self.record,
+        ]
+    }
+
     fn write_labels(&self, conn: &Connection) -> rusqlite::Result<()> {
         let mut insert =
             conn.prepare("INSERT INTO labels (card_id, key, value) VALUES (?1, ?2, ?3)")?;
@@ -360,13 +377,13 @@ fn sql_revision(card: &CardRecord, revision: u64) -> StoreResult<i64> {
     })
 }
 
-/// The cards of rows of `(id, record)`, in order.
-fn decode_all(
-    rows: impl Iterator<Item = rusqlite::Result<(String, String)>>,
-) -> Result<Vec<CardRecord>, Fail> {
+/// The cards `sql` selects as rows of `(id, record)`, in order.
+fn select(conn: &Connection, sql: &str, params: impl Params) -> Result<Vec<CardRecord>, Fail> {
+    let mut select = conn.prepare(sql)?;
+    let rows = select.query_map(params, |row| Ok((row.get(0)?, row.get(1)?)))?;
     let mut cards = Vec::new();
     for row in rows {
-        let (id, record) = row?;
+        let (id, record): (String, String) = row?;
         cards.push(StoreError::decode(&id, record.as_bytes())?);
     }
     Ok(cards)
@@ -429,15 +446,7 @@ impl CardStore for SqliteCardStore {
             tx.execute(
                 "INSERT INTO cards (id, revision, kind, created_ms, live, wakes_at, record)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![
-                    row.id,
-                    row.revision,
-                    row.kind,
-                    row.created_ms,
-                    row.live,
-                    row.wakes_at,
-                    row.record
-                ],
+                &row.columns()[..],
             )?;
             {
                 // OR IGNORE: a card that lists one event twice keeps it once.
@@ -457,15 +466,7 @@ impl CardStore for SqliteCardStore {
     fn get<'a>(&'a self, id: &'a CardId) -> StoreFuture<'a, StoreResult<Option<CardRecord>>> {
         let id = id.as_str().to_owned();
         self.run("get", move |conn| {
-            let record: Option<String> = conn
-                .query_row("SELECT record FROM cards WHERE id = ?1", [&id], |row| {
-                    row.get(0)
-                })
-                .optional()?;
-            match record {
-                Some(record) => Ok(Some(StoreError::decode(&id, record.as_bytes())?)),
-                None => Ok(None),
-            }
+            Ok(select(conn, "SELECT id, record FROM cards WHERE id = ?1", [&id])?.pop())
         })
     }
 
@@ -487,18 +488,13 @@ impl CardStore for SqliteCardStore {
     ) -> StoreFuture<'a, StoreResult<Option<CardRecord>>> {
         let origin = origin.as_str().to_owned();
         self.run("by_origin", move |conn| {
-            let found: Option<(String, String)> = conn
-                .query_row(
-                    "SELECT c.id, c.record FROM origins AS o JOIN cards AS c ON c.id = o.card_id
-                     WHERE o.origin_event = ?1",
-                    [&origin],
-                    |row| Ok((row.get(0)?, row.get(1)?)),
-                )
-                .optional()?;
-            match found {
-                Some((id, record)) => Ok(Some(StoreError::decode(&id, record.as_bytes())?)),
-                None => Ok(None),
-            }
+            let mut found = select(
+                conn,
+                "SELECT c.id, c.record FROM origins AS o JOIN cards AS c ON c.id = o.card_id
+                 WHERE o.origin_event = ?1",
+                [&origin],
+            )?;
+            Ok(found.pop())
         })
     }
 
@@ -516,19 +512,10 @@ impl CardStore for SqliteCardStore {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let changed = tx.execute(
                 "UPDATE cards
-                 SET revision = ?3, kind = ?4, created_ms = ?5, live = ?6, wakes_at = ?7,
-                     record = ?8
-                 WHERE id = ?1 AND revision = ?2",
-                params![
-                    row.id,
-                    previous,
-                    row.revision,
-                    row.kind,
-                    row.created_ms,
-                    row.live,
-                    row.wakes_at,
-                    row.record
-                ],
+                 SET revision = ?2, kind = ?3, created_ms = ?4, live = ?5, wakes_at = ?6,
+                     record = ?7
+                 WHERE id = ?1 AND revision = ?8",
+                params_from_iter(row.columns().into_iter().chain([&previous as &dyn ToSql])),
             )?;
             if changed == 0 {
                 return Ok(false);
@@ -543,21 +530,14 @@ impl CardStore for SqliteCardStore {
     fn find<'a>(&'a self, filter: &'a CardFilter) -> StoreFuture<'a, StoreResult<Vec<CardRecord>>> {
         let (sql, args) = find_sql(filter);
         self.run("find", move |conn| {
-            let mut select = conn.prepare(&sql)?;
-            let rows = select.query_map(params_from_iter(&args), |row| {
-                Ok((row.get(0)?, row.get(1)?))
-            })?;
-            decode_all(rows)
+            select(conn, &sql, params_from_iter(&args))
         })
     }
 
     fn due(&self, now_ms: i64, limit: usize) -> StoreFuture<'_, StoreResult<Vec<CardRecord>>> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         self.run("due", move |conn| {
-            let mut select = conn.prepare(DUE_SQL)?;
-            let rows =
-                select.query_map(params![now_ms, limit], |row| Ok((row.get(0)?, row.get(1)?)))?;
-            decode_all(rows)
+            select(conn, DUE_SQL, params![now_ms, limit])
         })
     }
 

@@ -371,7 +371,8 @@ async fn a_handler_over_its_deadline_is_stopped_and_the_card_put_back() {
         .handler_deadline(Duration::from_millis(200));
     let finance = room("finance");
     let alice = fcid("alice");
-    let (_, origin) = registered(registry.ask::<ApprovalForm>(card()).room(finance.clone())).await;
+    let (sent, origin) =
+        registered(registry.ask::<ApprovalForm>(card()).room(finance.clone())).await;
     let event = w.submit(&alice, &finance, &origin, &[("decision", "同意")]);
     let hanging = Dispatcher::new(()).on_decision::<ApprovalForm, _, _>(&registry, |_, _| async {
         std::future::pending::<()>().await;
@@ -380,6 +381,11 @@ async fn a_handler_over_its_deadline_is_stopped_and_the_card_put_back() {
     let error = hanging.dispatch(event).await.unwrap_err();
     assert!(error.to_string().contains("longer than"), "{error}");
     assert_eq!(w.seen(&alice, &finance, &origin).info.status, Status::Input);
+    assert_eq!(
+        registry.get(sent.id()).await.unwrap().unwrap().phase,
+        Phase::Open,
+        "open again, so that the redelivery is decided"
+    );
 }
 
 #[tokio::test]
@@ -454,6 +460,64 @@ async fn a_card_expires_once_across_instances_and_a_late_click_is_answered() {
 }
 
 #[tokio::test]
+async fn an_expiry_handler_over_its_deadline_is_stopped_and_the_card_tried_again_later() {
+    let w = world().await;
+    let registry = w
+        .registry
+        .clone()
+        .handler_deadline(Duration::from_millis(100));
+    let (sent, _) = registered(
+        registry
+            .ask::<ApprovalForm>(card())
+            .fcid(fcid("alice"))
+            .deadline(Duration::from_millis(10)),
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(50)).await;
+
+    let finished = Arc::new(AtomicUsize::new(0));
+    let slow = |finished: Arc<AtomicUsize>| {
+        move |_: CardRecord| {
+            let finished = Arc::clone(&finished);
+            async move {
+                tokio::time::sleep(Duration::from_millis(300)).await;
+                finished.fetch_add(1, Ordering::SeqCst);
+                Ok(())
+            }
+        }
+    };
+    assert_eq!(
+        registry
+            .expire_due(slow(Arc::clone(&finished)))
+            .await
+            .unwrap(),
+        0,
+        "not expired: its handler did not finish"
+    );
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        finished.load(Ordering::SeqCst),
+        0,
+        "the handler was stopped at its deadline, not left running beside the next try"
+    );
+    let kept = registry.get(sent.id()).await.unwrap().unwrap();
+    assert!(
+        matches!(kept.phase, Phase::Expiring { .. }),
+        "{:?}",
+        kept.phase
+    );
+
+    // Its lease has lapsed: the next sweep takes the card again.
+    assert_eq!(registry.expire_due(|_| async { Ok(()) }).await.unwrap(), 1);
+    let kept = registry.get(sent.id()).await.unwrap().unwrap();
+    assert!(
+        matches!(kept.phase, Phase::Expired { .. }),
+        "{:?}",
+        kept.phase
+    );
+}
+
+#[tokio::test]
 async fn patch_changes_one_element_of_every_copy_and_refresh_every_matching_card() {
     let w = world().await;
     let (finance, direct) = (
@@ -512,6 +576,22 @@ async fn patch_changes_one_element_of_every_copy_and_refresh_every_matching_card
         .unwrap();
     assert_eq!(refreshed.updated.len(), 1);
     assert!(refreshed.failed.is_empty());
+    let changed = &refreshed.updated[0];
+    assert_eq!(
+        (changed.card.id.clone(), changed.card.revision),
+        (one.id().clone(), 3)
+    );
+    assert!(changed.all_delivered(), "{:?}", changed.report);
+    for copy in &one.card.copies {
+        let finchat_client::Target::Room(room) = &copy.target else {
+            unreachable!()
+        };
+        let text = text_of(&w.seen(&fcid("bob"), room, &copy.origin_event));
+        assert!(
+            text.contains("报销单已修改") && text.contains("金额已调整"),
+            "every copy shows the refresh, over the patch: {text}"
+        );
+    }
     let origin = &other.card.copies[0].origin_event;
     assert_eq!(
         w.seen(&fcid("bob"), &finance, origin),
@@ -534,6 +614,32 @@ async fn patch_changes_one_element_of_every_copy_and_refresh_every_matching_card
     );
     let unknown = w.registry.patch(&CardId::new("nope"), |_| {}).await;
     assert!(matches!(unknown, Err(CardError::Unknown(_))), "{unknown:?}");
+}
+
+#[tokio::test]
+async fn a_card_sent_again_under_its_id_is_not_sent_twice() {
+    let w = world().await;
+    let finance = room("finance");
+    let send = || {
+        w.registry
+            .send(card())
+            .room(finance.clone())
+            .id(CardId::new("claim-42"))
+    };
+    let first = send().send().await.unwrap();
+    assert_eq!(first.id().as_str(), "claim-42");
+    assert_eq!(first.report.results.len(), 1);
+    let again = send().send().await.unwrap();
+    assert_eq!(again.card, first.card, "the card kept under the id");
+    assert!(again.report.results.is_empty(), "{:?}", again.report);
+    let cards = w
+        .sandbox
+        .handle
+        .messages(&finance)
+        .into_iter()
+        .filter(|m| m.content.card().is_some())
+        .count();
+    assert_eq!(cards, 1, "sent once");
 }
 
 #[tokio::test]
@@ -720,6 +826,53 @@ async fn exclusive_cards_are_decided_by_each_person_for_themselves() {
         text_of(&w.seen(&alice, &finance, &origin)).contains("Approve"),
         "alice keeps hers"
     );
+}
+
+#[tokio::test]
+async fn a_failing_handler_gives_the_submitter_their_exclusive_copy_back() {
+    let w = world().await;
+    let finance = room("finance");
+    let (alice, bob) = (fcid("alice"), fcid("bob"));
+    let poll = CuiContent::new(approval_card().shared(false));
+    let (sent, origin) = registered(
+        w.registry
+            .ask::<ApprovalForm>(poll.clone())
+            .room(finance.clone()),
+    )
+    .await;
+    let event = w.submit(&alice, &finance, &origin, &[("decision", "同意")]);
+    let calls = Arc::new(AtomicUsize::new(0));
+    let flaky = Dispatcher::new(Arc::clone(&calls)).on_decision::<ApprovalForm, _, _>(
+        &w.registry,
+        |calls, _decision| async move {
+            match calls.fetch_add(1, Ordering::SeqCst) {
+                0 => Err(HandlerError::msg("the ledger is down")),
+                _ => Ok(Verdict::decided("已同意")),
+            }
+        },
+    );
+    assert!(
+        flaky.dispatch(event.clone()).await.is_err(),
+        "not acknowledged"
+    );
+    assert_eq!(
+        w.seen(&alice, &finance, &origin),
+        poll,
+        "hers is as sent again"
+    );
+    assert_eq!(w.seen(&bob, &finance, &origin), poll);
+    let kept = w.registry.get(sent.id()).await.unwrap().unwrap();
+    assert!(
+        kept.per_user.is_empty() && kept.user_phases.is_empty(),
+        "{kept:?}"
+    );
+
+    flaky.dispatch(event).await.unwrap();
+    assert_eq!(
+        w.seen(&alice, &finance, &origin).info.status,
+        Status::Disable
+    );
+    assert_eq!(w.seen(&bob, &finance, &origin), poll, "bob still decides");
 }
 
 /// The bot: a registry on the SQLite file `cards`, and a receiver on `listener`, on `runtime`.
