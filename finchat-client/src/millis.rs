@@ -24,7 +24,7 @@ pub fn now_ms() -> i64 {
 }
 
 /// The time now, as [`now_ms`] reads it.
-pub fn now() -> SystemTime {
+fn now() -> SystemTime {
     let wall = SystemTime::now();
     let real = std::time::Instant::now();
     let tokio = tokio::time::Instant::now().into_std();
