@@ -8,6 +8,7 @@ use std::time::Duration;
 use finchat_client::redis::{RedisConnection, RedisDedupe};
 use finchat_client::{Dispatcher, Receiver};
 use finchat_test_support::redis::RedisServer;
+use tokio::io::AsyncWriteExt;
 
 use crate::receiver::{TOKEN, put_json, serve, text};
 
@@ -88,4 +89,49 @@ async fn redis_dedupe_down_refuses_the_push_and_does_not_handle_it() {
         started.elapsed()
     );
     assert_eq!(handled.load(Ordering::SeqCst), 1);
+}
+
+/// A push whose connection closes while Redis has not answered yet whether the event is new: the
+/// in-flight mark Redis then sets is still that delivery's, which handles the event, so FinChat's
+/// redelivery is acknowledged, not refused until the mark's lease lapses (40 s).
+#[tokio::test]
+async fn redis_dedupe_push_whose_connection_closes_before_redis_answers_is_still_handled() {
+    let Some(mut redis) = RedisServer::start_local() else {
+        return;
+    };
+    let handled = Arc::new(AtomicUsize::new(0));
+    let addr = instance(&redis, &handled).await;
+    assert_eq!(put_json(addr, &text("$warm:x", "hello")).await, 200);
+    // Its done mark is written after the answer.
+    tokio::time::sleep(Duration::from_millis(50)).await;
+
+    redis.pause();
+    let push = text("$hangup:x", "hello");
+    let body = push.to_string();
+    let request = format!(
+        "PUT /callback HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    let mut connection = tokio::net::TcpStream::connect(addr).await.unwrap();
+    connection.write_all(request.as_bytes()).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    drop(connection);
+    // Lets the server see the close, within the connection's 500 ms deadline.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    redis.resume();
+
+    let mut status = put_json(addr, &push).await;
+    for _ in 0..100 {
+        if status != 503 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        status = put_json(addr, &push).await;
+    }
+    assert_eq!(status, 200, "the redelivery is acknowledged");
+    assert_eq!(
+        handled.load(Ordering::SeqCst),
+        2,
+        "handled once, by the first delivery"
+    );
 }
