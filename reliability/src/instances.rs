@@ -8,7 +8,6 @@
 //! reached the sandbox.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -140,11 +139,9 @@ impl InstancesRun {
         }
     }
 
+    /// Whether the first push of `event_id` is cut.
     fn cuts(&self, event_id: &str) -> bool {
-        let mut hasher = DefaultHasher::new();
-        self.seed.hash(&mut hasher);
-        event_id.hash(&mut hasher);
-        fastrand::Rng::with_seed(hasher.finish()).f64() < self.cut_fraction
+        crate::picked(self.seed, event_id, self.cut_fraction)
     }
 
     fn redis(&self) -> io::Result<RedisConnection> {
