@@ -1,5 +1,6 @@
 //! `RedisDedupe` behind two receivers (two instances of the app): an event pushed to both is handled
-//! once, and with Redis down a push is refused (503, delivered again) rather than handled blindly.
+//! once, and with Redis down a push is refused (503, delivered again) rather than handled blindly,
+//! then handled once Redis is back.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -27,6 +28,20 @@ async fn instance(redis: &RedisServer, handled: &Arc<AtomicUsize>) -> std::net::
         .unwrap()
         .dedupe(Arc::new(RedisDedupe::new(connection)));
     serve(receiver).await
+}
+
+/// Pushes `push` again while it is answered 503, every 20 ms for at most 2 s, as FinChat redelivers
+/// (time-scaled); the last status.
+async fn redeliver(addr: std::net::SocketAddr, push: &serde_json::Value) -> u16 {
+    let mut status = put_json(addr, push).await;
+    for _ in 0..100 {
+        if status != 503 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        status = put_json(addr, push).await;
+    }
+    status
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -89,6 +104,15 @@ async fn redis_dedupe_down_refuses_the_push_and_does_not_handle_it() {
         started.elapsed()
     );
     assert_eq!(handled.load(Ordering::SeqCst), 1);
+
+    // Not lost either: once Redis is back, FinChat's redelivery of it is handled.
+    redis.restart();
+    assert_eq!(
+        redeliver(addr, &text("$during:x", "hello")).await,
+        200,
+        "handled once Redis is back"
+    );
+    assert_eq!(handled.load(Ordering::SeqCst), 2);
 }
 
 /// A push whose connection closes while Redis has not answered yet whether the event is new: the
@@ -120,15 +144,11 @@ async fn redis_dedupe_push_whose_connection_closes_before_redis_answers_is_still
     tokio::time::sleep(Duration::from_millis(100)).await;
     redis.resume();
 
-    let mut status = put_json(addr, &push).await;
-    for _ in 0..100 {
-        if status != 503 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-        status = put_json(addr, &push).await;
-    }
-    assert_eq!(status, 200, "the redelivery is acknowledged");
+    assert_eq!(
+        redeliver(addr, &push).await,
+        200,
+        "the redelivery is acknowledged"
+    );
     assert_eq!(
         handled.load(Ordering::SeqCst),
         2,
