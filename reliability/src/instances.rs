@@ -80,6 +80,8 @@ pub struct InstancesTally {
     pub cut: usize,
     /// Pushes the sandbox gave up on.
     pub dropped_pushes: usize,
+    /// Instances behind the balancer.
+    pub instances: usize,
     /// Whether an instance was killed half way.
     pub killed: bool,
     /// How long it took.
@@ -98,7 +100,11 @@ impl InstancesTally {
             self.decided_twice,
             self.token_requests,
             self.cut,
-            if self.killed { "1 of 3" } else { "none" },
+            if self.killed {
+                format!("1 of {}", self.instances)
+            } else {
+                "none".to_owned()
+            },
             self.elapsed.as_secs_f64()
         )
     }
@@ -301,6 +307,7 @@ impl InstancesRun {
             handler_decisions: ledger.runs.load(Ordering::SeqCst),
             token_requests: tokens.load(Ordering::SeqCst),
             cut: cut.load(Ordering::SeqCst),
+            instances: run.instances,
             killed,
             ..InstancesTally::default()
         };
