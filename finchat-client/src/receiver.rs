@@ -284,51 +284,69 @@ type Answer = (StatusCode, &'static str);
 
 /// Handles an accepted event once (in the `finchat.event` span).
 ///
-/// The handler, its deadline and the record of its outcome in the dedupe store run in a task of
-/// their own, which this request only waits for: when the connection closes first (hyper then drops
-/// this future), the handler still gets its deadline, its error is still logged, and its outcome is
-/// still recorded, so that FinChat's redelivery is handled (after a failure) or acknowledged (after
-/// a success).
+/// Marking the event in flight in the dedupe store, the handler, its deadline and the record of its
+/// outcome run in a task of their own, which this request only waits for: when the connection
+/// closes first (hyper then drops this future), the handler still gets its deadline, its error is
+/// still logged, and its outcome is still recorded, so that FinChat's redelivery is handled (after a
+/// failure) or acknowledged (after a success). A shared store's in-flight mark set after the close
+/// is still this delivery's, not one left behind until its lease lapses.
 async fn handle<S: Send + Sync + 'static>(receiver: Arc<Receiver<S>>, event: Event) -> Response {
     let id = event.event_id.clone();
-    // An event without a usable id (missing, not a string, empty) cannot be told from another one:
-    // it is handled without de-duplication, never under a key that other such events would share.
-    let key = if id.is_empty() {
-        tracing::warn!(
-            event_type = %event.event_type(),
-            "event without an event_id: handled without de-duplication"
-        );
-        None
-    } else {
-        match tokio::time::timeout(STORE_DEADLINE, receiver.dedupe.begin(&id)).await {
-            Ok(seen) => {
-                telemetry::delivery(
-                    matches!(seen, Seen::InFlight | Seen::Done),
-                    seen == Seen::Done,
-                );
-                if let Some((status, message)) = not_now(seen) {
-                    return reply(status, message);
-                }
-                Some(id.clone())
-            }
-            Err(_late) => {
-                record_outcome("failed");
-                tracing::warn!(event_id = %id, "the dedupe store did not answer in time; FinChat will deliver the event again");
-                return reply(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "the dedupe store did not answer; deliver it again later",
-                );
-            }
-        }
-    };
     let (answer, answered) = oneshot::channel();
-    tokio::spawn(supervise(receiver, event, key, answer).in_current_span());
+    tokio::spawn(deliver(receiver, event, answer).in_current_span());
     match answered.await {
         Ok((status, message)) => reply(status, message),
         // Only a dedupe store that panicked ends the task without an answer.
         Err(_) => {
             tracing::error!(event_id = %id, "event handling ended without an answer");
             reply(StatusCode::INTERNAL_SERVER_ERROR, "handler failed")
+        }
+    }
+}
+
+/// Marks `event` in flight and handles it ([`supervise`]), or answers at once when it is not to be
+/// handled now.
+async fn deliver<S: Send + Sync + 'static>(
+    receiver: Arc<Receiver<S>>,
+    event: Event,
+    answer: oneshot::Sender<Answer>,
+) {
+    // An event without a usable id (missing, not a string, empty) cannot be told from another one:
+    // it is handled without de-duplication, never under a key that other such events would share.
+    let key = if event.event_id.is_empty() {
+        tracing::warn!(
+            event_type = %event.event_type(),
+            "event without an event_id: handled without de-duplication"
+        );
+        None
+    } else {
+        if let Err(refused) = begin(&receiver, &event.event_id).await {
+            answer.send(refused).ok();
+            return;
+        }
+        Some(event.event_id.clone())
+    };
+    supervise(receiver, event, key, answer).await;
+}
+
+/// Asks the dedupe store to mark the event `id` in flight: `Err` with the answer when it is not to
+/// be handled now.
+async fn begin<S>(receiver: &Receiver<S>, id: &str) -> Result<(), Answer> {
+    match tokio::time::timeout(STORE_DEADLINE, receiver.dedupe.begin(id)).await {
+        Ok(seen) => {
+            telemetry::delivery(
+                matches!(seen, Seen::InFlight | Seen::Done),
+                seen == Seen::Done,
+            );
+            not_now(seen).map_or(Ok(()), Err)
+        }
+        Err(_late) => {
+            record_outcome("failed");
+            tracing::warn!(event_id = %id, "the dedupe store did not answer in time; FinChat will deliver the event again");
+            Err((
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the dedupe store did not answer; deliver it again later",
+            ))
         }
     }
 }

@@ -8,7 +8,6 @@
 //! reached the sandbox.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -81,6 +80,8 @@ pub struct InstancesTally {
     pub cut: usize,
     /// Pushes the sandbox gave up on.
     pub dropped_pushes: usize,
+    /// Instances behind the balancer.
+    pub instances: usize,
     /// Whether an instance was killed half way.
     pub killed: bool,
     /// How long it took.
@@ -99,7 +100,11 @@ impl InstancesTally {
             self.decided_twice,
             self.token_requests,
             self.cut,
-            if self.killed { "1 of 3" } else { "none" },
+            if self.killed {
+                format!("1 of {}", self.instances)
+            } else {
+                "none".to_owned()
+            },
             self.elapsed.as_secs_f64()
         )
     }
@@ -140,11 +145,9 @@ impl InstancesRun {
         }
     }
 
+    /// Whether the first push of `event_id` is cut.
     fn cuts(&self, event_id: &str) -> bool {
-        let mut hasher = DefaultHasher::new();
-        self.seed.hash(&mut hasher);
-        event_id.hash(&mut hasher);
-        fastrand::Rng::with_seed(hasher.finish()).f64() < self.cut_fraction
+        crate::picked(self.seed, event_id, self.cut_fraction)
     }
 
     fn redis(&self) -> io::Result<RedisConnection> {
@@ -304,6 +307,7 @@ impl InstancesRun {
             handler_decisions: ledger.runs.load(Ordering::SeqCst),
             token_requests: tokens.load(Ordering::SeqCst),
             cut: cut.load(Ordering::SeqCst),
+            instances: run.instances,
             killed,
             ..InstancesTally::default()
         };

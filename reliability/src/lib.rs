@@ -32,6 +32,7 @@ pub mod proxy;
 pub mod receiver_faults;
 mod tally;
 
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io;
 use std::path::PathBuf;
 
@@ -46,6 +47,15 @@ pub fn seed() -> u64 {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or_else(|| fastrand::u64(..))
+}
+
+/// Whether the fault plan of `seed` picks `event_id`, for a `share` of the ids: a seeded hash, so the
+/// plan needs no table and holds for events pushed before their id is known here.
+pub(crate) fn picked(seed: u64, event_id: &str, share: f64) -> bool {
+    let mut hasher = DefaultHasher::new();
+    seed.hash(&mut hasher);
+    event_id.hash(&mut hasher);
+    fastrand::Rng::with_seed(hasher.finish()).f64() < share
 }
 
 /// Where the runs keep their files (cursors, handled-id logs): `FINCHAT_RELIABILITY_DIR` when set,

@@ -87,18 +87,17 @@ impl FaultProxy {
         if upstreams.is_empty() {
             return Err(io::Error::other("a proxy needs an upstream"));
         }
-        let upstreams: Arc<[SocketAddr]> = upstreams.into();
-        let turn = Arc::new(AtomicUsize::new(0));
+        let upstreams = Arc::new(Upstreams {
+            addrs: upstreams,
+            turn: AtomicUsize::new(0),
+        });
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let url = format!("http://{}", listener.local_addr()?);
         let task = tokio::spawn(async move {
             while let Ok((client, _)) = listener.accept().await {
                 client.set_nodelay(true).ok();
                 let rule = Arc::clone(&rule);
-                let upstreams = Upstreams {
-                    addrs: Arc::clone(&upstreams),
-                    turn: Arc::clone(&turn),
-                };
+                let upstreams = Arc::clone(&upstreams);
                 // A connection's failure (the client went away) ends only that connection.
                 tokio::spawn(async move { serve(client, upstreams, rule).await.ok() });
             }
@@ -253,8 +252,8 @@ fn answer(status: u16, body: &str) -> Vec<u8> {
 
 /// The upstreams and whose turn it is, shared by every connection.
 struct Upstreams {
-    addrs: Arc<[SocketAddr]>,
-    turn: Arc<AtomicUsize>,
+    addrs: Vec<SocketAddr>,
+    turn: AtomicUsize,
 }
 
 impl Upstreams {
@@ -265,7 +264,7 @@ impl Upstreams {
 }
 
 /// Serves one client connection, request after request.
-async fn serve(client: TcpStream, upstreams: Upstreams, rule: Rule) -> io::Result<()> {
+async fn serve(client: TcpStream, upstreams: Arc<Upstreams>, rule: Rule) -> io::Result<()> {
     let mut client = Conn::new(client);
     // A kept-alive connection to each upstream.
     let mut connections: Vec<Option<Conn>> = upstreams.addrs.iter().map(|_| None).collect();

@@ -4,7 +4,6 @@
 //! connection cut while it runs. The handler counts each event it handled.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, Once, PoisonError};
@@ -100,13 +99,9 @@ impl ReceiverRun {
         }
     }
 
-    /// Whether the fault hits the first attempt of `event_id`: a seeded hash, so the plan needs no
-    /// table and holds for events pushed before their id is known here.
+    /// Whether the fault hits the first attempt of `event_id`.
     fn hits(&self, event_id: &str) -> bool {
-        let mut hasher = DefaultHasher::new();
-        self.seed.hash(&mut hasher);
-        event_id.hash(&mut hasher);
-        fastrand::Rng::with_seed(hasher.finish()).f64() < self.fraction
+        crate::picked(self.seed, event_id, self.fraction)
     }
 
     /// Runs it: emits the events, waits until the sandbox has delivered or dropped every one and no

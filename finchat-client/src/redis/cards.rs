@@ -3,7 +3,7 @@
 use std::sync::LazyLock;
 
 use finchat_cui::EventId;
-use redis::Script;
+use redis::{Script, ScriptInvocation};
 
 use super::{RedisConnection, RedisError};
 use crate::cards::{CardFilter, CardId, CardRecord, CardStore, StoreError, StoreResult};
@@ -44,7 +44,11 @@ pub struct RedisCardStore {
     redis: RedisConnection,
 }
 
-/// KEYS: card, created, wakes. ARGV: json, id, rev, created, wakes or '', sets, origins.
+// Every script runs on the card's hash and the two orders: KEYS card, created, wakes; ARGV[1] the
+// card's id. Those that write a card then take its JSON, revision, `created_ms`, `wakes_at` (''
+// for none) and index sets (a JSON array), ARGV[2..=6] (`RedisCardStore::writing`).
+
+/// ARGV[7]: the card's origin keys (a JSON array).
 static INSERT: LazyLock<Script> = LazyLock::new(|| {
     Script::new(
         r"
@@ -53,39 +57,39 @@ local origins = cjson.decode(ARGV[7])
 for _, k in ipairs(origins) do
   if redis.call('EXISTS', k) == 1 then return 0 end
 end
-redis.call('HSET', KEYS[1], 'json', ARGV[1], 'rev', ARGV[3], 'sets', ARGV[6], 'origins', ARGV[7])
-for _, k in ipairs(origins) do redis.call('SET', k, ARGV[2]) end
-for _, k in ipairs(cjson.decode(ARGV[6])) do redis.call('SADD', k, ARGV[2]) end
-redis.call('ZADD', KEYS[2], ARGV[4], ARGV[2])
-if ARGV[5] ~= '' then redis.call('ZADD', KEYS[3], ARGV[5], ARGV[2]) end
+redis.call('HSET', KEYS[1], 'json', ARGV[2], 'rev', ARGV[3], 'sets', ARGV[6], 'origins', ARGV[7])
+for _, k in ipairs(origins) do redis.call('SET', k, ARGV[1]) end
+for _, k in ipairs(cjson.decode(ARGV[6])) do redis.call('SADD', k, ARGV[1]) end
+redis.call('ZADD', KEYS[2], ARGV[4], ARGV[1])
+if ARGV[5] ~= '' then redis.call('ZADD', KEYS[3], ARGV[5], ARGV[1]) end
 return 1
 ",
     )
 });
 
-/// KEYS: card, created, wakes. ARGV: json, id, kept rev, new rev, wakes or '', sets, created.
+/// ARGV[7]: the revision the kept card must have.
 static REPLACE: LazyLock<Script> = LazyLock::new(|| {
     Script::new(
         r"
 local rev = redis.call('HGET', KEYS[1], 'rev')
-if (not rev) or rev ~= ARGV[3] then return 0 end
+if (not rev) or rev ~= ARGV[7] then return 0 end
 for _, k in ipairs(cjson.decode(redis.call('HGET', KEYS[1], 'sets'))) do
-  redis.call('SREM', k, ARGV[2])
+  redis.call('SREM', k, ARGV[1])
 end
-for _, k in ipairs(cjson.decode(ARGV[6])) do redis.call('SADD', k, ARGV[2]) end
-redis.call('HSET', KEYS[1], 'json', ARGV[1], 'rev', ARGV[4], 'sets', ARGV[6])
-redis.call('ZADD', KEYS[2], ARGV[7], ARGV[2])
+for _, k in ipairs(cjson.decode(ARGV[6])) do redis.call('SADD', k, ARGV[1]) end
+redis.call('HSET', KEYS[1], 'json', ARGV[2], 'rev', ARGV[3], 'sets', ARGV[6])
+redis.call('ZADD', KEYS[2], ARGV[4], ARGV[1])
 if ARGV[5] ~= '' then
-  redis.call('ZADD', KEYS[3], ARGV[5], ARGV[2])
+  redis.call('ZADD', KEYS[3], ARGV[5], ARGV[1])
 else
-  redis.call('ZREM', KEYS[3], ARGV[2])
+  redis.call('ZREM', KEYS[3], ARGV[1])
 end
 return 1
 ",
     )
 });
 
-/// KEYS: card, created, wakes. ARGV: id.
+/// Nothing more.
 static REMOVE: LazyLock<Script> = LazyLock::new(|| {
     Script::new(
         r"
@@ -142,6 +146,33 @@ impl RedisCardStore {
         to_json(&card.id, &sets)
     }
 
+    /// `script` on the card `id`: its keys and ARGV[1].
+    fn invocation(&self, script: &'static Script, id: &CardId) -> ScriptInvocation<'static> {
+        let mut invocation = script.prepare_invoke();
+        invocation
+            .key(self.card_key(id))
+            .key(self.created_key())
+            .key(self.wakes_key())
+            .arg(id.as_str());
+        invocation
+    }
+
+    /// `script` writing `card`: its keys and ARGV[1..=6].
+    fn writing(
+        &self,
+        script: &'static Script,
+        card: &CardRecord,
+    ) -> StoreResult<ScriptInvocation<'static>> {
+        let mut invocation = self.invocation(script, &card.id);
+        invocation
+            .arg(to_json(&card.id, card)?)
+            .arg(card.revision)
+            .arg(card.created_ms)
+            .arg(card.wakes_at().map(|at| at.to_string()).unwrap_or_default())
+            .arg(self.sets_of(card)?);
+        Ok(invocation)
+    }
+
     /// The records of `ids`, in that order, skipping those gone since.
     async fn records(&self, call: &'static str, ids: &[String]) -> StoreResult<Vec<CardRecord>> {
         if ids.is_empty() {
@@ -181,27 +212,13 @@ fn store_error(error: RedisError) -> StoreError {
 impl CardStore for RedisCardStore {
     fn insert<'a>(&'a self, card: &'a CardRecord) -> StoreFuture<'a, StoreResult<()>> {
         Box::pin(async move {
-            let json = to_json(&card.id, card)?;
-            let sets = self.sets_of(card)?;
             let origins: Vec<String> = card
                 .copies
                 .iter()
                 .map(|c| self.origin_key(&c.origin_event))
                 .collect();
-            let origins = to_json(&card.id, &origins)?;
-            let wakes = card.wakes_at().map(|at| at.to_string()).unwrap_or_default();
-            let mut invocation = INSERT.prepare_invoke();
-            invocation
-                .key(self.card_key(&card.id))
-                .key(self.created_key())
-                .key(self.wakes_key())
-                .arg(json)
-                .arg(card.id.as_str())
-                .arg(card.revision)
-                .arg(card.created_ms)
-                .arg(wakes)
-                .arg(sets)
-                .arg(origins);
+            let mut invocation = self.writing(&INSERT, card)?;
+            invocation.arg(to_json(&card.id, &origins)?);
             let inserted: i64 = self
                 .redis
                 .invoke("cards.insert", invocation)
@@ -263,21 +280,8 @@ impl CardStore for RedisCardStore {
             let Some(kept_revision) = card.revision.checked_sub(1) else {
                 return Ok(false);
             };
-            let json = to_json(&card.id, card)?;
-            let sets = self.sets_of(card)?;
-            let wakes = card.wakes_at().map(|at| at.to_string()).unwrap_or_default();
-            let mut invocation = REPLACE.prepare_invoke();
-            invocation
-                .key(self.card_key(&card.id))
-                .key(self.created_key())
-                .key(self.wakes_key())
-                .arg(json)
-                .arg(card.id.as_str())
-                .arg(kept_revision)
-                .arg(card.revision)
-                .arg(wakes)
-                .arg(sets)
-                .arg(card.created_ms);
+            let mut invocation = self.writing(&REPLACE, card)?;
+            invocation.arg(kept_revision);
             let written: i64 = self
                 .redis
                 .invoke("cards.replace", invocation)
@@ -343,15 +347,9 @@ impl CardStore for RedisCardStore {
 
     fn remove<'a>(&'a self, id: &'a CardId) -> StoreFuture<'a, StoreResult<()>> {
         Box::pin(async move {
-            let mut invocation = REMOVE.prepare_invoke();
-            invocation
-                .key(self.card_key(id))
-                .key(self.created_key())
-                .key(self.wakes_key())
-                .arg(id.as_str());
             let _removed: i64 = self
                 .redis
-                .invoke("cards.remove", invocation)
+                .invoke("cards.remove", self.invocation(&REMOVE, id))
                 .await
                 .map_err(store_error)?;
             Ok(())
@@ -457,6 +455,51 @@ mod tests {
             store.get(&card.id).await.expect("back").map(|c| c.id),
             Some(card.id)
         );
+    }
+
+    #[tokio::test]
+    async fn redis_card_store_replace_moves_the_card_out_of_the_sets_it_left() {
+        let Some(server) = RedisServer::start() else {
+            return;
+        };
+        let store = store(&server);
+        let mut card = contract::card("moved", "Approval", &["m1"], 1);
+        card.labels.insert("claim".into(), "42".into());
+        store.insert(&card).await.expect("insert");
+        let mut next = card.clone();
+        next.revision = 2;
+        next.kind = "Poll".into();
+        next.labels.insert("claim".into(), "43".into());
+        assert!(store.replace(&next).await.expect("replace"));
+        let found = |filter: CardFilter| {
+            let store = &store;
+            async move {
+                let found = store.find(&filter).await.expect("find");
+                found
+                    .into_iter()
+                    .map(|c| c.id.to_string())
+                    .collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(
+            found(CardFilter::kind("Poll").label("claim", "43")).await,
+            ["moved"]
+        );
+        assert!(
+            found(CardFilter::all().label("claim", "42"))
+                .await
+                .is_empty()
+        );
+        assert!(found(CardFilter::kind("Approval")).await.is_empty());
+        // `find` checks each card it reads, which would hide an id left in a set: look at the sets.
+        for left in [store.label_key("claim", "42"), store.kind_key("Approval")] {
+            let members: Vec<String> = store
+                .redis
+                .query("test", redis::cmd("SMEMBERS").arg(&left))
+                .await
+                .expect("read");
+            assert!(members.is_empty(), "{left}: {members:?}");
+        }
     }
 
     #[tokio::test]

@@ -3,11 +3,11 @@
 
 use std::fmt;
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 use redis::aio::MultiplexedConnection;
-use redis::{AsyncConnectionConfig, FromRedisValue, RedisResult, ScriptInvocation};
+use redis::{AsyncConnectionConfig, FromRedisValue, RedisResult, Script, ScriptInvocation};
 
 use crate::Secret;
 
@@ -16,6 +16,16 @@ pub const DEFAULT_PREFIX: &str = "finchat:";
 
 /// The default deadline of each call.
 pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(2);
+
+/// KEYS: a key. ARGV: the value it must still hold to be deleted.
+static DELETE_IF: LazyLock<Script> = LazyLock::new(|| {
+    Script::new(
+        r"
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+",
+    )
+});
 
 /// A connection to one Redis server (standalone, not Cluster), shared by the stores built on it, with
 /// the prefix of every key they use and the deadline of every call.
@@ -167,6 +177,41 @@ impl RedisConnection {
         .await
     }
 
+    /// Takes the lease `key` for `holder` (`SET key holder NX PX ttl`): whether it was free.
+    pub(crate) async fn take_lease(
+        &self,
+        name: &'static str,
+        key: &str,
+        holder: &str,
+        ttl: Duration,
+    ) -> Result<bool, RedisError> {
+        let taken: Option<String> = self
+            .query(
+                name,
+                redis::cmd("SET")
+                    .arg(key)
+                    .arg(holder)
+                    .arg("NX")
+                    .arg("PX")
+                    .arg(expiry_ms(ttl)),
+            )
+            .await?;
+        Ok(taken.is_some())
+    }
+
+    /// Gives back the lease `key` if `holder` still holds it (a compare-and-delete script), so
+    /// that one whose lease lapsed never removes the next holder's.
+    pub(crate) async fn give_back_lease(
+        &self,
+        name: &'static str,
+        key: &str,
+        holder: &str,
+    ) -> Result<(), RedisError> {
+        let mut invocation = DELETE_IF.prepare_invoke();
+        invocation.key(key).arg(holder);
+        self.invoke::<i64>(name, invocation).await.map(drop)
+    }
+
     async fn connection(&self) -> RedisResult<MultiplexedConnection> {
         let mut kept = self.connection.lock().await;
         if let Some(connection) = &*kept {
@@ -245,6 +290,11 @@ pub(crate) fn to_test_server(server: &finchat_test_support::redis::RedisServer) 
     RedisConnection::open(server.url())
         .expect("a URL")
         .prefix(server.prefix())
+}
+
+/// A name no other holder of a lease has: 128 random bits in hex.
+pub(crate) fn holder_name() -> String {
+    format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..))
 }
 
 /// `duration` as a key's expiry in whole milliseconds: at least 1 (Redis refuses a zero expiry),

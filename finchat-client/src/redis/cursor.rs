@@ -4,7 +4,7 @@ use std::io;
 use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 use std::time::Duration;
 
-use redis::Script;
+use redis::{Script, ScriptInvocation};
 
 use super::RedisConnection;
 use super::connection::expiry_ms;
@@ -132,20 +132,30 @@ impl RedisCursor {
         self.redis.key(&format!("{}{part}", self.name))
     }
 
-    fn holder(&self) -> String {
-        self.holder
+    /// Runs the write `invocation` with the lease as its last key and this store's holder ('' for
+    /// none) as its last argument: refused when another consumer holds the lease.
+    async fn save_as_holder(
+        &self,
+        call: &'static str,
+        mut invocation: ScriptInvocation<'static>,
+    ) -> io::Result<()> {
+        let holder = self
+            .holder
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .clone()
-            .unwrap_or_default()
+            .unwrap_or_default();
+        invocation.key(self.key(":lease")).arg(holder);
+        let saved: i64 = self.redis.invoke(call, invocation).await?;
+        if saved == 1 {
+            Ok(())
+        } else {
+            Err(io::Error::other(
+                "another consumer holds the cursor's lease (this one's lapsed): not saving over its \
+                 progress",
+            ))
+        }
     }
-}
-
-/// The error of a save refused because another consumer holds the lease.
-fn not_the_holder() -> io::Error {
-    io::Error::other(
-        "another consumer holds the cursor's lease (this one's lapsed): not saving over its progress",
-    )
 }
 
 /// What the passed events are relative to: `-` for no cursor yet, `=` and the cursor otherwise.
@@ -178,15 +188,8 @@ impl CursorStore for RedisCursor {
                 .key(self.key(""))
                 .key(self.key(":passed"))
                 .key(self.key(":passed-since"))
-                .key(self.key(":lease"))
-                .arg(since)
-                .arg(self.holder());
-            let saved: i64 = self.redis.invoke("cursor.save", invocation).await?;
-            if saved == 1 {
-                Ok(())
-            } else {
-                Err(not_the_holder())
-            }
+                .arg(since);
+            self.save_as_holder("cursor.save", invocation).await
         })
     }
 
@@ -209,16 +212,9 @@ impl CursorStore for RedisCursor {
             invocation
                 .key(self.key(":passed"))
                 .key(self.key(":passed-since"))
-                .key(self.key(":lease"))
                 .arg(tag)
-                .arg(key)
-                .arg(self.holder());
-            let saved: i64 = self.redis.invoke("cursor.save_passed", invocation).await?;
-            if saved == 1 {
-                Ok(())
-            } else {
-                Err(not_the_holder())
-            }
+                .arg(key);
+            self.save_as_holder("cursor.save_passed", invocation).await
         })
     }
 
@@ -313,11 +309,22 @@ mod tests {
                 .expect("lease")
         );
         taker.save("$5").await.expect("the new holder saves");
+        let refused = stalled
+            .save("$2")
+            .await
+            .expect_err("refused: b holds the lease");
         assert!(
-            stalled.save("$2").await.is_err(),
-            "refused: b holds the lease"
+            refused.to_string().contains("another consumer holds"),
+            "{refused}"
         );
-        assert!(stalled.save_passed(Some("$5"), "id $6").await.is_err());
+        let refused = stalled
+            .save_passed(Some("$5"), "id $6")
+            .await
+            .expect_err("refused: b holds the lease");
+        assert!(
+            refused.to_string().contains("another consumer holds"),
+            "{refused}"
+        );
         assert_eq!(taker.load().await.expect("load").as_deref(), Some("$5"));
         assert!(
             taker

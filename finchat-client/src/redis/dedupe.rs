@@ -7,7 +7,7 @@ use std::time::Duration;
 use redis::Script;
 
 use super::RedisConnection;
-use super::connection::expiry_ms;
+use super::connection::{expiry_ms, holder_name};
 use crate::receiver::{DedupeStore, Seen};
 use crate::token::StoreFuture;
 
@@ -75,16 +75,6 @@ return redis.call('GET', KEYS[1])
     )
 });
 
-/// KEYS: the event's key. ARGV: the in-flight mark that must still be there.
-static RELEASE: LazyLock<Script> = LazyLock::new(|| {
-    Script::new(
-        r"
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
-",
-    )
-});
-
 impl RedisDedupe {
     /// Event ids kept on `redis`, with the default lease and done TTL.
     pub fn new(redis: RedisConnection) -> Self {
@@ -120,33 +110,18 @@ impl RedisDedupe {
     }
 
     async fn begin_now(&self, event_id: &str) -> Seen {
-        let mark = format!(
-            "inflight:{:016x}{:016x}",
-            fastrand::u64(..),
-            fastrand::u64(..)
-        );
+        let mark = format!("inflight:{}", holder_name());
         // A plain SET NX first (most events are new), the script only for an event already known.
         let key = self.key(event_id);
-        let lease = expiry_ms(self.lease);
-        let set: Result<Option<String>, _> = {
-            let (key, mark) = (key.clone(), mark.clone());
-            self.redis
-                .query(
-                    "dedupe.begin",
-                    redis::cmd("SET")
-                        .arg(key)
-                        .arg(mark)
-                        .arg("NX")
-                        .arg("PX")
-                        .arg(lease),
-                )
-                .await
-        };
-        let answer: Result<Option<String>, _> = match set {
-            Ok(Some(_ok)) => Ok(Some("new".to_owned())),
-            Ok(None) => {
+        let answer = match self
+            .redis
+            .take_lease("dedupe.begin", &key, &mark, self.lease)
+            .await
+        {
+            Ok(true) => Ok(Some("new".to_owned())),
+            Ok(false) => {
                 let mut invocation = BEGIN.prepare_invoke();
-                invocation.key(key).arg(&mark).arg(lease);
+                invocation.key(key).arg(&mark).arg(expiry_ms(self.lease));
                 self.redis.invoke("dedupe.begin", invocation).await
             }
             Err(error) => Err(error),
@@ -178,12 +153,9 @@ impl RedisDedupe {
                 )
                 .await
         } else if let Some(mark) = mark {
-            let mut invocation = RELEASE.prepare_invoke();
-            invocation.key(key).arg(mark);
             self.redis
-                .invoke::<i64>("dedupe.finish", invocation)
+                .give_back_lease("dedupe.finish", &key, &mark)
                 .await
-                .map(drop)
         } else {
             Ok(())
         };

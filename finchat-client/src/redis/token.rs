@@ -7,7 +7,7 @@ use std::time::{Duration, UNIX_EPOCH};
 use redis::Script;
 
 use super::RedisConnection;
-use super::connection::expiry_ms;
+use super::connection::holder_name;
 use crate::Secret;
 use crate::token::{AccessToken, LeaseError, StoreFuture, TokenStore};
 
@@ -58,16 +58,6 @@ pub struct RedisTokenStore {
     owner: String,
 }
 
-/// KEYS: a key. ARGV: the value it must still hold to be deleted.
-static DELETE_IF: LazyLock<Script> = LazyLock::new(|| {
-    Script::new(
-        r"
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
-",
-    )
-});
-
 /// KEYS: the token hash. ARGV: the refused token.
 static DISCARD: LazyLock<Script> = LazyLock::new(|| {
     Script::new(
@@ -84,7 +74,7 @@ impl RedisTokenStore {
         Self {
             redis,
             lease: DEFAULT_TOKEN_LEASE,
-            owner: format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..)),
+            owner: holder_name(),
         }
     }
 
@@ -188,33 +178,21 @@ impl TokenStore for RedisTokenStore {
 
     fn try_lease(&self) -> StoreFuture<'_, Result<bool, LeaseError>> {
         Box::pin(async move {
-            let key = self.lease_key();
-            let owner = self.owner.clone();
-            let ttl = expiry_ms(self.lease);
-            let taken: Option<String> = self
-                .redis
-                .query("token.try_lease", redis::cmd("SET")
-                        .arg(key)
-                        .arg(owner)
-                        .arg("NX")
-                        .arg("PX")
-                        .arg(ttl))
+            self.redis
+                .take_lease("token.try_lease", &self.lease_key(), &self.owner, self.lease)
                 .await
                 .map_err(|error| {
                     tracing::warn!(%error, "cannot take the token lease in Redis; no token fetched");
                     Box::new(error) as LeaseError
-                })?;
-            Ok(taken.is_some())
+                })
         })
     }
 
     fn release_lease(&self) -> StoreFuture<'_, ()> {
         Box::pin(async move {
-            let mut invocation = DELETE_IF.prepare_invoke();
-            invocation.key(self.lease_key()).arg(&self.owner);
             let released = self
                 .redis
-                .invoke::<i64>("token.release_lease", invocation)
+                .give_back_lease("token.release_lease", &self.lease_key(), &self.owner)
                 .await;
             if let Err(error) = released {
                 tracing::warn!(%error, "cannot give back the token lease in Redis; it lapses");

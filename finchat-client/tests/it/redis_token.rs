@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use finchat_client::Client;
 use finchat_client::redis::{RedisConnection, RedisTokenStore};
+use finchat_client::token::TokenStore;
 use finchat_test_support::redis::RedisServer;
 use serde_json::json;
 
@@ -120,4 +121,39 @@ async fn redis_token_store_down_fails_the_call_without_fetching() {
     assert!(error.to_string().contains("token store"), "{error}");
     assert_eq!(server.token_requests(), 0, "no token fetched blindly");
     assert!(server.calls().is_empty());
+}
+
+#[tokio::test]
+async fn redis_token_store_lease_of_an_instance_that_died_lapses_and_another_fetches() {
+    let Some(redis) = RedisServer::start() else {
+        return;
+    };
+    let server = finchat(Arc::new(AtomicBool::new(false))).await;
+    // An instance took the fetch lease and died before it saved a token or gave the lease back.
+    let lease = Duration::from_millis(500);
+    let dead = RedisTokenStore::new(
+        RedisConnection::open(redis.url())
+            .unwrap()
+            .prefix(redis.prefix()),
+    )
+    .lease(lease);
+    assert!(
+        dead.try_lease().await.expect("Redis is up"),
+        "the lease was free"
+    );
+    drop(dead);
+
+    let started = std::time::Instant::now();
+    fan_out(&[instance(&server, &redis)], 3).await;
+    let waited = started.elapsed();
+    assert!(
+        waited >= lease,
+        "waited for the dead one's token first: {waited:?}"
+    );
+    assert!(
+        waited < Duration::from_secs(3),
+        "then took the lease: {waited:?}"
+    );
+    assert_eq!(server.token_requests(), 1);
+    assert_eq!(server.calls().len(), 3);
 }

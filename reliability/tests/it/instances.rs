@@ -23,6 +23,7 @@ async fn redis_three_instances_decide_every_card_exactly_once() {
         tally.killed && tally.cut > 0,
         "faults were injected: {tally:?}"
     );
+    assert!(tally.row().contains("| 1 of 3 |"), "{}", tally.row());
     assert_eq!(tally.submissions, 300);
     assert_eq!(
         (tally.lost, tally.decided_twice),
