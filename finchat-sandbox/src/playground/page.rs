@@ -8,9 +8,10 @@
 
 use std::fmt::{self, Write};
 
-use finchat_cui::render::{STYLESHEET, escape_html as esc};
+use finchat_cui::render::escape_html as esc;
 
 use super::{Finding, MAX_CONTENT_BYTES, PATH, Reading, SAMPLES, draw, link};
+use crate::page::{write_document_start, write_error};
 
 /// Where the page's forms land: the result, which takes the focus (it is focusable), so that a
 /// screen reader reads what was drawn and the keyboard carries on from there.
@@ -49,25 +50,21 @@ pub(crate) fn render(view: &View) -> String {
 }
 
 fn write_page(out: &mut String, view: &View) -> fmt::Result {
+    write_document_start(
+        out,
+        "卡片试验台 · FinChat sandbox",
+        format_args!("class=\"sb sb-playground\""),
+    )?;
     write!(
         out,
-        "<!doctype html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>卡片试验台 · FinChat sandbox</title>\n<style>\n{STYLESHEET}\n{}</style>\n</head>\n\
-         <body class=\"sb sb-playground\">\n\
-         <header class=\"sb-header\">\n<span class=\"sb-brand\">FinChat sandbox</span>\n\
+        "<header class=\"sb-header\">\n<span class=\"sb-brand\">FinChat sandbox</span>\n\
          <nav class=\"sb-pages\" aria-label=\"页面\"><a href=\"/\">房间</a>\
          <a href=\"{PATH}\" aria-current=\"page\">卡片试验台</a>\
          <a href=\"/sandbox/inspector\">活动记录</a></nav>\n</header>\n\
-         <main class=\"sb-workbench\">\n<h1>卡片试验台</h1>\n",
-        include_str!("../page.css"),
+         <main class=\"sb-workbench\">\n<h1>卡片试验台</h1>\n"
     )?;
     if let Some(error) = &view.error {
-        writeln!(
-            out,
-            "<p class=\"sb-error\" role=\"alert\">{}</p>",
-            esc(error)
-        )?;
+        write_error(out, error)?;
     }
     write_samples(out, view.sample)?;
     write_editor(out, &view.text)?;
