@@ -68,20 +68,33 @@ fn write_page(out: &mut String, view: &View) -> fmt::Result {
     }
     write_samples(out, view.sample)?;
     write_editor(out, &view.text)?;
+    write_outcome(out, view)?;
+    out.push_str("</main>\n</body>\n</html>\n");
+    Ok(())
+}
+
+/// The result section, when there was text: why it was refused, or what was read.
+fn write_outcome(out: &mut String, view: &View) -> fmt::Result {
+    if let Outcome::Nothing = view.outcome {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "<section id=\"{RESULT_ID}\" class=\"sb-result\" tabindex=\"-1\" aria-labelledby=\"{RESULT_ID}-title\">\n\
+         <h2 id=\"{RESULT_ID}-title\">结果</h2>"
+    )?;
     match &view.outcome {
         Outcome::Nothing => {}
         Outcome::Refused(why) => writeln!(
             out,
-            "<section id=\"playground-result\" class=\"sb-result\" tabindex=\"-1\" aria-labelledby=\"playground-result-title\">\n\
-             <h2 id=\"playground-result-title\">结果</h2>\n\
-             <p id=\"playground-summary\" class=\"sb-error\" role=\"alert\" data-problems=\"1\">{}</p>\n</section>",
+            "<p id=\"playground-summary\" class=\"sb-error\" role=\"alert\" data-problems=\"1\">{}</p>",
             esc(why)
         )?,
         Outcome::Read(reading) => {
-            write_result(out, reading, &view.text, view.submission.as_deref())?
+            write_reading(out, reading, &view.text, view.submission.as_deref())?
         }
     }
-    out.push_str("</main>\n</body>\n</html>\n");
+    out.push_str("</section>\n");
     Ok(())
 }
 
@@ -128,16 +141,14 @@ fn write_editor(out: &mut String, text: &str) -> fmt::Result {
     )
 }
 
-fn write_result(
+/// What was read: the summary, the problems about the whole content, the card with its
+/// elements' problems, the submission of a pressed button and the reproduce link.
+fn write_reading(
     out: &mut String,
     reading: &Reading,
     text: &str,
     submission: Option<&str>,
 ) -> fmt::Result {
-    out.push_str(
-        "<section id=\"playground-result\" class=\"sb-result\" tabindex=\"-1\" aria-labelledby=\"playground-result-title\">\n\
-         <h2 id=\"playground-result-title\">结果</h2>\n",
-    );
     let total = reading.findings.len();
     let general: Vec<&Finding> = reading
         .findings
@@ -194,7 +205,7 @@ fn write_result(
     writeln!(
         out,
         "<p class=\"sb-link\">复现链接（打开它会看到同一张卡片和同样的问题）：\
-         <a id=\"playground-link\" href=\"{}\"><code>{}</code></a></p>\n</section>",
+         <a id=\"playground-link\" href=\"{}\"><code>{}</code></a></p>",
         esc(&href),
         esc(&href)
     )?;
