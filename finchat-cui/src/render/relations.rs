@@ -269,6 +269,33 @@ mod tests {
     }
 
     #[test]
+    fn an_id_prefix_with_whitespace_still_links_each_field_to_its_label_and_errors() {
+        let card = Card::form()
+            .text("金额")
+            .input(TextInput::new("amount"))
+            .text("⚠ 应为整数");
+        let html = html_card(
+            &card,
+            &HtmlOptions::new().id_prefix("card 7\tx").note(1, "n"),
+        );
+        let ids = values(&html, "id");
+        assert!(
+            ids.iter()
+                .all(|id| !id.contains(|c: char| c.is_ascii_whitespace())),
+            "{html}"
+        );
+        let references: Vec<&str> = ["aria-labelledby", "aria-describedby"]
+            .into_iter()
+            .flat_map(|attribute| values(&html, attribute))
+            .flat_map(|list| list.split_ascii_whitespace())
+            .collect();
+        assert_eq!(references.len(), 4, "{html}");
+        for id in references {
+            assert!(ids.contains(&id), "`{id}` names no element: {html}");
+        }
+    }
+
+    #[test]
     fn notes_follow_their_element_and_describe_a_field() {
         let card = Card::form()
             .text("a")
