@@ -6,10 +6,10 @@ use finchat_sandbox::{RunningSandbox, SandboxConfig};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::support::{browser, client, enc, form_origin, page, room, send_card, start};
+use crate::support::{browser, client, enc, form_origin, page, post_json, room, send_card, start};
 
 /// The playground page for `query` (`content=…` or `sample=…`).
-async fn playground(sandbox: &RunningSandbox, query: &str) -> String {
+pub(crate) async fn playground(sandbox: &RunningSandbox, query: &str) -> String {
     let answer = reqwest::get(format!("{}/sandbox/playground?{query}", sandbox.url))
         .await
         .unwrap();
@@ -181,16 +181,7 @@ async fn malformed_json_is_reported_with_its_line_and_column() {
         "the text stays in the box to be fixed: {html}"
     );
 
-    let answer: Value = reqwest::Client::new()
-        .post(format!("{}/sandbox/api/playground", sandbox.url))
-        .header("content-type", "application/json")
-        .body(text)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let answer = post_json(&format!("{}/sandbox/api/playground", sandbox.url), text).await;
     assert_eq!(answer["html"], "");
     assert_eq!(answer["problems"][0]["kind"], "syntax");
     assert_eq!(answer["problems"][0]["line"], 3);
@@ -206,12 +197,7 @@ async fn the_link_reproduces_the_same_card_and_problems() {
     let start = link.find("href=\"").unwrap() + 6;
     let href = unescape(&link[start..start + link[start..].find('"').unwrap()]);
     assert_eq!(href, format!("/sandbox/playground?content={}", enc(&text)));
-    let again = reqwest::get(format!("{}{href}", sandbox.url))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let again = playground(&sandbox, &href["/sandbox/playground?".len()..]).await;
     let result = |html: &str| element(html, "id=\"playground-result\"", "section").to_owned();
     assert_eq!(result(&again), result(&html));
     assert!(result(&again).contains("data-problems=\"3\""));
@@ -250,15 +236,7 @@ async fn the_json_endpoint_draws_the_card_and_lists_its_problems() {
     );
 
     // A bare card is read as a message's `info`.
-    let bare: Value = reqwest::Client::new()
-        .post(&url)
-        .json(&broken_card()["info"])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let bare = post_json(&url, broken_card()["info"].to_string()).await;
     assert_eq!(bare["problems"].as_array().unwrap().len(), 2, "{bare}");
     assert_eq!(bare["problems"][0]["path"], "info.elements[2].key");
 
