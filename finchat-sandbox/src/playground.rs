@@ -259,28 +259,20 @@ fn syntax_finding(text: &str, error: &serde_json::Error) -> Finding {
     }
 }
 
-/// At most 60 characters either side of the byte `at` of `line`.
+/// At most 60 characters either side of the byte `at` of `line`, `…` where the line goes on.
 fn excerpt(line: &str, at: usize) -> Excerpt {
     const SIDE: usize = 60;
     let (head, tail) = line.split_at(at);
-    let mut before: String = head
-        .chars()
-        .rev()
-        .take(SIDE)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    if head.chars().count() > SIDE {
-        before.insert(0, '…');
-    }
+    let before = match head.char_indices().rev().nth(SIDE - 1) {
+        Some((start, _)) if start > 0 => format!("…{}", &head[start..]),
+        _ => head.to_owned(),
+    };
     let mut tail = tail.chars();
     let at = tail.next().map(String::from).unwrap_or_default();
-    let rest: String = tail.clone().take(SIDE).collect();
-    let after = if tail.count() > SIDE {
-        format!("{rest}…")
-    } else {
-        rest
+    let rest = tail.as_str();
+    let after = match rest.char_indices().nth(SIDE) {
+        Some((end, _)) => format!("{}…", &rest[..end]),
+        None => rest.to_owned(),
     };
     Excerpt { before, at, after }
 }
@@ -496,6 +488,26 @@ mod tests {
             );
             assert_eq!(finding.element, None);
         }
+    }
+
+    #[test]
+    fn a_syntax_error_in_a_long_line_shows_sixty_characters_either_side() {
+        let text = format!("[\"{}\" x \"{}\"]", "前".repeat(100), "后".repeat(100));
+        let reading = read(&text).unwrap();
+        let excerpt = reading.findings[0].excerpt.as_ref().unwrap();
+        assert_eq!(excerpt.at, "x");
+        assert_eq!(excerpt.before, format!("…{}\" ", "前".repeat(58)));
+        assert_eq!(excerpt.after, format!(" \"{}…", "后".repeat(58)));
+        let short = read("[1 x]").unwrap();
+        let excerpt = short.findings[0].excerpt.as_ref().unwrap();
+        assert_eq!(
+            (
+                excerpt.before.as_str(),
+                excerpt.at.as_str(),
+                excerpt.after.as_str()
+            ),
+            ("[1 ", "x", "]")
+        );
     }
 
     #[test]
