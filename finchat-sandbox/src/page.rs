@@ -162,10 +162,10 @@ fn write_header(out: &mut String, state: &World, app_id: &str, view: &View) -> f
     out.push_str("</nav>\n");
     writeln!(
         out,
-        "<a class=\"sb-tool\" href=\"{}\">卡片试验台</a>",
-        super::playground::PATH
+        "<a class=\"sb-tool\" href=\"{}\">卡片试验台</a>\n<a class=\"sb-tool\" href=\"{}\">活动记录</a>",
+        super::playground::PATH,
+        super::inspector::PAGE
     )?;
-    out.push_str("<a class=\"sb-tool\" href=\"/sandbox/inspector\">活动记录</a>\n");
     write!(
         out,
         "<span class=\"sb-status\">app <code>{}</code> · bot <code>{}</code>",

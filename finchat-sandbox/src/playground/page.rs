@@ -11,6 +11,7 @@ use std::fmt::{self, Write};
 use finchat_cui::render::escape_html as esc;
 
 use super::{Finding, MAX_CONTENT_BYTES, PATH, Reading, SAMPLES, draw, link};
+use crate::inspector::PAGE as INSPECTOR;
 use crate::page::{write_document_start, write_error};
 
 /// Where the page's forms land: the result, which takes the focus (it is focusable), so that a
@@ -60,7 +61,7 @@ fn write_page(out: &mut String, view: &View) -> fmt::Result {
         "<header class=\"sb-header\">\n<span class=\"sb-brand\">FinChat sandbox</span>\n\
          <nav class=\"sb-pages\" aria-label=\"页面\"><a href=\"/\">房间</a>\
          <a href=\"{PATH}\" aria-current=\"page\">卡片试验台</a>\
-         <a href=\"/sandbox/inspector\">活动记录</a></nav>\n</header>\n\
+         <a href=\"{INSPECTOR}\">活动记录</a></nav>\n</header>\n\
          <main class=\"sb-workbench\">\n<h1>卡片试验台</h1>\n"
     )?;
     if let Some(error) = &view.error {

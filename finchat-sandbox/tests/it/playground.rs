@@ -75,6 +75,14 @@ async fn a_valid_sample_is_drawn_as_the_room_draws_it_with_no_problems() {
         html.contains("<option value=\"approval\" selected>"),
         "{html}"
     );
+    assert!(
+        html.contains(
+            "<nav class=\"sb-pages\" aria-label=\"页面\"><a href=\"/\">房间</a>\
+             <a href=\"/sandbox/playground\" aria-current=\"page\">卡片试验台</a>\
+             <a href=\"/sandbox/inspector\">活动记录</a></nav>"
+        ),
+        "the header links to the other pages: {html}"
+    );
     // The forms come back at the result, which takes the focus.
     assert!(
         html.contains("<form class=\"sb-editor\" method=\"get\" action=\"/sandbox/playground#playground-result\">"),
