@@ -42,11 +42,7 @@ pub(crate) fn write_content(
                 .form_action(frame.action.as_str())
                 .media_base_url(MEDIA_BASE)
                 .id_prefix(frame.dom_id.as_str());
-            for (&index, notes) in &frame.notes {
-                for note in notes {
-                    options = options.note(index, note.as_str());
-                }
-            }
+            options.notes.clone_from(&frame.notes);
             let html = html_card(&cui.info, &options);
             let event = frame
                 .event_id

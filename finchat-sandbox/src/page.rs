@@ -59,6 +59,34 @@ pub(crate) fn render(state: &World, app_id: &str, view: &View) -> String {
     out
 }
 
+/// The start of each of the sandbox's pages, up to its open `<body>` with `body_attributes`
+/// (written as given): its title, finchat-cui's stylesheet (the pages draw cards) and the
+/// sandbox's.
+pub(crate) fn write_document_start(
+    out: &mut String,
+    title: &str,
+    body_attributes: fmt::Arguments<'_>,
+) -> fmt::Result {
+    write!(
+        out,
+        "<!doctype html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{}</title>\n<style>\n{STYLESHEET}\n{}</style>\n</head>\n\
+         <body {body_attributes}>\n",
+        esc(title),
+        include_str!("page.css"),
+    )
+}
+
+/// A mistake in what the page was asked for, announced above the page's content.
+pub(crate) fn write_error(out: &mut String, error: &str) -> fmt::Result {
+    writeln!(
+        out,
+        "<p class=\"sb-error\" role=\"alert\">{}</p>",
+        esc(error)
+    )
+}
+
 /// How a room is called for `person`.
 fn room_label(state: &World, room: &Room) -> String {
     match (&room.direct_with, &room.name) {
@@ -83,28 +111,22 @@ fn write_page(out: &mut String, state: &World, app_id: &str, view: &View) -> fmt
         ),
         None => format!("{} · FinChat sandbox", state.name_of(person)),
     };
-    write!(
+    write_document_start(
         out,
-        "<!doctype html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{}</title>\n<style>\n{STYLESHEET}\n{}</style>\n</head>\n\
-         <body class=\"sb\" data-rev=\"{}\" data-as=\"{}\">\n\
-         <a class=\"sb-skip\" href=\"#messages\">跳到消息</a>\n",
-        esc(&title),
-        include_str!("page.css"),
-        state.rev,
-        esc(person.as_str()),
+        &title,
+        format_args!(
+            "class=\"sb\" data-rev=\"{}\" data-as=\"{}\"",
+            state.rev,
+            esc(person.as_str())
+        ),
     )?;
+    out.push_str("<a class=\"sb-skip\" href=\"#messages\">跳到消息</a>\n");
     write_header(out, state, app_id, view)?;
     out.push_str("<div class=\"sb-layout\">\n");
     write_room_list(out, state, person, room.map(|r| &r.room_id))?;
     out.push_str("<main class=\"sb-room\" id=\"messages\" tabindex=\"-1\">\n");
     if let Some(error) = &view.error {
-        writeln!(
-            out,
-            "<p class=\"sb-error\" role=\"alert\">{}</p>",
-            esc(error)
-        )?;
+        write_error(out, error)?;
     }
     match room {
         Some(room) => write_room(out, state, person, room)?,
@@ -140,10 +162,10 @@ fn write_header(out: &mut String, state: &World, app_id: &str, view: &View) -> f
     out.push_str("</nav>\n");
     writeln!(
         out,
-        "<a class=\"sb-tool\" href=\"{}\">卡片试验台</a>",
-        super::playground::PATH
+        "<a class=\"sb-tool\" href=\"{}\">卡片试验台</a>\n<a class=\"sb-tool\" href=\"{}\">活动记录</a>",
+        super::playground::PATH,
+        super::inspector::PAGE
     )?;
-    out.push_str("<a class=\"sb-tool\" href=\"/sandbox/inspector\">活动记录</a>\n");
     write!(
         out,
         "<span class=\"sb-status\">app <code>{}</code> · bot <code>{}</code>",

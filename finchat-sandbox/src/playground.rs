@@ -18,7 +18,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use finchat_cui::{MessageContent, Problem, Segment, Submission};
 use serde::Serialize;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::message_view::{CardFrame, write_content};
 use super::page::enc;
@@ -101,6 +101,19 @@ pub(crate) struct Excerpt {
 }
 
 impl Finding {
+    /// A problem of the whole text, at the path `(content)`.
+    fn about_content(kind: &'static str, message: String) -> Self {
+        Self {
+            path: "(content)".into(),
+            kind,
+            message,
+            element: None,
+            line: None,
+            column: None,
+            excerpt: None,
+        }
+    }
+
     /// The text of a note beside an element: `path: message`.
     fn note(&self) -> String {
         format!("{}: {}", self.path, self.message)
@@ -150,47 +163,23 @@ pub(crate) fn read(text: &str) -> Result<Reading, TooLarge> {
             });
         }
     };
-    let Value::Object(object) = value else {
-        return Ok(Reading {
-            content: None,
-            bare_card: false,
-            findings: vec![Finding {
-                path: "(content)".into(),
-                kind: "wrong_type",
-                message: format!(
-                    "expected a JSON object: message content ({{\"msgtype\": \"m.cui\", …}}) or a \
-                     card ({{\"type\": \"form\", \"elements\": […]}}), found {}",
-                    json_type(&value)
-                ),
-                element: None,
-                line: None,
-                column: None,
-                excerpt: None,
-            }],
-        });
-    };
-    let bare_card = !object.contains_key("msgtype") && object.contains_key("elements");
-    let object = if bare_card {
-        as_message(object)
-    } else {
-        object
-    };
-    // Content is read forgivingly: any object is content (unknown or broken parts kept as is).
-    let content: MessageContent = match serde_json::from_value(Value::Object(object)) {
+    let bare_card = value.get("msgtype").is_none() && value.get("elements").is_some();
+    let value = if bare_card { as_message(value) } else { value };
+    // Content is read forgivingly: any object is content (unknown or broken parts kept as is), so
+    // this fails only for JSON that is not an object, and says what it found.
+    let content: MessageContent = match serde_json::from_value(value) {
         Ok(content) => content,
         Err(error) => {
             return Ok(Reading {
                 content: None,
                 bare_card,
-                findings: vec![Finding {
-                    path: "(content)".into(),
-                    kind: "wrong_type",
-                    message: error.to_string(),
-                    element: None,
-                    line: None,
-                    column: None,
-                    excerpt: None,
-                }],
+                findings: vec![Finding::about_content(
+                    "wrong_type",
+                    format!(
+                        "{error}: give message content ({{\"msgtype\": \"m.cui\", …}}) or a card \
+                         ({{\"type\": \"form\", \"elements\": […]}})"
+                    ),
+                )],
             });
         }
     };
@@ -218,17 +207,13 @@ pub(crate) fn read(text: &str) -> Result<Reading, TooLarge> {
 }
 
 /// A bare card as the `info` of an `m.cui` message.
-fn as_message(card: Map<String, Value>) -> Map<String, Value> {
-    let message = json!({
+fn as_message(card: Value) -> Value {
+    json!({
         "msgtype": "m.cui",
         "version": "0.1.0",
         "body": "[交互卡片]",
         "info": card,
-    });
-    match message {
-        Value::Object(message) => message,
-        _ => Map::new(),
-    }
+    })
 }
 
 /// The element a problem is about: `i` of a path `info.elements[i]…`.
@@ -241,17 +226,6 @@ fn element_of(problem: &Problem) -> Option<usize> {
             ..,
         ] if info == "info" && elements == "elements" => Some(*index),
         _ => None,
-    }
-}
-
-fn json_type(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }
 
@@ -275,38 +249,30 @@ fn syntax_finding(text: &str, error: &serde_json::Error) -> Finding {
     let suffix = format!(" at line {} column {}", error.line(), error.column());
     let message = message.strip_suffix(&suffix).unwrap_or(&message);
     Finding {
-        path: "(content)".into(),
-        kind: "syntax",
-        message: format!("line {line_number}, column {column}: {message}"),
-        element: None,
         line: Some(line_number),
         column: Some(column),
         excerpt: Some(excerpt(line, at_byte)),
+        ..Finding::about_content(
+            "syntax",
+            format!("line {line_number}, column {column}: {message}"),
+        )
     }
 }
 
-/// At most 60 characters either side of the byte `at` of `line`.
+/// At most 60 characters either side of the byte `at` of `line`, `…` where the line goes on.
 fn excerpt(line: &str, at: usize) -> Excerpt {
     const SIDE: usize = 60;
     let (head, tail) = line.split_at(at);
-    let mut before: String = head
-        .chars()
-        .rev()
-        .take(SIDE)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    if head.chars().count() > SIDE {
-        before.insert(0, '…');
-    }
+    let before = match head.char_indices().rev().nth(SIDE - 1) {
+        Some((start, _)) if start > 0 => format!("…{}", &head[start..]),
+        _ => head.to_owned(),
+    };
     let mut tail = tail.chars();
     let at = tail.next().map(String::from).unwrap_or_default();
-    let rest: String = tail.clone().take(SIDE).collect();
-    let after = if tail.count() > SIDE {
-        format!("{rest}…")
-    } else {
-        rest
+    let rest = tail.as_str();
+    let after = match rest.char_indices().nth(SIDE) {
+        Some((end, _)) => format!("{}…", &rest[..end]),
+        None => rest.to_owned(),
     };
     Excerpt { before, at, after }
 }
@@ -492,6 +458,55 @@ mod tests {
         assert_eq!(
             (excerpt.before.as_str(), excerpt.at.as_str()),
             ("  \"body\": \"报销\" ", "x")
+        );
+    }
+
+    #[test]
+    fn json_that_is_not_an_object_is_reported_with_what_it_is() {
+        for (text, found) in [
+            ("[1, 2]", "sequence"),
+            ("\"报销\"", "string \"报销\""),
+            ("42", "integer `42`"),
+            ("null", "null"),
+        ] {
+            let reading = read(text).unwrap();
+            assert!(reading.content.is_none() && !reading.bare_card, "{text}");
+            let [finding] = reading.findings.as_slice() else {
+                panic!("{text}: {:?}", reading.findings);
+            };
+            assert_eq!(
+                (finding.path.as_str(), finding.kind),
+                ("(content)", "wrong_type")
+            );
+            assert!(
+                finding.message.starts_with(&format!(
+                    "invalid type: {found}, expected a message content object: give message \
+                     content ({{\"msgtype\": \"m.cui\", …}}) or a card"
+                )),
+                "{text}: {}",
+                finding.message
+            );
+            assert_eq!(finding.element, None);
+        }
+    }
+
+    #[test]
+    fn a_syntax_error_in_a_long_line_shows_sixty_characters_either_side() {
+        let text = format!("[\"{}\" x \"{}\"]", "前".repeat(100), "后".repeat(100));
+        let reading = read(&text).unwrap();
+        let excerpt = reading.findings[0].excerpt.as_ref().unwrap();
+        assert_eq!(excerpt.at, "x");
+        assert_eq!(excerpt.before, format!("…{}\" ", "前".repeat(58)));
+        assert_eq!(excerpt.after, format!(" \"{}…", "后".repeat(58)));
+        let short = read("[1 x]").unwrap();
+        let excerpt = short.findings[0].excerpt.as_ref().unwrap();
+        assert_eq!(
+            (
+                excerpt.before.as_str(),
+                excerpt.at.as_str(),
+                excerpt.after.as_str()
+            ),
+            ("[1 ", "x", "]")
         );
     }
 

@@ -57,10 +57,11 @@ fn options() -> [(HtmlOptions, Expect<'static>); 5] {
             expect_media,
         ),
         (
-            // As the sandbox's playground draws a card: its own id prefix, notes beside elements.
+            // As the sandbox's playground draws a card: its own id prefix (here a hostile one,
+            // with whitespace that must not split the ids the fields name), notes beside elements.
             HtmlOptions::new()
                 .media_base_url(SAME_ORIGIN_MEDIA_BASE)
-                .id_prefix("card-\"><script>x</script>")
+                .id_prefix("card-\"> <script>x</script>")
                 .note(0, "<script>alert(1)</script> & 'x'")
                 .note(3, "\" onfocus=\"alert(1)"),
             expect_same_origin,

@@ -1,8 +1,11 @@
 //! The oracle of the `render_html` target: a small scanner of the HTML the preview emits that
-//! refuses anything a hostile message could turn into script.
+//! refuses anything a hostile message could turn into script, and any broken link between a field
+//! and the label or errors that name it.
 //!
 //! It reads the markup strictly, the way the renderer writes it, so a value that reached the
 //! output unescaped shows up as a tag, an attribute or a character that should not be there.
+
+use std::collections::HashSet;
 
 /// The tags the renderer writes; any other tag (`<script>`, `<iframe>`, `<svg>` …) came from content.
 const TAGS: &[&str] = &[
@@ -90,7 +93,9 @@ pub struct Expect<'a> {
 /// the expected base) whose scheme is not `http`/`https` or that holds a space or control character
 /// (or, under
 /// the media base, adds anything but two clean path segments), a `style` other than a divider's, an
-/// unquoted attribute value, or a raw `<`, `>`, `&`, `"` or `'` in text (an unescaped value).
+/// unquoted attribute value, or a raw `<`, `>`, `&`, `"` or `'` in text (an unescaped value); also
+/// when an `id` is used twice or holds whitespace, or an `aria-labelledby`/`aria-describedby` names
+/// an id no element has.
 pub fn check(html: &str, expect: Expect<'_>) -> Result<(), String> {
     if let Some(at) = html.to_ascii_lowercase().find("<script") {
         return Err(format!("`<script` at {at}"));
@@ -99,14 +104,21 @@ pub fn check(html: &str, expect: Expect<'_>) -> Result<(), String> {
         html,
         at: 0,
         expect,
+        ids: HashSet::new(),
+        references: Vec::new(),
     };
-    scanner.document()
+    scanner.document()?;
+    scanner.references_resolve()
 }
 
 struct Scanner<'a> {
     html: &'a str,
     at: usize,
     expect: Expect<'a>,
+    /// Every `id` so far.
+    ids: HashSet<String>,
+    /// Every id an `aria-*` attribute names: the attribute, the id, and where its value starts.
+    references: Vec<(String, String, usize)>,
 }
 
 impl Scanner<'_> {
@@ -117,6 +129,17 @@ impl Scanner<'_> {
     fn fail<T>(&self, what: impl std::fmt::Display) -> Result<T, String> {
         let context: String = self.rest().chars().take(60).collect();
         Err(format!("{what} at byte {}: `{context}`", self.at))
+    }
+
+    /// Fails at the first reference to an id that no element has.
+    fn references_resolve(&mut self) -> Result<(), String> {
+        for (name, id, at) in std::mem::take(&mut self.references) {
+            if !self.ids.contains(&id) {
+                self.at = at;
+                return self.fail(format!("`{name}` names `{id}`, which no element has"));
+            }
+        }
+        Ok(())
     }
 
     fn document(&mut self) -> Result<(), String> {
@@ -236,6 +259,20 @@ impl Scanner<'_> {
         self.at += 1;
         match name.as_str() {
             "href" | "src" => self.link(&name, &value, value_start),
+            "id" if value.is_empty() || value.contains(|c: char| c.is_ascii_whitespace()) => {
+                self.at = value_start;
+                self.fail(format!("an id `{value}` that is empty or holds whitespace"))
+            }
+            "id" if !self.ids.insert(value.clone()) => {
+                self.at = value_start;
+                self.fail(format!("the id `{value}` used twice"))
+            }
+            "aria-labelledby" | "aria-describedby" => {
+                let ids = value.split_ascii_whitespace();
+                self.references
+                    .extend(ids.map(|id| (name.clone(), id.to_owned(), value_start)));
+                Ok(())
+            }
             "style" => check_style(&value).or_else(|()| {
                 self.at = value_start;
                 self.fail(format!("a style `{value}` that is not a divider's"))
@@ -356,6 +393,44 @@ mod tests {
             },
         )
         .unwrap();
+    }
+
+    #[test]
+    fn a_card_with_labels_errors_and_notes_passes() {
+        use finchat_cui::Card;
+        use finchat_cui::element::{Dropdown, Reply, TextInput};
+        use finchat_cui::render::{HtmlOptions, html_card};
+
+        let card = Card::form()
+            .text("提交未成功：1 处需要修改")
+            .text("金额")
+            .input(TextInput::new("amount").value("一千"))
+            .text("⚠ 应为整数")
+            .dropdown(Dropdown::new("dept").option("财务部", "fin"))
+            .reply(Reply::new("decision", "同意"))
+            .submit("提交");
+        let options = HtmlOptions::new()
+            .id_prefix("card \"7\"")
+            .note(2, "<b>n</b>")
+            .note(5, "n");
+        let html = html_card(&card, &options);
+        check(&html, Expect::default()).unwrap_or_else(|e| panic!("{e}\n{html}"));
+        assert!(
+            html.contains("aria-describedby=\"card_&quot;7&quot;-e3 "),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn a_duplicate_id_or_a_reference_to_no_element_fails() {
+        let labelled = "<p id=\"a-e0\">x</p><input id=\"a-e1\" aria-labelledby=\"a-e0\">";
+        check(labelled, Expect::default()).unwrap();
+        assert!(fails("<p id=\"a\">x</p><p id=\"a\">y</p>").contains("`a` used twice"));
+        assert!(fails("<p id=\"a b\">x</p>").contains("whitespace"));
+        let dangling = "<p id=\"a\">x</p><input aria-describedby=\"a b\">";
+        assert!(fails(dangling).contains("`aria-describedby` names `b`, which no element has"));
+        let later = "<input aria-labelledby=\"a\"><p id=\"a\">x</p>";
+        check(later, Expect::default()).unwrap();
     }
 
     #[test]

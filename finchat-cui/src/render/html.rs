@@ -3,7 +3,7 @@
 use std::fmt::{self, Write};
 
 use super::options::HtmlOptions;
-use super::relations::{FieldRelations, card_title, is_error_line, is_field};
+use super::relations::{FieldRelations, card_title, is_error_line};
 use super::text::{field_label, selected_option_index};
 use crate::element::{Divider, Dropdown, OtherElement, Reply, TextInput};
 use crate::{Card, Element, MxcUri, Status};
@@ -174,15 +174,19 @@ fn write_element(
     let id = options.element_id(index);
     let id = id.as_str();
     let element = &elements[index];
-    if is_field(element) {
-        let relations = FieldRelations::of(elements, index, options);
-        return match element {
-            Element::TextInput(input) => write_text_input(out, id, input, &relations),
-            Element::Dropdown(dropdown) => write_dropdown(out, id, dropdown, &relations),
-            _ => Ok(()),
-        };
-    }
     match element {
+        Element::TextInput(input) => write_text_input(
+            out,
+            id,
+            input,
+            &FieldRelations::of(elements, index, options),
+        ),
+        Element::Dropdown(dropdown) => write_dropdown(
+            out,
+            id,
+            dropdown,
+            &FieldRelations::of(elements, index, options),
+        ),
         Element::Text(text) if is_error_line(element) => writeln!(
             out,
             "<p id=\"{}\" class=\"cui-text cui-error\" role=\"alert\">{}</p>",
@@ -217,7 +221,6 @@ fn write_element(
             Ok(())
         }
         Element::Other(other) => write_unsupported_element(out, id, other),
-        Element::TextInput(_) | Element::Dropdown(_) => Ok(()),
     }
 }
 

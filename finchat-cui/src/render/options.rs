@@ -34,7 +34,8 @@ pub struct HtmlOptions {
     /// The form's `action` (it always posts). `None`: no `action`, so it posts to the page itself.
     pub form_action: Option<String>,
     /// What the ids of the card's elements start with: element `i` of `info.elements` is drawn
-    /// with the id `{prefix}-e{i}` (its notes `{prefix}-e{i}-notes`). `None`: `cui`.
+    /// with the id `{prefix}-e{i}` (its notes `{prefix}-e{i}-notes`), whitespace in the prefix
+    /// written as `_`. `None`: `cui`.
     ///
     /// Ids must be unique on a page, so a page showing several cards gives each its own prefix
     /// (the sandbox uses the card's DOM id, e.g. `card-abc123`). The labels and error links of the
@@ -78,14 +79,18 @@ impl HtmlOptions {
         self
     }
 
-    /// The id element `index` of the card is drawn with: `{prefix}-e{index}`.
+    /// The id element `index` of the card is drawn with: `{prefix}-e{index}`, each whitespace
+    /// character of the prefix written as `_` (an id holds none, and `aria-labelledby` and
+    /// `aria-describedby` are lists of ids split at whitespace).
     ///
     /// ```
     /// use finchat_cui::render::HtmlOptions;
     /// assert_eq!(HtmlOptions::new().element_id(0), "cui-e0");
+    /// assert_eq!(HtmlOptions::new().id_prefix("card 7").element_id(2), "card_7-e2");
     /// ```
     pub fn element_id(&self, index: usize) -> String {
         let prefix = self.id_prefix.as_deref().unwrap_or(DEFAULT_ID_PREFIX);
+        let prefix = prefix.replace(|c: char| c.is_ascii_whitespace(), "_");
         format!("{prefix}-e{index}")
     }
 

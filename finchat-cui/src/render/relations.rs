@@ -10,22 +10,17 @@ use crate::Element;
 
 /// What an error line starts with: the card registry writes a field's error back into the card
 /// as a text `⚠ …` right after the field.
-pub(super) const ERROR_MARK: char = '⚠';
+const ERROR_MARK: char = '⚠';
 
 /// Whether `element` is an error line: a text whose value starts with `⚠` (after any whitespace).
 pub(super) fn is_error_line(element: &Element) -> bool {
     matches!(element, Element::Text(text) if text.value.trim_start().starts_with(ERROR_MARK))
 }
 
-/// Whether `element` takes a value a person types or picks: a text input or a dropdown.
-pub(super) fn is_field(element: &Element) -> bool {
-    matches!(element, Element::TextInput(_) | Element::Dropdown(_))
-}
-
 /// The index of the text that labels the field at `index`: the element right before it, when
 /// that is a text with something to read that is not an error line (an error line belongs to the
 /// field before it).
-pub(super) fn label_of(elements: &[Element], index: usize) -> Option<usize> {
+fn label_of(elements: &[Element], index: usize) -> Option<usize> {
     let before = index.checked_sub(1)?;
     match elements.get(before)? {
         Element::Text(text)
@@ -38,7 +33,7 @@ pub(super) fn label_of(elements: &[Element], index: usize) -> Option<usize> {
 }
 
 /// The indices of the error lines of the field at `index`: the `⚠` lines right after it.
-pub(super) fn errors_of(elements: &[Element], index: usize) -> Range<usize> {
+fn errors_of(elements: &[Element], index: usize) -> Range<usize> {
     let start = index + 1;
     let count = elements
         .iter()
@@ -270,6 +265,33 @@ mod tests {
                     assert_eq!(form, target_form, "{id} is in another card");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn an_id_prefix_with_whitespace_still_links_each_field_to_its_label_and_errors() {
+        let card = Card::form()
+            .text("金额")
+            .input(TextInput::new("amount"))
+            .text("⚠ 应为整数");
+        let html = html_card(
+            &card,
+            &HtmlOptions::new().id_prefix("card 7\tx").note(1, "n"),
+        );
+        let ids = values(&html, "id");
+        assert!(
+            ids.iter()
+                .all(|id| !id.contains(|c: char| c.is_ascii_whitespace())),
+            "{html}"
+        );
+        let references: Vec<&str> = ["aria-labelledby", "aria-describedby"]
+            .into_iter()
+            .flat_map(|attribute| values(&html, attribute))
+            .flat_map(|list| list.split_ascii_whitespace())
+            .collect();
+        assert_eq!(references.len(), 4, "{html}");
+        for id in references {
+            assert!(ids.contains(&id), "`{id}` names no element: {html}");
         }
     }
 

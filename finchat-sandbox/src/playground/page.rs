@@ -8,9 +8,11 @@
 
 use std::fmt::{self, Write};
 
-use finchat_cui::render::{STYLESHEET, escape_html as esc};
+use finchat_cui::render::escape_html as esc;
 
 use super::{Finding, MAX_CONTENT_BYTES, PATH, Reading, SAMPLES, draw, link};
+use crate::inspector::PAGE as INSPECTOR;
+use crate::page::{write_document_start, write_error};
 
 /// Where the page's forms land: the result, which takes the focus (it is focusable), so that a
 /// screen reader reads what was drawn and the keyboard carries on from there.
@@ -49,42 +51,51 @@ pub(crate) fn render(view: &View) -> String {
 }
 
 fn write_page(out: &mut String, view: &View) -> fmt::Result {
+    write_document_start(
+        out,
+        "卡片试验台 · FinChat sandbox",
+        format_args!("class=\"sb sb-playground\""),
+    )?;
     write!(
         out,
-        "<!doctype html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>卡片试验台 · FinChat sandbox</title>\n<style>\n{STYLESHEET}\n{}</style>\n</head>\n\
-         <body class=\"sb sb-playground\">\n\
-         <header class=\"sb-header\">\n<span class=\"sb-brand\">FinChat sandbox</span>\n\
+        "<header class=\"sb-header\">\n<span class=\"sb-brand\">FinChat sandbox</span>\n\
          <nav class=\"sb-pages\" aria-label=\"页面\"><a href=\"/\">房间</a>\
          <a href=\"{PATH}\" aria-current=\"page\">卡片试验台</a>\
-         <a href=\"/sandbox/inspector\">活动记录</a></nav>\n</header>\n\
-         <main class=\"sb-workbench\">\n<h1>卡片试验台</h1>\n",
-        include_str!("../page.css"),
+         <a href=\"{INSPECTOR}\">活动记录</a></nav>\n</header>\n\
+         <main class=\"sb-workbench\">\n<h1>卡片试验台</h1>\n"
     )?;
     if let Some(error) = &view.error {
-        writeln!(
-            out,
-            "<p class=\"sb-error\" role=\"alert\">{}</p>",
-            esc(error)
-        )?;
+        write_error(out, error)?;
     }
     write_samples(out, view.sample)?;
     write_editor(out, &view.text)?;
+    write_outcome(out, view)?;
+    out.push_str("</main>\n</body>\n</html>\n");
+    Ok(())
+}
+
+/// The result section, when there was text: why it was refused, or what was read.
+fn write_outcome(out: &mut String, view: &View) -> fmt::Result {
+    if let Outcome::Nothing = view.outcome {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "<section id=\"{RESULT_ID}\" class=\"sb-result\" tabindex=\"-1\" aria-labelledby=\"{RESULT_ID}-title\">\n\
+         <h2 id=\"{RESULT_ID}-title\">结果</h2>"
+    )?;
     match &view.outcome {
         Outcome::Nothing => {}
         Outcome::Refused(why) => writeln!(
             out,
-            "<section id=\"playground-result\" class=\"sb-result\" tabindex=\"-1\" aria-labelledby=\"playground-result-title\">\n\
-             <h2 id=\"playground-result-title\">结果</h2>\n\
-             <p id=\"playground-summary\" class=\"sb-error\" role=\"alert\" data-problems=\"1\">{}</p>\n</section>",
+            "<p id=\"playground-summary\" class=\"sb-error\" role=\"alert\" data-problems=\"1\">{}</p>",
             esc(why)
         )?,
         Outcome::Read(reading) => {
-            write_result(out, reading, &view.text, view.submission.as_deref())?
+            write_reading(out, reading, &view.text, view.submission.as_deref())?
         }
     }
-    out.push_str("</main>\n</body>\n</html>\n");
+    out.push_str("</section>\n");
     Ok(())
 }
 
@@ -131,16 +142,14 @@ fn write_editor(out: &mut String, text: &str) -> fmt::Result {
     )
 }
 
-fn write_result(
+/// What was read: the summary, the problems about the whole content, the card with its
+/// elements' problems, the submission of a pressed button and the reproduce link.
+fn write_reading(
     out: &mut String,
     reading: &Reading,
     text: &str,
     submission: Option<&str>,
 ) -> fmt::Result {
-    out.push_str(
-        "<section id=\"playground-result\" class=\"sb-result\" tabindex=\"-1\" aria-labelledby=\"playground-result-title\">\n\
-         <h2 id=\"playground-result-title\">结果</h2>\n",
-    );
     let total = reading.findings.len();
     let general: Vec<&Finding> = reading
         .findings
@@ -197,7 +206,7 @@ fn write_result(
     writeln!(
         out,
         "<p class=\"sb-link\">复现链接（打开它会看到同一张卡片和同样的问题）：\
-         <a id=\"playground-link\" href=\"{}\"><code>{}</code></a></p>\n</section>",
+         <a id=\"playground-link\" href=\"{}\"><code>{}</code></a></p>",
         esc(&href),
         esc(&href)
     )?;

@@ -6,6 +6,7 @@ use finchat_cui::Card;
 use finchat_cui::element::{Dropdown, TextInput};
 use finchat_sandbox::SandboxConfig;
 
+use crate::playground::playground;
 use crate::support::{
     approval_card, browser, client, enc, form_origin, page, room, send_card, start,
 };
@@ -78,16 +79,7 @@ async fn every_field_of_the_room_page_and_the_playground_has_a_name() {
     send_card(&api, &direct, approval_card()).await;
     send_card(&api, &direct, redrawn_with_errors()).await;
     assert_every_field_is_named(&page(&sandbox, "alice", &direct).await);
-    let playground = reqwest::get(format!(
-        "{}/sandbox/playground?sample=expense-form",
-        sandbox.url
-    ))
-    .await
-    .unwrap()
-    .text()
-    .await
-    .unwrap();
-    assert_every_field_is_named(&playground);
+    assert_every_field_is_named(&playground(&sandbox, "sample=expense-form").await);
 }
 
 #[tokio::test]
@@ -192,13 +184,12 @@ async fn the_page_works_with_the_keyboard_alone() {
         .await
         .unwrap();
     let location = answer.headers()["location"].to_str().unwrap().to_owned();
-    let fragment = location.split_once('#').unwrap().1;
-    let html = reqwest::get(format!("{}{location}", sandbox.url))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (page_url, fragment) = location.split_once('#').unwrap();
+    assert_eq!(
+        page_url, "/?as=%40alice%3Asandbox&room=%21direct-alice%3Asandbox",
+        "back to the page the card was on"
+    );
+    let html = page(&sandbox, "alice", &direct).await;
     assert!(
         html.contains(&format!(
             "<form id=\"{fragment}\" data-event-id=\"{card}\" tabindex=\"-1\""

@@ -32,6 +32,13 @@ async fn the_page_draws_each_card_as_a_form_in_its_current_state_per_person() {
     )), "{html}");
     assert!(html.contains("name=\"decision\" value=\"同意\">同意</button>"));
     assert!(html.contains("<form class=\"sb-say\" method=\"post\" action=\"/sandbox/say\">"));
+    assert!(
+        html.contains(
+            "<a class=\"sb-tool\" href=\"/sandbox/playground\">卡片试验台</a>\n\
+             <a class=\"sb-tool\" href=\"/sandbox/inspector\">活动记录</a>"
+        ),
+        "the header links to the playground and the activity: {html}"
+    );
 
     api.messages()
         .update_cui(card.clone(), approval_card().with_status(Status::Disable))

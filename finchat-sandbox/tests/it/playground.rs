@@ -6,10 +6,10 @@ use finchat_sandbox::{RunningSandbox, SandboxConfig};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::support::{browser, client, enc, form_origin, page, room, send_card, start};
+use crate::support::{browser, client, enc, form_origin, page, post_json, room, send_card, start};
 
 /// The playground page for `query` (`content=…` or `sample=…`).
-async fn playground(sandbox: &RunningSandbox, query: &str) -> String {
+pub(crate) async fn playground(sandbox: &RunningSandbox, query: &str) -> String {
     let answer = reqwest::get(format!("{}/sandbox/playground?{query}", sandbox.url))
         .await
         .unwrap();
@@ -74,6 +74,14 @@ async fn a_valid_sample_is_drawn_as_the_room_draws_it_with_no_problems() {
     assert!(
         html.contains("<option value=\"approval\" selected>"),
         "{html}"
+    );
+    assert!(
+        html.contains(
+            "<nav class=\"sb-pages\" aria-label=\"页面\"><a href=\"/\">房间</a>\
+             <a href=\"/sandbox/playground\" aria-current=\"page\">卡片试验台</a>\
+             <a href=\"/sandbox/inspector\">活动记录</a></nav>"
+        ),
+        "the header links to the other pages: {html}"
     );
     // The forms come back at the result, which takes the focus.
     assert!(
@@ -181,16 +189,7 @@ async fn malformed_json_is_reported_with_its_line_and_column() {
         "the text stays in the box to be fixed: {html}"
     );
 
-    let answer: Value = reqwest::Client::new()
-        .post(format!("{}/sandbox/api/playground", sandbox.url))
-        .header("content-type", "application/json")
-        .body(text)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let answer = post_json(&format!("{}/sandbox/api/playground", sandbox.url), text).await;
     assert_eq!(answer["html"], "");
     assert_eq!(answer["problems"][0]["kind"], "syntax");
     assert_eq!(answer["problems"][0]["line"], 3);
@@ -206,12 +205,7 @@ async fn the_link_reproduces_the_same_card_and_problems() {
     let start = link.find("href=\"").unwrap() + 6;
     let href = unescape(&link[start..start + link[start..].find('"').unwrap()]);
     assert_eq!(href, format!("/sandbox/playground?content={}", enc(&text)));
-    let again = reqwest::get(format!("{}{href}", sandbox.url))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let again = playground(&sandbox, &href["/sandbox/playground?".len()..]).await;
     let result = |html: &str| element(html, "id=\"playground-result\"", "section").to_owned();
     assert_eq!(result(&again), result(&html));
     assert!(result(&again).contains("data-problems=\"3\""));
@@ -250,15 +244,7 @@ async fn the_json_endpoint_draws_the_card_and_lists_its_problems() {
     );
 
     // A bare card is read as a message's `info`.
-    let bare: Value = reqwest::Client::new()
-        .post(&url)
-        .json(&broken_card()["info"])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let bare = post_json(&url, broken_card()["info"].to_string()).await;
     assert_eq!(bare["problems"].as_array().unwrap().len(), 2, "{bare}");
     assert_eq!(bare["problems"][0]["path"], "info.elements[2].key");
 
