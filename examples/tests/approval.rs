@@ -65,7 +65,10 @@ async fn an_approver_corrects_the_amount_and_approves_while_the_other_clicks_too
     hers.assert_contains("提交未成功：1 处需要修改");
     assert_eq!(
         hers.errors(),
-        ["⚠ “一千二”无效，应为0 到 4294967295 之间的整数"]
+        [
+            "⚠ 提交未成功：1 处需要修改",
+            "⚠ “一千二”无效，应为0 到 4294967295 之间的整数"
+        ]
     );
     assert_eq!(hers.value("amount"), Some("一千二"), "her value is kept");
     li.card_in(&finance).assert_not_contains("⚠");

@@ -80,7 +80,8 @@ impl CardView {
     }
 
     /// The error lines the card shows (text elements that begin with `⚠`, as the card registry
-    /// writes errors back into a card), in order.
+    /// writes errors back into a card: its summary at the top, then a line under each bad input),
+    /// in order.
     pub fn errors(&self) -> Vec<String> {
         let lines = self
             .card

@@ -196,7 +196,9 @@ pub(crate) fn with_errors(
     let mut content = with_values(content, values);
     content.info.status = Status::Input;
     let mut elements = Vec::with_capacity(content.info.elements.len() + errors.len() + 1);
-    elements.push(Element::text(summary));
+    // Marked as an error line like the others: announced, and never taken for the label of an
+    // input that follows it (a text right before a field labels it).
+    elements.push(Element::text(format!("⚠ {summary}")));
     let mut unplaced: Vec<&FieldError> = errors.iter().collect();
     for element in std::mem::take(&mut content.info.elements) {
         let key = element.key().map(str::to_owned);
@@ -258,6 +260,29 @@ mod tests {
             "and nothing changed"
         );
         content.validate().expect("still a valid card");
+    }
+
+    #[test]
+    fn the_summary_is_an_error_line_not_the_label_of_a_first_input() {
+        let content = cui! {
+            <form>
+                <input key="amount" placeholder="金额"/>
+                <submit>"提交"</submit>
+            </form>
+        };
+        let values = Submission::new().with("amount", "一千");
+        let errors = [FieldError::new("amount", "应为整数")];
+        let redrawn = with_errors(&content, &values, &errors, "提交未成功：1 处需要修改");
+        let html =
+            finchat_cui::render::html_card(&redrawn.info, &finchat_cui::render::HtmlOptions::new());
+        assert!(
+            html.contains("role=\"alert\">⚠ 提交未成功：1 处需要修改</p>"),
+            "the summary is announced: {html}"
+        );
+        assert!(
+            html.contains("<span class=\"cui-label\">金额</span>"),
+            "the input keeps its placeholder as its label: {html}"
+        );
     }
 
     #[test]
