@@ -22,7 +22,8 @@ pub struct Notices {
     pub expired: String,
     /// The line an expired card shows at the bottom.
     pub expired_line: String,
-    /// The line at the top of a card sent back with errors (`{n}`: how many).
+    /// The line at the top of a card sent back with errors (`{n}`: how many); shown after `⚠ `,
+    /// as each error line is.
     pub errors_summary: String,
     /// The line of a card that was sent but could not be registered, closed at once.
     pub unregistered: String,
