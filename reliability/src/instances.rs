@@ -10,7 +10,7 @@
 use std::collections::{HashMap, HashSet};
 use std::io;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -177,7 +177,8 @@ impl InstancesRun {
             .map(std::net::TcpListener::local_addr)
             .collect::<io::Result<Vec<SocketAddr>>>()?;
         let cut = Arc::new(AtomicUsize::new(0));
-        let balancer = FaultProxy::balance(addrs, cut_rule(&run, &cut)).await?;
+        let held = Arc::new(AtomicBool::new(false));
+        let balancer = FaultProxy::balance(addrs, cut_rule(&run, &cut, &held)).await?;
         let sandbox = Sandbox::serve(
             SandboxConfig::new()
                 .callback(format!("{}/callback", balancer.url), TOKEN)
@@ -252,14 +253,17 @@ impl InstancesRun {
                 .await
                 .map_err(io::Error::other)?;
             let origin = sent.card.copies[0].origin_event.clone();
-            for person in &people[..2] {
-                let info = [("amount".to_owned(), format!("{}", 100 + n))].into();
-                let event = sandbox
-                    .handle
-                    .submit(person, &finance, &origin, info)
-                    .map_err(io::Error::other)?;
-                submissions.push(event.to_string());
-            }
+            held.store(true, Ordering::SeqCst);
+            let clicked: io::Result<Vec<String>> = people[..2]
+                .iter()
+                .map(|person| {
+                    let info = [("amount".to_owned(), format!("{}", 100 + n))].into();
+                    let event = sandbox.handle.submit(person, &finance, &origin, info);
+                    event.map(|id| id.to_string()).map_err(io::Error::other)
+                })
+                .collect();
+            held.store(false, Ordering::SeqCst);
+            submissions.extend(clicked?);
             ids.push(sent.id().clone());
         }
 
@@ -376,11 +380,20 @@ fn decisions(registry: &CardRegistry, ledger: Arc<Ledger>) -> Dispatcher<Arc<Led
 }
 
 /// Cuts the first push of a seeded share of the submissions a moment after it reached an instance.
-fn cut_rule(run: &Arc<InstancesRun>, cut: &Arc<AtomicUsize>) -> Rule {
+fn cut_rule(run: &Arc<InstancesRun>, cut: &Arc<AtomicUsize>, held: &Arc<AtomicBool>) -> Rule {
     let run = Arc::clone(run);
     let cut = Arc::clone(cut);
+    let held = Arc::clone(held);
     let attempted = Mutex::new(HashSet::new());
     Arc::new(move |request: &ProxiedRequest<'_>| {
+        if held.load(Ordering::SeqCst) {
+            // While both people click a card, no push reaches an instance: a decision under way
+            // would set the card `loading`, and the second click would find it closed.
+            return ProxyVerdict::Answer {
+                status: 503,
+                body: "{}".into(),
+            };
+        }
         let Ok(push) = serde_json::from_slice::<serde_json::Value>(request.body) else {
             return ProxyVerdict::Forward;
         };
