@@ -12,7 +12,8 @@ use crate::output;
 pub const EXIT_STATUS: &str = "\
 Exit status (every command):
   0  done
-  1  done, with problems: `validate` found problems in the content; `send` / `update`: some
+  1  done, with problems: `validate` found problems in the content (or warnings, with
+     `--lint --deny-warnings`); `send` / `update`: some
      target did not certainly get the message (see its line on stdout); `token --verify`:
      the token is not valid
   2  usage error: an unknown command or flag, a missing or malformed argument

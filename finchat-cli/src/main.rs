@@ -54,7 +54,9 @@ enum Command {
     ///
     /// Each FILE holds content JSON, or a whole send / update-cui request with `content` inside;
     /// `-` reads stdin. Each problem is printed as `FILE: PATH: message`, or with `--format json`
-    /// as `{"file", "path", "kind", "message"}`.
+    /// as `{"file", "path", "kind", "message"}`. With `--lint`, what is legal but poor follows as
+    /// warnings: `FILE: PATH: warning: message (hint: …)`, or JSON with `"level": "warning"` and a
+    /// `hint`; they leave the exit status at 0 unless `--deny-warnings` is given.
     Validate(validate::Args),
     /// Print the plain-text fallback or the HTML preview of message content.
     Render(render::Args),

@@ -1,8 +1,8 @@
 //! `finchat validate`: checks content files and prints every problem, as `FILE: PATH: message` or
-//! as one JSON object per line.
+//! as one JSON object per line; with `--lint`, also what is legal but poor, as warnings.
 
 use clap::ValueEnum;
-use finchat_cui::{MessageContent, ProblemKind};
+use finchat_cui::{Lints, MessageContent, ProblemKind};
 use serde::Serialize;
 
 use crate::exit::{self, Error, Exit};
@@ -14,6 +14,13 @@ pub struct Args {
     /// How each problem is printed.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    /// Also print warnings for what is legal but poor (an input nobody can tell the purpose of, a
+    /// form without a button to send it, the default body, …). They do not change the exit status.
+    #[arg(long)]
+    lint: bool,
+    /// With `--lint`: a warning counts as a problem (exit status 1).
+    #[arg(long, requires = "lint")]
+    deny_warnings: bool,
     /// Content or request JSON files; `-` reads stdin.
     #[arg(required = true, value_name = "FILE")]
     files: Vec<String>,
@@ -27,23 +34,33 @@ enum Format {
     Json,
 }
 
-/// One problem, with its path from the top of the file.
+/// One problem or warning, with its path from the top of the file.
 struct Found {
     path: String,
-    kind: ProblemKind,
+    kind: &'static str,
     message: String,
+    /// How to fix it: warnings only.
+    hint: Option<String>,
 }
 
 impl Found {
     fn print(&self, file: &str, format: Format) -> Result<(), Error> {
-        match format {
-            Format::Text => output::line(format_args!("{file}: {}: {}", self.path, self.message)),
-            Format::Json => {
+        match (format, &self.hint) {
+            (Format::Text, None) => {
+                output::line(format_args!("{file}: {}: {}", self.path, self.message))
+            }
+            (Format::Text, Some(hint)) => output::line(format_args!(
+                "{file}: {}: warning: {} (hint: {hint})",
+                self.path, self.message
+            )),
+            (Format::Json, _) => {
                 let line = serde_json::to_string(&JsonLine {
                     file,
                     path: &self.path,
-                    kind: self.kind.as_str(),
+                    kind: self.kind,
                     message: &self.message,
+                    level: self.hint.as_ref().map(|_| "warning"),
+                    hint: self.hint.as_deref(),
                 })
                 .map_err(|e| Error::caused("cannot write a problem as JSON", e))?;
                 output::line(line)
@@ -52,13 +69,17 @@ impl Found {
     }
 }
 
-/// A problem as `--format json` prints it, in this field order.
+/// A problem as `--format json` prints it, in this field order; a warning adds `level` and `hint`.
 #[derive(Serialize)]
 struct JsonLine<'a> {
     file: &'a str,
     path: &'a str,
     kind: &'a str,
     message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    level: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hint: Option<&'a str>,
 }
 
 pub fn run(args: &Args) -> Result<Exit, Error> {
@@ -73,13 +94,17 @@ pub fn run(args: &Args) -> Result<Exit, Error> {
                 continue;
             }
         };
-        let problems = problems(input.content, input.in_request);
-        invalid |= !problems.is_empty();
+        let problems = problems(input.content, input.in_request, args.lint);
+        invalid |= problems
+            .iter()
+            .any(|found| found.hint.is_none() || args.deny_warnings);
         for found in &problems {
             match found.print(&input.name, args.format) {
                 Ok(()) => {}
-                // The reader has seen enough, and it has seen a problem.
-                Err(error) if error.is_closed_stdout() => return Ok(Exit::Problems),
+                // The reader has seen enough; the status says whether this file has a problem.
+                Err(error) if error.is_closed_stdout() => {
+                    return Ok(if invalid { Exit::Problems } else { Exit::Done });
+                }
                 Err(error) => return Err(error),
             }
         }
@@ -94,8 +119,9 @@ pub fn run(args: &Args) -> Result<Exit, Error> {
     }
 }
 
-/// Every problem of `content`; `in_request`: it was the `content` of a request, where paths start.
-fn problems(content: serde_json::Value, in_request: bool) -> Vec<Found> {
+/// Every problem of `content`, then its lints when `lint`; `in_request`: it was the `content` of a
+/// request, where paths start.
+fn problems(content: serde_json::Value, in_request: bool, lint: bool) -> Vec<Found> {
     let within = |path: String| match (in_request, path.as_str()) {
         (false, _) => path,
         (true, "(content)") => "content".to_owned(),
@@ -107,20 +133,34 @@ fn problems(content: serde_json::Value, in_request: bool) -> Vec<Found> {
         Err(e) => {
             return vec![Found {
                 path: within("(content)".to_owned()),
-                kind: ProblemKind::WrongType,
+                kind: ProblemKind::WrongType.as_str(),
                 message: e.to_string(),
+                hint: None,
             }];
         }
     };
-    match content.validate() {
+    let mut found: Vec<Found> = match content.validate() {
         Ok(()) => Vec::new(),
         Err(problems) => problems
             .iter()
             .map(|problem| Found {
                 path: within(problem.path.to_string()),
-                kind: problem.kind,
+                kind: problem.kind.as_str(),
                 message: problem.message.clone(),
+                hint: None,
             })
             .collect(),
-    }
+    };
+    let lints = if lint {
+        content.lint()
+    } else {
+        Lints::default()
+    };
+    found.extend(lints.into_iter().map(|lint| Found {
+        path: within(lint.path.to_string()),
+        kind: lint.kind.as_str(),
+        message: lint.message,
+        hint: Some(lint.hint),
+    }));
+    found
 }

@@ -56,6 +56,7 @@ pub mod element;
 mod form;
 mod http_url;
 mod id;
+pub mod lint;
 mod problem;
 pub mod render;
 #[cfg(feature = "schema")]
@@ -86,6 +87,7 @@ pub use finchat_cui_macros::cui;
 pub use form::{CuiChoice, CuiForm, FormErrors};
 pub use http_url::{HttpUrl, UrlError};
 pub use id::{EventId, Fcid, IdError, MxcUri, RoomId};
+pub use lint::{Lint, LintKind, Lints};
 pub use problem::{Path, Problem, ProblemKind, Problems, Segment};
 pub use submission::{Action, FromSubmitted, Submission, SubmissionError, SubmissionErrorKind};
 pub use validate::SENDABLE_MSGTYPES;

@@ -40,6 +40,8 @@ pub use options::HtmlOptions;
 pub use page::html_page;
 pub use text::{card_text, plain_text};
 
+pub(crate) use relations::label_of;
+
 /// The stylesheet [`html_page`] inlines; include it in your own page when you embed [`html_card`]
 /// fragments.
 ///

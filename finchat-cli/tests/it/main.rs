@@ -8,6 +8,7 @@ mod events;
 mod fuxin;
 #[cfg(feature = "gobelieve")]
 mod gobelieve;
+mod lint;
 mod offline;
 mod process;
 mod sandbox;

@@ -20,7 +20,7 @@ pub(super) fn is_error_line(element: &Element) -> bool {
 /// The index of the text that labels the field at `index`: the element right before it, when
 /// that is a text with something to read that is not an error line (an error line belongs to the
 /// field before it).
-fn label_of(elements: &[Element], index: usize) -> Option<usize> {
+pub(crate) fn label_of(elements: &[Element], index: usize) -> Option<usize> {
     let before = index.checked_sub(1)?;
     match elements.get(before)? {
         Element::Text(text)
