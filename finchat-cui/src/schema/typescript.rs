@@ -20,7 +20,9 @@ Each type is named as its Rust type. They describe what an app may SEND, as stri
 can: only the documented msgtypes, element types (`type` + `subtype`) and values of `status`,
 `opentype` and `version`. What TypeScript cannot check (the patterns of `mxc://` URIs, http(s) URLs,
 colours and fcids, non-empty strings and lists, a key used twice) is left to the JSON Schemas and to
-finchat-cui's `validate`. Content as received may be anything else too: type it `ReceivedContent`.";
+finchat-cui's `validate`. An object literal with an undocumented field does not type-check either
+(the schemas let such fields through, and finchat-cui keeps them). Content as received may be
+anything else too: type it `ReceivedContent`.";
 
 /// The TypeScript declarations (one `.d.ts` file) of message content, the `m.cui` message, the card
 /// and its elements, and the submission, each named as its Rust type: `MessageContent`,

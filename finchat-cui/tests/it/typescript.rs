@@ -327,6 +327,8 @@ fn samples() -> Samples {
         }
     }
     samples.invalid("MessageContent", "bad opentype", &bad_opentype_textcard());
+    let undocumented = json!({"type": "context", "subtype": "text", "value": "a", "colour": "red"});
+    samples.invalid("Element", "an undocumented field", &undocumented);
     for (what, json) in [
         (
             "value not a string",
