@@ -13,23 +13,12 @@ pub(crate) fn of(name: &str) -> String {
     format!("{BASE}/{}/{name}.json", env!("CARGO_PKG_VERSION"))
 }
 
-/// The `$id` of a form's schema, named by the form's title.
-pub(crate) fn of_form(title: &str) -> String {
-    of(&format!("form/{}", percent_encoded(title)))
-}
-
-/// `text` with every byte but the URI's unreserved characters written as `%XX`, so a title in any
+/// The `$id` of a form's schema, named by the form's title, percent-encoded so that a title in any
 /// script gives a valid URI.
-fn percent_encoded(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
+pub(crate) fn of_form(title: &str) -> String {
+    // `None` is for "", "." and "..", which are plain file names once `.json` follows them.
+    let segment = crate::render::links::path_segment(title).unwrap_or_else(|| title.to_owned());
+    of(&format!("form/{segment}"))
 }
 
 #[cfg(test)]
@@ -53,5 +42,6 @@ mod tests {
             of_form("报销 审批").ends_with("/form/%E6%8A%A5%E9%94%80%20%E5%AE%A1%E6%89%B9.json")
         );
         assert!(of_form("Expense_v2.1").ends_with("/form/Expense_v2.1.json"));
+        assert!(of_form("..").ends_with("/form/...json"));
     }
 }
