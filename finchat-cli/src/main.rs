@@ -48,7 +48,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Print a JSON Schema (draft 2020-12) to stdout.
+    /// Print a JSON Schema (draft 2020-12), or with `--ts` the TypeScript declarations, to stdout.
     Schema(schema::Args),
     /// Check message content before it is sent; one line per problem.
     ///

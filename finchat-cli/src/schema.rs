@@ -1,4 +1,5 @@
-//! `finchat schema`: prints one of finchat-cui's JSON Schemas.
+//! `finchat schema`: prints one of finchat-cui's JSON Schemas, or with `--ts` its TypeScript
+//! declarations.
 
 use clap::ValueEnum;
 
@@ -8,9 +9,13 @@ use crate::output;
 /// Arguments of `finchat schema`.
 #[derive(clap::Args)]
 pub struct Args {
-    /// Which schema.
-    #[arg(value_enum, default_value_t = Which::Content)]
-    which: Which,
+    /// Which schema [default: content].
+    #[arg(value_enum)]
+    which: Option<Which>,
+    /// Print the TypeScript declarations (one .d.ts file: content, card and submission, each type
+    /// named as its Rust type) instead of a JSON Schema.
+    #[arg(long, conflicts_with = "which")]
+    ts: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -26,7 +31,11 @@ enum Which {
 }
 
 pub fn run(args: &Args) -> Result<Exit, Error> {
-    let schema = match args.which {
+    if args.ts {
+        output::bytes(finchat_cui::schema::typescript().as_bytes())?;
+        return Ok(Exit::Done);
+    }
+    let schema = match args.which.unwrap_or(Which::Content) {
         Which::Content => finchat_cui::schema::content(),
         Which::Cui => finchat_cui::schema::cui(),
         Which::Card => finchat_cui::schema::card(),

@@ -29,7 +29,7 @@
 //! ```
 
 mod html;
-mod links;
+pub(crate) mod links;
 mod options;
 mod page;
 mod relations;

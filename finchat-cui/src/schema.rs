@@ -5,11 +5,29 @@
 //! `opentype` and the like, and only the documented element types. What only a program can check (a
 //! key used twice, a dropdown value that is not an option) is left to [`crate::MessageContent::validate`].
 //!
+//! Every schema has a `title` and a versioned `$id`:
+//! `https://finchat-cui.dev/schema/<version>/<name>.json`, where `<version>` is this crate's version
+//! (the schemas change with the crate, not with the CUI protocol's `version`) and `<name>` is
+//! `content`, `cui`, `card`, `submission`, or `form/<title>` for [`crate::CuiForm::schema`] (the
+//! form's title, percent-encoded). An `$id` names a schema; it is not where to download it:
+//! `finchat schema card > card.schema.json` writes the file an editor is pointed at.
+//!
+//! [`typescript`] writes the same model as TypeScript declarations, and [`export_ts`] a form's
+//! submitted values.
+//!
 //! ```
-//! let schema = serde_json::to_value(finchat_cui::schema::content())?;
+//! let schema = serde_json::to_value(finchat_cui::schema::card())?;
 //! assert_eq!(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
+//! let id = format!("https://finchat-cui.dev/schema/{}/card.json", env!("CARGO_PKG_VERSION"));
+//! assert_eq!(schema["$id"], id.as_str());
 //! # Ok::<(), serde_json::Error>(())
 //! ```
+
+mod declarations;
+pub(crate) mod id;
+mod typescript;
+
+pub use typescript::{export_ts, form_typescript, typescript};
 
 use std::borrow::Cow;
 
@@ -25,32 +43,40 @@ use crate::{
 
 /// The schema of message content (`content` of a send or update-cui request).
 pub fn content() -> Schema {
-    root::<MessageContent>()
+    root::<MessageContent>("content", "FinChat message content (what an app sends)")
 }
 
 /// The schema of an `m.cui` message: version, body and the card.
 pub fn cui() -> Schema {
-    root::<CuiContent>()
+    root::<CuiContent>("cui", "FinChat m.cui message (an interactive card)")
 }
 
 /// The schema of a card alone (`content.info` of an `m.cui` message).
 pub fn card() -> Schema {
-    root::<Card>()
+    root::<Card>(
+        "card",
+        "FinChat CUI card (content.info of an m.cui message)",
+    )
 }
 
 /// The schema of a submission (`content` of a `finstore.room.interactcui` event).
 pub fn submission() -> Schema {
-    root::<Submission>()
+    root::<Submission>(
+        "submission",
+        "FinChat CUI submission (content of a finstore.room.interactcui event)",
+    )
 }
 
-/// A draft 2020-12 root schema in which an absent field is absent (never `null`) and descriptions
-/// carry the prose of the doc comments without their Rust examples.
-fn root<T: JsonSchema>() -> Schema {
+/// A draft 2020-12 root schema with its `$id` and `title`, in which an absent field is absent (never
+/// `null`) and descriptions carry the prose of the doc comments without their Rust examples.
+fn root<T: JsonSchema>(name: &str, title: &str) -> Schema {
     let mut schema = SchemaSettings::draft2020_12()
         .into_generator()
         .into_root_schema_for::<T>();
     if let Some(object) = schema.as_object_mut() {
         tidy(object);
+        object.insert("$id".into(), json!(id::of(name)));
+        object.insert("title".into(), json!(title));
     }
     schema
 }

@@ -296,3 +296,18 @@ fn render_exits_3_on_json_that_is_not_content() {
 fn render_needs_exactly_one_mode() {
     assert_eq!(finchat(&["render"], None).status.code(), Some(2));
 }
+
+#[test]
+fn schema_ts_prints_the_typescript_declarations_alone() {
+    let output = finchat(&["schema", "--ts"], None);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stdout(&output), finchat_cui::schema::typescript());
+    assert!(stdout(&output).contains("export interface CuiContent {"));
+    let both = finchat(&["schema", "card", "--ts"], None);
+    assert_eq!(both.status.code(), Some(2), "a schema or --ts, not both");
+    assert!(
+        stderr(&both).contains("cannot be used with"),
+        "{}",
+        stderr(&both)
+    );
+}

@@ -39,7 +39,7 @@ pub(super) fn media_url(base: &str, uri: &MxcUri) -> Option<String> {
 /// are, every other byte percent-encoded (`%` included), so it can neither add a segment nor
 /// climb one. `None` for the empty, `.` and `..` segments, which no encoding makes safe: the
 /// URL standard reads `%2e%2e` as `..` too.
-fn path_segment(value: &str) -> Option<String> {
+pub(crate) fn path_segment(value: &str) -> Option<String> {
     if matches!(value, "" | "." | "..") {
         return None;
     }

@@ -1,10 +1,11 @@
 //! The generated schemas, run through a real JSON Schema validator: valid content passes, and what a
 //! schema can express as invalid fails.
 
-use finchat_cui::schema;
+use finchat_cui::{CuiForm, schema};
 use serde_json::{Value, json};
 
 use crate::support::{approval_json, fixtures, snapshot};
+use crate::typescript::Trip;
 
 fn validator(schema: schemars::Schema) -> jsonschema::Validator {
     let schema = serde_json::to_value(schema).unwrap();
@@ -18,18 +19,33 @@ fn errors(validator: &jsonschema::Validator, instance: &Value) -> Vec<String> {
         .collect()
 }
 
+/// The `$id` of the schema named `name`, under this crate's version.
+fn id(name: &str) -> String {
+    format!(
+        "https://finchat-cui.dev/schema/{}/{name}.json",
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
 #[test]
-fn schemas_are_draft_2020_12_with_descriptions() {
-    for schema in [
-        schema::content(),
-        schema::cui(),
-        schema::card(),
-        schema::submission(),
+fn schemas_are_draft_2020_12_with_a_versioned_id_a_title_and_descriptions() {
+    for (name, schema) in [
+        ("content", schema::content()),
+        ("cui", schema::cui()),
+        ("card", schema::card()),
+        ("submission", schema::submission()),
     ] {
         let value = serde_json::to_value(&schema).unwrap();
         assert_eq!(
             value["$schema"],
             "https://json-schema.org/draft/2020-12/schema"
+        );
+        assert_eq!(value["$id"], id(name).as_str(), "{name}");
+        assert!(
+            value["title"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("FinChat ")),
+            "{value}"
         );
         assert!(
             value["description"].as_str().is_some_and(|d| !d.is_empty()),
@@ -37,6 +53,18 @@ fn schemas_are_draft_2020_12_with_descriptions() {
         );
         jsonschema::meta::validate(&value).expect("valid against the draft 2020-12 meta-schema");
     }
+}
+
+#[test]
+fn a_form_schema_has_an_id_named_by_its_title() {
+    let value = serde_json::to_value(Trip::schema()).unwrap();
+    assert_eq!(value["title"], "出差申请");
+    // 出差申请, percent-encoded as UTF-8.
+    assert_eq!(
+        value["$id"],
+        id("form/%E5%87%BA%E5%B7%AE%E7%94%B3%E8%AF%B7").as_str()
+    );
+    jsonschema::meta::validate(&value).expect("valid against the draft 2020-12 meta-schema");
 }
 
 #[test]
@@ -71,10 +99,17 @@ fn the_cui_and_card_schemas_accept_the_approval_card() {
 /// A change that breaks one rule in the approval card's JSON.
 type Change = fn(&mut Value);
 
-#[test]
-fn the_content_schema_rejects_what_a_schema_can_express() {
-    let content = validator(schema::content());
-    let cases: Vec<(&str, Change)> = vec![
+/// A broken copy of the approval card: what is broken, and whether TypeScript's types can tell
+/// (a wrong type, tag or word, a missing field), or only a schema (a pattern, an empty string or list).
+pub struct Broken {
+    pub what: &'static str,
+    pub json: Value,
+    pub shape: bool,
+}
+
+/// The approval card broken in each way a schema can express, one rule at a time.
+pub fn broken_approval_cards() -> Vec<Broken> {
+    let shape: Vec<(&str, Change)> = vec![
         ("bad status", |j| j["info"]["status"] = json!("xxx")),
         ("bad version", |j| j["version"] = json!("0.2.0")),
         ("missing status", |j| {
@@ -83,13 +118,9 @@ fn the_content_schema_rejects_what_a_schema_can_express() {
         ("missing elements", |j| {
             drop(j["info"].as_object_mut().unwrap().remove("elements"))
         }),
-        ("no elements", |j| j["info"]["elements"] = json!([])),
         ("shared not bool", |j| j["info"]["shared"] = json!("yes")),
         ("height as number", |j| {
             j["info"]["elements"][1]["height"] = json!(2)
-        }),
-        ("image not mxc", |j| {
-            j["info"]["elements"][2]["o_url"] = json!("https://x/y.png")
         }),
         ("input without key", |j| {
             drop(
@@ -99,31 +130,62 @@ fn the_content_schema_rejects_what_a_schema_can_express() {
                     .remove("key"),
             )
         }),
-        ("empty key", |j| j["info"]["elements"][3]["key"] = json!("")),
         ("unknown subtype", |j| {
             j["info"]["elements"][3]["subtype"] = json!("date-input")
         }),
-        ("dropdown without options", |j| {
-            j["info"]["elements"][4]["options"] = json!([])
+        ("input tagged as a button", |j| {
+            j["info"]["elements"][3]["type"] = json!("button")
         }),
         ("submit action", |j| {
             j["info"]["elements"][7]["action"] = json!("send")
         }),
+        ("reply status", |j| {
+            j["info"]["elements"][5]["status"] = json!("xxx")
+        }),
+        ("unknown msgtype", |j| j["msgtype"] = json!("m.location")),
+        ("placeholder info", |j| j["info"] = json!({})),
+    ];
+    let value: Vec<(&str, Change)> = vec![
+        ("no elements", |j| j["info"]["elements"] = json!([])),
+        ("image not mxc", |j| {
+            j["info"]["elements"][2]["o_url"] = json!("https://x/y.png")
+        }),
+        ("empty key", |j| j["info"]["elements"][3]["key"] = json!("")),
+        ("dropdown without options", |j| {
+            j["info"]["elements"][4]["options"] = json!([])
+        }),
         ("openurl not http", |j| {
             j["info"]["elements"][8]["action"] = json!("ftp://x")
         }),
-        ("unknown msgtype", |j| j["msgtype"] = json!("m.location")),
         ("empty body", |j| j["body"] = json!("")),
-        ("placeholder info", |j| j["info"] = json!({})),
     ];
-    for (what, change) in cases {
+    let broken = |(what, change): (&'static str, Change), shape| {
         let mut json = approval_json();
         change(&mut json);
+        Broken { what, json, shape }
+    };
+    let shape = shape.into_iter().map(|case| broken(case, true));
+    shape
+        .chain(value.into_iter().map(|case| broken(case, false)))
+        .collect()
+}
+
+#[test]
+fn the_content_schema_rejects_what_a_schema_can_express() {
+    let content = validator(schema::content());
+    for Broken { what, json, .. } in broken_approval_cards() {
         assert!(!content.is_valid(&json), "{what}: accepted {json}");
     }
-    let textcard = json!({"msgtype": "m.textcard", "body": "", "info": {"title": "t", "description": "d",
-        "url": "https://example.org", "btntext": "b", "opentype": "popup"}});
-    assert!(!content.is_valid(&textcard), "bad opentype accepted");
+    assert!(
+        !content.is_valid(&bad_opentype_textcard()),
+        "bad opentype accepted"
+    );
+}
+
+/// A text card whose `opentype` is none of the documented words.
+pub fn bad_opentype_textcard() -> Value {
+    json!({"msgtype": "m.textcard", "body": "", "info": {"title": "t", "description": "d",
+        "url": "https://example.org", "btntext": "b", "opentype": "popup"}})
 }
 
 #[test]

@@ -53,13 +53,15 @@ pub struct FormSchema {
 }
 
 impl FormSchema {
-    /// A form titled `title` (the struct's `title`, else its name), described by its doc comment.
+    /// A form titled `title` (the struct's `title`, else its name), described by its doc comment; its
+    /// `$id` is named by the title (see [`crate::schema`]).
     pub fn new(title: &str, description: Option<&str>) -> Self {
         let mut root = Map::new();
         root.insert(
             "$schema".into(),
             json!("https://json-schema.org/draft/2020-12/schema"),
         );
+        root.insert("$id".into(), json!(crate::schema::id::of_form(title)));
         root.insert("title".into(), json!(title));
         if let Some(description) = description {
             root.insert("description".into(), json!(description));
