@@ -262,7 +262,7 @@ fn unknown(place: Place, word: &str) -> String {
 }
 
 /// `` `a`, `b` and `c` ``.
-fn list(words: &[&str]) -> String {
+pub(crate) fn list(words: &[&str]) -> String {
     let quoted: Vec<String> = words.iter().map(|w| format!("`{w}`")).collect();
     match quoted.split_last() {
         None => "nothing".to_owned(),
@@ -272,7 +272,7 @@ fn list(words: &[&str]) -> String {
 }
 
 /// Skips what follows an attribute name that was not read: `= value` or `(…)`.
-fn skip_value(meta: &ParseNestedMeta) -> syn::Result<()> {
+pub(crate) fn skip_value(meta: &ParseNestedMeta) -> syn::Result<()> {
     if meta.input.peek(Token![=]) {
         meta.value()?.parse::<Expr>()?;
     } else if meta.input.peek(token::Paren) {
@@ -282,7 +282,7 @@ fn skip_value(meta: &ParseNestedMeta) -> syn::Result<()> {
 }
 
 /// The text of some tokens, as the user wrote them (roughly), for messages.
-fn text_of(tokens: &impl ToTokens) -> String {
+pub(crate) fn text_of(tokens: &impl ToTokens) -> String {
     tokens.to_token_stream().to_string()
 }
 
@@ -294,7 +294,7 @@ fn strip_group(expr: Expr) -> Expr {
 }
 
 /// `name = "…"`.
-fn string(
+pub(crate) fn string(
     name: &Ident,
     meta: &ParseNestedMeta,
     errors: &mut Errors,
@@ -325,7 +325,7 @@ fn string(
 }
 
 /// `name` alone; `false`, once reported, when it was written with a value.
-fn flag(name: &Ident, meta: &ParseNestedMeta, errors: &mut Errors) -> syn::Result<bool> {
+pub(crate) fn flag(name: &Ident, meta: &ParseNestedMeta, errors: &mut Errors) -> syn::Result<bool> {
     if meta.input.peek(Token![=]) || meta.input.peek(token::Paren) {
         errors.add(
             name.span(),
