@@ -28,6 +28,14 @@ impl Place {
         }
     }
 
+    fn with_article(self) -> &'static str {
+        match self {
+            Self::Enum => "the enum",
+            Self::Variant => "a variant",
+            Self::Field => "a field",
+        }
+    }
+
     fn attrs(self) -> &'static [&'static str] {
         match self {
             Self::Enum => ENUM_ATTRS,
@@ -194,7 +202,11 @@ fn unknown(place: Place, word: &str) -> String {
         .into_iter()
         .find(|other| other.attrs().contains(&word));
     match elsewhere {
-        Some(other) => format!("`{word}` goes on a {}, not on a {noun}", other.noun()),
+        Some(other) => format!(
+            "`{word}` goes on {}, not on {}",
+            other.with_article(),
+            place.with_article()
+        ),
         None => format!(
             "unknown {noun} attribute `{word}`; a {noun} takes {}",
             list(place.attrs())

@@ -21,10 +21,14 @@ pub fn commands(commands: &Commands) -> TokenStream {
     let prefix = commands.prefix();
     let rule = commands.rename_rule();
     let specs = commands.commands.iter().map(|command| spec(command, &rule));
-    let arms = commands.commands.iter().enumerate().map(|(index, command)| {
-        let build = build(command);
-        quote!(#index => #build,)
-    });
+    let arms = commands
+        .commands
+        .iter()
+        .enumerate()
+        .map(|(index, command)| {
+            let build = build(command);
+            quote!(#index => #build,)
+        });
     let arguments = arguments_ident();
     quote! {
         #[automatically_derived]
@@ -82,15 +86,16 @@ fn build(command: &Command) -> TokenStream {
     let locals: Vec<syn::Ident> = (0..command.arguments.len())
         .map(|i| format_ident!("argument_{}", i, span = Span::mixed_site()))
         .collect();
-    let reads = command
-        .arguments
-        .iter()
-        .enumerate()
-        .zip(&locals)
-        .map(|((index, argument), local)| {
-            let read = read(argument, index);
-            quote!(let #local = #read?;)
-        });
+    let reads =
+        command
+            .arguments
+            .iter()
+            .enumerate()
+            .zip(&locals)
+            .map(|((index, argument), local)| {
+                let read = read(argument, index);
+                quote!(let #local = #read?;)
+            });
     let value = match &command.variant.fields {
         Fields::Unit => quote!(Self::#variant),
         Fields::Unnamed(_) => quote!(Self::#variant(#(#locals),*)),

@@ -30,7 +30,10 @@ fn words(name: &str) -> Vec<String> {
 fn capitalised(word: &str) -> String {
     let mut chars = word.chars();
     chars.next().map_or_else(String::new, |first| {
-        first.to_uppercase().chain(chars.flat_map(char::to_lowercase)).collect()
+        first
+            .to_uppercase()
+            .chain(chars.flat_map(char::to_lowercase))
+            .collect()
     })
 }
 
@@ -77,7 +80,10 @@ mod tests {
                 "EXPENSE_REPORT"
             ]
         );
-        assert_eq!(apply("snake_case", "HTTPProxy2Go").unwrap(), "http_proxy2_go");
+        assert_eq!(
+            apply("snake_case", "HTTPProxy2Go").unwrap(),
+            "http_proxy2_go"
+        );
         assert_eq!(apply("kebab-case", "Start").unwrap(), "start");
         assert_eq!(apply("lower", "Start"), None);
     }

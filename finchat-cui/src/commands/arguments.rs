@@ -36,8 +36,7 @@ impl<'a> Arguments<'a> {
         T: FromStr,
         T::Err: Display,
     {
-        self.optional(index)?
-            .ok_or_else(|| self.missing(index))
+        self.optional(index)?.ok_or_else(|| self.missing(index))
     }
 
     /// The next word read as `T`, or `None` when the text has ended.

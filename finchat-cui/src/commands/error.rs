@@ -63,7 +63,9 @@ pub enum CommandErrorKind {
         usage: String,
     },
     /// An argument does not read as its type.
-    #[error("{command}: {argument} expected {expected}, found {value:?} ({reason}); usage: {usage}")]
+    #[error(
+        "{command}: {argument} expected {expected}, found {value:?} ({reason}); usage: {usage}"
+    )]
     BadArgument {
         /// The command, e.g. `/expense`.
         command: String,

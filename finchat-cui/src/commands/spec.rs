@@ -60,7 +60,9 @@ impl CommandSet {
     /// capitalise the first word: `Expense` finds `expense`.
     pub fn find(&self, name: &str) -> Option<usize> {
         self.commands.iter().position(|command| {
-            command.names().any(|known| known.eq_ignore_ascii_case(name))
+            command
+                .names()
+                .any(|known| known.eq_ignore_ascii_case(name))
         })
     }
 }

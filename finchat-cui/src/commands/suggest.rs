@@ -2,7 +2,10 @@
 
 /// The known name closest to `typed` (ASCII case ignored), when it is close enough to be a typo:
 /// one edit for names of up to three letters, two for longer ones.
-pub(crate) fn closest(typed: &str, known: impl IntoIterator<Item = &'static str>) -> Option<&'static str> {
+pub(crate) fn closest(
+    typed: &str,
+    known: impl IntoIterator<Item = &'static str>,
+) -> Option<&'static str> {
     let typed = typed.to_lowercase();
     let limit = if typed.chars().count() <= 3 { 1 } else { 2 };
     known

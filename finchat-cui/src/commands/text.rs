@@ -125,8 +125,14 @@ mod tests {
     #[test]
     fn mentions_are_taken_off_up_to_any_whitespace() {
         assert_eq!(strip_mentions("@FinChat小助手 test"), ("test", true));
-        assert_eq!(strip_mentions("@FinChat小助手\u{3000}/help"), ("/help", true));
-        assert_eq!(strip_mentions(" @a\u{2005}@b  hi there"), ("hi there", true));
+        assert_eq!(
+            strip_mentions("@FinChat小助手\u{3000}/help"),
+            ("/help", true)
+        );
+        assert_eq!(
+            strip_mentions(" @a\u{2005}@b  hi there"),
+            ("hi there", true)
+        );
         assert_eq!(strip_mentions("＠机器人 查询"), ("查询", true));
         assert_eq!(strip_mentions("@bot"), ("", true));
         assert_eq!(strip_mentions("hi @bot"), ("hi @bot", false));
