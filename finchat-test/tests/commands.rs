@@ -45,7 +45,9 @@ async fn people_give_commands_in_a_direct_room_and_by_mentioning_the_bot() {
     world.serve(expense_bot(world.client()));
     let zhang = world.person("张三");
     zhang.say("/expense 1200 北京 出差").await;
-    zhang.direct_room().assert_posted("已记录 ¥1200（北京 出差）");
+    zhang
+        .direct_room()
+        .assert_posted("已记录 ¥1200（北京 出差）");
 
     let finance = world.room("财务部");
     zhang.mention_in(&finance, "expense 80").await;

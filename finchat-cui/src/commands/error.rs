@@ -18,15 +18,14 @@
 ///     "/expense: <amount> expected a non-negative integer, found \"lots\" \
 ///      (invalid digit found in string); usage: /expense <amount> [reason…]",
 /// );
-/// assert!(matches!(error.kind, CommandErrorKind::BadArgument { .. }));
+/// assert!(matches!(error.kind(), CommandErrorKind::BadArgument { .. }));
 /// assert!(Command::parse("午饭吃什么").unwrap_err().is_not_a_command());
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{kind}")]
-#[non_exhaustive]
 pub struct CommandError {
-    /// What is wrong.
-    pub kind: CommandErrorKind,
+    // Boxed: a `Result<Command, CommandError>` stays as small as the command.
+    kind: Box<CommandErrorKind>,
 }
 
 /// What is wrong with a command; see [`CommandError`].
@@ -102,18 +101,25 @@ fn unknown_hint(prefix: &str, suggestion: Option<&str>, known: &[&str]) -> Strin
 
 impl CommandError {
     pub(crate) fn new(kind: CommandErrorKind) -> Self {
-        Self { kind }
+        Self {
+            kind: Box::new(kind),
+        }
+    }
+
+    /// What is wrong, with the details (the name as written, the argument, the value, …).
+    pub fn kind(&self) -> &CommandErrorKind {
+        &self.kind
     }
 
     /// `true` when the body is not addressed as a command at all: other routes may take it. Every
     /// other error is about a command someone meant to give, and deserves an answer.
     pub fn is_not_a_command(&self) -> bool {
-        matches!(self.kind, CommandErrorKind::NotACommand { .. })
+        matches!(*self.kind, CommandErrorKind::NotACommand { .. })
     }
 
     /// The usage line of the command the error is about, when it is about one.
     pub fn usage(&self) -> Option<&str> {
-        match &self.kind {
+        match &*self.kind {
             CommandErrorKind::MissingArgument { usage, .. }
             | CommandErrorKind::BadArgument { usage, .. }
             | CommandErrorKind::TooManyArguments { usage, .. } => Some(usage),

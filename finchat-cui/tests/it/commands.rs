@@ -192,7 +192,7 @@ fn a_mistyped_command_gets_a_did_you_mean_or_the_list() {
     );
     assert!(!far.is_not_a_command());
     assert!(matches!(
-        far.kind,
+        far.kind(),
         CommandErrorKind::UnknownCommand {
             suggestion: None,
             ..
