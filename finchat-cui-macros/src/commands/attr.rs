@@ -3,13 +3,11 @@
 //! and reading goes on, so one pass shows every mistake. The value readers are `CuiForm`'s.
 
 use syn::ext::IdentExt;
-use syn::meta::ParseNestedMeta;
-use syn::{Attribute, Ident, LitStr, Meta};
+use syn::{Attribute, LitStr};
 
 use super::symbol::*;
 use crate::errors::Errors;
-use crate::form::attr::{Attr, flag, list, skip_value, string};
-use crate::suggest::did_you_mean;
+use crate::form::attr::{Attr, AttrPlace, each, flag, list, meant, string};
 
 /// Where an attribute stands; each place takes its own attributes.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -19,20 +17,12 @@ enum Place {
     Field,
 }
 
-impl Place {
+impl AttrPlace for Place {
     fn noun(self) -> &'static str {
         match self {
             Self::Enum => "enum",
             Self::Variant => "variant",
             Self::Field => "field",
-        }
-    }
-
-    fn with_article(self) -> &'static str {
-        match self {
-            Self::Enum => "the enum",
-            Self::Variant => "a variant",
-            Self::Field => "a field",
         }
     }
 
@@ -44,19 +34,37 @@ impl Place {
         }
     }
 
-    fn habits(self) -> &'static [(&'static str, &'static str)] {
-        match self {
-            Self::Enum => ENUM_HABITS,
-            Self::Variant => VARIANT_HABITS,
-            Self::Field => FIELD_HABITS,
-        }
-    }
-
     fn example(self) -> &'static str {
         match self {
             Self::Enum => "`#[cui(prefix = \"/\")]`",
             Self::Variant => "`#[cui(description = \"…\")]`",
             Self::Field => "`#[cui(name = \"…\")]`",
+        }
+    }
+
+    fn unknown(self, word: &str) -> String {
+        unknown(self, word)
+    }
+
+    fn repeatable(self) -> &'static [&'static str] {
+        REPEATABLE
+    }
+}
+
+impl Place {
+    fn with_article(self) -> &'static str {
+        match self {
+            Self::Enum => "the enum",
+            Self::Variant => "a variant",
+            Self::Field => "a field",
+        }
+    }
+
+    fn habits(self) -> &'static [(&'static str, &'static str)] {
+        match self {
+            Self::Enum => ENUM_HABITS,
+            Self::Variant => VARIANT_HABITS,
+            Self::Field => FIELD_HABITS,
         }
     }
 }
@@ -83,18 +91,11 @@ pub struct FieldAttrs {
     pub rest: Option<Attr<()>>,
 }
 
-fn new_attr<T>(name: &Ident, value: T) -> Attr<T> {
-    Attr {
-        name: name.clone(),
-        value,
-    }
-}
-
 impl EnumAttrs {
     pub fn read(attrs: &[Attribute], errors: &mut Errors) -> Self {
         let mut out = Self::default();
         each(attrs, Place::Enum, errors, |name, meta, errors| {
-            let value = string(name, meta, errors)?.map(|v| new_attr(name, v));
+            let value = string(name, meta, errors)?.map(|v| Attr::new(name, v));
             match name.unraw().to_string().as_str() {
                 PREFIX => out.prefix = value,
                 _ => out.rename_rule = value,
@@ -111,8 +112,8 @@ impl VariantAttrs {
         each(attrs, Place::Variant, errors, |name, meta, errors| {
             let value = string(name, meta, errors)?;
             match name.unraw().to_string().as_str() {
-                DESCRIPTION => out.description = value.map(|v| new_attr(name, v)),
-                RENAME => out.rename = value.map(|v| new_attr(name, v)),
+                DESCRIPTION => out.description = value.map(|v| Attr::new(name, v)),
+                RENAME => out.rename = value.map(|v| Attr::new(name, v)),
                 _ => out.aliases.extend(value),
             }
             Ok(())
@@ -126,8 +127,8 @@ impl FieldAttrs {
         let mut out = Self::default();
         each(attrs, Place::Field, errors, |name, meta, errors| {
             match name.unraw().to_string().as_str() {
-                REST => out.rest = flag(name, meta, errors)?.then(|| new_attr(name, ())),
-                _ => out.name = string(name, meta, errors)?.map(|v| new_attr(name, v)),
+                REST => out.rest = flag(name, meta, errors)?.then(|| Attr::new(name, ())),
+                _ => out.name = string(name, meta, errors)?.map(|v| Attr::new(name, v)),
             }
             Ok(())
         });
@@ -135,67 +136,9 @@ impl FieldAttrs {
     }
 }
 
-/// Calls `read` for every known entry of every `#[cui(…)]` in `attrs` (only the first of one that
-/// is not repeatable); reports the rest.
-fn each(
-    attrs: &[Attribute],
-    place: Place,
-    errors: &mut Errors,
-    mut read: impl FnMut(&Ident, &ParseNestedMeta, &mut Errors) -> syn::Result<()>,
-) {
-    let mut seen: Vec<String> = Vec::new();
-    for attr in attrs.iter().filter(|attr| attr.path().is_ident("cui")) {
-        let Meta::List(list) = &attr.meta else {
-            let example = place.example();
-            errors.add_spanned(
-                attr,
-                format!("expected `#[cui(…)]` with attributes inside, e.g. {example}"),
-            );
-            continue;
-        };
-        let parsed = list.parse_nested_meta(|meta| {
-            let Some(name) = meta.path.get_ident() else {
-                let example = place.example();
-                errors.add_spanned(
-                    &meta.path,
-                    format!("expected an attribute name like {example}, found a path"),
-                );
-                return skip_value(&meta);
-            };
-            let word = name.unraw().to_string();
-            if !place.attrs().contains(&word.as_str()) {
-                errors.add(name.span(), unknown(place, &word));
-                return skip_value(&meta);
-            }
-            if seen.contains(&word) && !REPEATABLE.contains(&word.as_str()) {
-                errors.add(
-                    name.span(),
-                    format!(
-                        "duplicate attribute `{word}`: this {} already has one; keep one",
-                        place.noun()
-                    ),
-                );
-                return skip_value(&meta);
-            }
-            seen.push(word);
-            read(name, &meta, errors)
-        });
-        if let Err(error) = parsed {
-            errors.push(error);
-        }
-    }
-}
-
 fn unknown(place: Place, word: &str) -> String {
     let noun = place.noun();
-    let habit = || {
-        place
-            .habits()
-            .iter()
-            .find(|(habit, _)| *habit == word)
-            .map(|(_, ours)| *ours)
-    };
-    if let Some(suggestion) = did_you_mean(word, place.attrs()).or_else(habit) {
+    if let Some(suggestion) = meant(word, place.attrs(), place.habits()) {
         return format!("unknown {noun} attribute `{word}`; did you mean `{suggestion}`?");
     }
     let elsewhere = [Place::Enum, Place::Variant, Place::Field]
