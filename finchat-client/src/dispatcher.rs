@@ -6,7 +6,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use finchat_cui::{CuiForm, MessageContent, Submission};
+use finchat_cui::{CommandError, CuiCommands, CuiForm, MessageContent, Submission};
 
 use crate::cards::{self, CardRegistry, Decision, Verdict, kind_of};
 use crate::events::{Event, EventContent, RoomCreated, SearchQuery, SearchResponse};
@@ -135,6 +135,68 @@ impl<S: Send + Sync + 'static> Dispatcher<S> {
                     Ok(Box::pin(handler(Arc::clone(state), *event, message)))
                 }
                 _ => Err(event),
+            }),
+        )
+    }
+
+    /// Handles the messages addressed as a command of `C` (an enum that derives
+    /// [`CuiCommands`](macro@finchat_cui::CuiCommands)): an `m.text` in a direct room or an
+    /// `m.alert` (an @-mention of the bot) in a group room, read by [`CuiCommands::from_content`].
+    ///
+    /// A message that is not a command (plain chat, another msgtype) goes on to the next route, so
+    /// register `on_command` before [`Dispatcher::on_message`]. A message that *is* addressed as a
+    /// command but does not read (an unknown or mistyped name, a missing or bad argument, text left
+    /// over) is not dropped: the handler gets the [`CommandError`], whose text says what was expected
+    /// and is meant to be sent back to the user. So keep all the commands with one prefix in one
+    /// enum: the first `on_command` whose prefix a message uses answers it.
+    ///
+    /// ```
+    /// use std::sync::Mutex;
+    /// use finchat_client::Dispatcher;
+    /// use finchat_cui::CuiCommands;
+    ///
+    /// #[derive(CuiCommands)]
+    /// enum Command {
+    ///     /// 报销：金额与事由
+    ///     Expense { amount: u32, reason: Option<String> },
+    ///     /// 显示帮助
+    ///     Help,
+    /// }
+    ///
+    /// struct App { replies: Mutex<Vec<String>> }
+    ///
+    /// let dispatcher = Dispatcher::new(App { replies: Mutex::new(Vec::new()) })
+    ///     .on_command::<Command, _, _>(|app, _event, command| async move {
+    ///         let reply = match command {
+    ///             Ok(Command::Expense { amount, reason }) => {
+    ///                 format!("已记录 ¥{amount}（{}）", reason.unwrap_or_default())
+    ///             }
+    ///             Ok(Command::Help) => Command::help_text(),
+    ///             // `/expense lots`: "/expense: <amount> expected a non-negative integer, …"
+    ///             Err(error) => error.to_string(),
+    ///         };
+    ///         // A real app sends it to `event.room()` with its `Client`.
+    ///         app.replies.lock().unwrap().push(reply);
+    ///         Ok(())
+    ///     })
+    ///     .on_message(|_app, _event, _chat| async move { Ok(()) });
+    /// ```
+    pub fn on_command<C, F, Fut>(self, handler: F) -> Self
+    where
+        C: CuiCommands + Send + 'static,
+        F: Fn(Arc<S>, Event, Result<C, CommandError>) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = HandlerResult> + Send + 'static,
+    {
+        self.route(
+            "on_command",
+            Box::new(move |state, event| {
+                let EventContent::Message(message) = &event.content else {
+                    return Err(event);
+                };
+                match C::from_content(message) {
+                    Err(error) if error.is_not_a_command() => Err(event),
+                    command => Ok(Box::pin(handler(Arc::clone(state), *event, command))),
+                }
             }),
         )
     }

@@ -8,7 +8,7 @@
 //! | span | level | fields | one per |
 //! | --- | --- | --- | --- |
 //! | `finchat.event` | INFO | `event_id`, `event_type`, `room_id`, `sender`, `source` (`callback` or `polling`), `redelivery` (bool), `outcome` | event the receiver accepted or the polling consumer read |
-//! | `finchat.handler` | INFO | `handler` (`on_message`, `on_submission`, `on_decision`, `on_unread_submission`, `on_room_created`, `on_event`, `on_search`), `outcome` (`ok`, `error`) | handler run, inside its `finchat.event` |
+//! | `finchat.handler` | INFO | `handler` (`on_message`, `on_command`, `on_submission`, `on_decision`, `on_unread_submission`, `on_room_created`, `on_event`, `on_search`), `outcome` (`ok`, `error`) | handler run, inside its `finchat.event` |
 //! | `finchat.api` | INFO | `method`, `endpoint` (the path, never the query), `status`, `errcode`, `failed_targets` | API call, its retries and token fetch included |
 //! | `finchat.token` | INFO | `app_id`, `status`, `errcode`, `outcome` (`ok`, `error`) | app access token fetched |
 //!

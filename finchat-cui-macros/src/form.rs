@@ -4,8 +4,8 @@
 //! mistakes and no follow-on errors. `#[derive(CuiChoice)]` (`choice`), the enum behind a dropdown
 //! field, reads its attributes the same way.
 
-mod ast;
-mod attr;
+pub(crate) mod ast;
+pub(crate) mod attr;
 pub mod choice;
 mod expand;
 mod symbol;

@@ -1,8 +1,10 @@
-//! Procedural macros of finchat-cui: the `cui!` card DSL and `#[derive(CuiForm)]`.
+//! Procedural macros of finchat-cui: the `cui!` card DSL, `#[derive(CuiForm)]` and
+//! `#[derive(CuiCommands)]`.
 //!
 //! Use them through `finchat_cui` (`finchat_cui::cui!`, `finchat_cui::CuiForm`); the generated code
 //! refers to `::finchat_cui`.
 
+mod commands;
 mod cui;
 mod errors;
 mod form;
@@ -28,4 +30,11 @@ pub fn derive_cui_form(input: TokenStream) -> TokenStream {
 #[proc_macro_derive(CuiChoice, attributes(cui))]
 pub fn derive_cui_choice(input: TokenStream) -> TokenStream {
     form::choice::derive(input.into()).into()
+}
+
+/// `#[derive(CuiCommands)]` is defined in `finchat-cui-macros`; use it through `finchat_cui`, since
+/// the generated code refers to `::finchat_cui`.
+#[proc_macro_derive(CuiCommands, attributes(cui))]
+pub fn derive_cui_commands(input: TokenStream) -> TokenStream {
+    commands::derive(input.into()).into()
 }

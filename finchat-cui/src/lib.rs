@@ -11,7 +11,7 @@
 //!
 //! | feature | default | what it adds |
 //! | --- | --- | --- |
-//! | `macros` | on | the `cui!` DSL and `#[derive(CuiForm)]` / `#[derive(CuiChoice)]` (finchat-cui-macros) |
+//! | `macros` | on | the `cui!` DSL and `#[derive(CuiForm)]` / `#[derive(CuiChoice)]` / `#[derive(CuiCommands)]` (finchat-cui-macros) |
 //! | `schema` | on | JSON Schemas of content, cards and submissions (`schema`, `CuiForm::schema`; schemars) |
 //!
 //! A crate that only reads and writes content (as finchat-client does) can turn both off.
@@ -47,6 +47,7 @@
 mod card;
 mod checked_string;
 mod color;
+pub mod commands;
 pub mod content;
 #[doc = include_str!("dsl.md")]
 pub mod dsl {}
@@ -68,6 +69,7 @@ mod word_list;
 
 pub use card::{Card, CardType, Status};
 pub use color::{Color, ColorError};
+pub use commands::{CommandError, CommandErrorKind, CuiCommands};
 pub use content::cui::Version;
 pub use content::textcard::OpenType;
 pub use content::{
@@ -78,6 +80,9 @@ pub use element::Element;
 #[cfg(feature = "macros")]
 #[doc = include_str!("form/cui_choice.md")]
 pub use finchat_cui_macros::CuiChoice;
+#[cfg(feature = "macros")]
+#[doc = include_str!("commands/cui_commands.md")]
+pub use finchat_cui_macros::CuiCommands;
 #[cfg(feature = "macros")]
 #[doc = include_str!("form/cui_form.md")]
 pub use finchat_cui_macros::CuiForm;

@@ -4,6 +4,7 @@ mod api_auth;
 mod api_media;
 mod api_received;
 mod cards;
+mod commands;
 mod conventions;
 mod directory;
 mod errors;

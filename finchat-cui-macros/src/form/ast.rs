@@ -196,7 +196,7 @@ fn shape<'a>(ty: &'a Type, errors: &mut Errors) -> Option<Shape<'a>> {
     })
 }
 
-fn ungroup(ty: &Type) -> &Type {
+pub(crate) fn ungroup(ty: &Type) -> &Type {
     match ty {
         Type::Group(group) => ungroup(&group.elem),
         Type::Paren(paren) => ungroup(&paren.elem),
@@ -205,7 +205,7 @@ fn ungroup(ty: &Type) -> &Type {
 }
 
 /// `T` of `Option<T>` (or `std::option::Option<T>`).
-fn option_argument(ty: &Type) -> Option<&Type> {
+pub(crate) fn option_argument(ty: &Type) -> Option<&Type> {
     let Type::Path(path) = ty else { return None };
     if path.qself.is_some() {
         return None;
@@ -235,7 +235,7 @@ fn input_of(ty: &Type) -> Input {
 }
 
 /// The doc comment, one line per `///` line, without the space after `///`.
-fn doc(attrs: &[Attribute]) -> Option<String> {
+pub(crate) fn doc(attrs: &[Attribute]) -> Option<String> {
     let lines: Vec<String> = attrs
         .iter()
         .filter_map(|attr| match &attr.meta {

@@ -21,7 +21,23 @@ pub enum Place {
     Variant,
 }
 
-impl Place {
+/// What [`each`] needs to know of a place an attribute stands in; each derive has its own places.
+pub(crate) trait AttrPlace: Copy {
+    /// `struct`, `field`, …, as messages name it.
+    fn noun(self) -> &'static str;
+    /// The attributes it takes.
+    fn attrs(self) -> &'static [&'static str];
+    /// An attribute it takes, written out, for messages.
+    fn example(self) -> &'static str;
+    /// The message for `word`, an attribute it does not take.
+    fn unknown(self, word: &str) -> String;
+    /// The attributes it takes more than once.
+    fn repeatable(self) -> &'static [&'static str] {
+        &[]
+    }
+}
+
+impl AttrPlace for Place {
     fn noun(self) -> &'static str {
         match self {
             Self::Struct => "struct",
@@ -40,6 +56,16 @@ impl Place {
         }
     }
 
+    fn example(self) -> &'static str {
+        example(self)
+    }
+
+    fn unknown(self, word: &str) -> String {
+        unknown(self, word)
+    }
+}
+
+impl Place {
     fn habits(self) -> &'static [(&'static str, &'static str)] {
         match self {
             Self::Struct => STRUCT_HABITS,
@@ -57,7 +83,7 @@ pub struct Attr<T> {
 }
 
 impl<T> Attr<T> {
-    fn new(name: &Ident, value: T) -> Self {
+    pub(crate) fn new(name: &Ident, value: T) -> Self {
         Self {
             name: name.clone(),
             value,
@@ -156,10 +182,11 @@ pub fn read_enum(attrs: &[Attribute], errors: &mut Errors) {
     each(attrs, Place::Enum, errors, |_, _, _| Ok(()));
 }
 
-/// Calls `read` for every known, first-seen entry of every `#[cui(…)]` in `attrs`; reports the rest.
-fn each(
+/// Calls `read` for every known entry of every `#[cui(…)]` in `attrs` (only the first of one that is
+/// not repeatable); reports the rest.
+pub(crate) fn each<P: AttrPlace>(
     attrs: &[Attribute],
-    place: Place,
+    place: P,
     errors: &mut Errors,
     mut read: impl FnMut(&Ident, &ParseNestedMeta, &mut Errors) -> syn::Result<()>,
 ) {
@@ -172,7 +199,7 @@ fn each(
                     attr,
                     format!(
                         "expected `#[cui(…)]` with attributes inside, e.g. {}",
-                        example(place)
+                        place.example()
                     ),
                 );
                 continue;
@@ -184,17 +211,17 @@ fn each(
                     &meta.path,
                     format!(
                         "expected an attribute name like {}, found a path",
-                        example(place)
+                        place.example()
                     ),
                 );
                 return skip_value(&meta);
             };
             let word = name.unraw().to_string();
             if !place.attrs().contains(&word.as_str()) {
-                errors.add(name.span(), unknown(place, &word));
+                errors.add(name.span(), place.unknown(&word));
                 return skip_value(&meta);
             }
-            if seen.contains(&word) {
+            if seen.contains(&word) && !place.repeatable().contains(&word.as_str()) {
                 errors.add(
                     name.span(),
                     format!(
@@ -220,15 +247,24 @@ fn example(place: Place) -> &'static str {
     }
 }
 
-fn unknown(place: Place, word: &str) -> String {
-    let noun = place.noun();
-    let suggestion = did_you_mean(word, place.attrs()).or_else(|| {
-        place
-            .habits()
+/// The attribute `word` was likely meant to be: a near miss of one of `attrs`, or the word another
+/// derive uses for one of them (`habits`: `rename` → `key`).
+pub(crate) fn meant(
+    word: &str,
+    attrs: &[&'static str],
+    habits: &[(&str, &'static str)],
+) -> Option<&'static str> {
+    did_you_mean(word, attrs).or_else(|| {
+        habits
             .iter()
             .find(|(habit, _)| *habit == word)
             .map(|(_, ours)| *ours)
-    });
+    })
+}
+
+fn unknown(place: Place, word: &str) -> String {
+    let noun = place.noun();
+    let suggestion = meant(word, place.attrs(), place.habits());
     if let Some(suggestion) = suggestion {
         return format!("unknown {noun} attribute `{word}`; did you mean `{suggestion}`?");
     }
@@ -262,7 +298,7 @@ fn unknown(place: Place, word: &str) -> String {
 }
 
 /// `` `a`, `b` and `c` ``.
-fn list(words: &[&str]) -> String {
+pub(crate) fn list(words: &[&str]) -> String {
     let quoted: Vec<String> = words.iter().map(|w| format!("`{w}`")).collect();
     match quoted.split_last() {
         None => "nothing".to_owned(),
@@ -272,7 +308,7 @@ fn list(words: &[&str]) -> String {
 }
 
 /// Skips what follows an attribute name that was not read: `= value` or `(…)`.
-fn skip_value(meta: &ParseNestedMeta) -> syn::Result<()> {
+pub(crate) fn skip_value(meta: &ParseNestedMeta) -> syn::Result<()> {
     if meta.input.peek(Token![=]) {
         meta.value()?.parse::<Expr>()?;
     } else if meta.input.peek(token::Paren) {
@@ -282,7 +318,7 @@ fn skip_value(meta: &ParseNestedMeta) -> syn::Result<()> {
 }
 
 /// The text of some tokens, as the user wrote them (roughly), for messages.
-fn text_of(tokens: &impl ToTokens) -> String {
+pub(crate) fn text_of(tokens: &impl ToTokens) -> String {
     tokens.to_token_stream().to_string()
 }
 
@@ -294,7 +330,7 @@ fn strip_group(expr: Expr) -> Expr {
 }
 
 /// `name = "…"`.
-fn string(
+pub(crate) fn string(
     name: &Ident,
     meta: &ParseNestedMeta,
     errors: &mut Errors,
@@ -325,7 +361,7 @@ fn string(
 }
 
 /// `name` alone; `false`, once reported, when it was written with a value.
-fn flag(name: &Ident, meta: &ParseNestedMeta, errors: &mut Errors) -> syn::Result<bool> {
+pub(crate) fn flag(name: &Ident, meta: &ParseNestedMeta, errors: &mut Errors) -> syn::Result<bool> {
     if meta.input.peek(Token![=]) || meta.input.peek(token::Paren) {
         errors.add(
             name.span(),

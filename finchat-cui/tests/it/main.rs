@@ -2,6 +2,7 @@
 //! schemas, TypeScript declarations and rendering.
 
 mod builders;
+mod commands;
 mod cui;
 mod fixtures;
 mod form;

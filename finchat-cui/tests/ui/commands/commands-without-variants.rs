@@ -1,0 +1,6 @@
+use finchat_cui::CuiCommands;
+
+#[derive(CuiCommands)]
+enum Command {}
+
+fn main() {}

@@ -1,0 +1,9 @@
+use finchat_cui::CuiCommands;
+
+#[derive(CuiCommands)]
+#[cui(prefix = "! ")]
+enum Command {
+    Help,
+}
+
+fn main() {}
