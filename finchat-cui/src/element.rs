@@ -105,6 +105,11 @@ impl Element {
         Text::new(value).into()
     }
 
+    /// An error line, `⚠ message`; see [`Text::error`].
+    pub fn error(message: impl std::fmt::Display) -> Self {
+        Text::error(message).into()
+    }
+
     /// A one-pixel divider in the client's default colour.
     pub fn divider() -> Self {
         Divider::new().into()
@@ -124,12 +129,47 @@ pub struct Text {
 }
 
 impl Text {
+    /// What an error line starts with. FinChat has no error element, so an error shown in a card
+    /// (the card registry writes a refused field's error back this way) is a text `⚠ message`:
+    /// the renderer draws it as an alert tied to the field right before it, and never takes it for
+    /// the label of the field after it.
+    pub const ERROR_MARK: char = '⚠';
+
     /// A line of text.
     pub fn new(value: impl Into<String>) -> Self {
         Self {
             value: value.into(),
             extra: Map::new(),
         }
+    }
+
+    /// An error line: `⚠ message` (see [`Text::ERROR_MARK`]).
+    ///
+    /// ```
+    /// use finchat_cui::element::Text;
+    ///
+    /// let line = Text::error("应为整数");
+    /// assert_eq!(line.value, "⚠ 应为整数");
+    /// assert_eq!(line.error_message(), Some("应为整数"));
+    /// assert_eq!(Text::new("金额").error_message(), None);
+    /// ```
+    pub fn error(message: impl std::fmt::Display) -> Self {
+        Self::new(format!("{} {message}", Self::ERROR_MARK))
+    }
+
+    /// Whether this text is an error line: its value starts with [`Text::ERROR_MARK`] (after any
+    /// whitespace).
+    pub fn is_error(&self) -> bool {
+        self.error_message().is_some()
+    }
+
+    /// The message of an error line, without the mark and the spaces around it; `None` for a text
+    /// that is not an error line.
+    pub fn error_message(&self) -> Option<&str> {
+        self.value
+            .trim_start()
+            .strip_prefix(Self::ERROR_MARK)
+            .map(str::trim)
     }
 }
 

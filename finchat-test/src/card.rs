@@ -88,9 +88,7 @@ impl CardView {
             .elements
             .iter()
             .filter_map(|element| match element {
-                Element::Text(text) if text.value.trim_start().starts_with('⚠') => {
-                    Some(text.value.clone())
-                }
+                Element::Text(text) if text.is_error() => Some(text.value.clone()),
                 _ => None,
             });
         lines.collect()

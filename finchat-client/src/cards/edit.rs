@@ -198,7 +198,7 @@ pub(crate) fn with_errors(
     let mut elements = Vec::with_capacity(content.info.elements.len() + errors.len() + 1);
     // Marked as an error line like the others: announced, and never taken for the label of an
     // input that follows it (a text right before a field labels it).
-    elements.push(Element::text(format!("⚠ {summary}")));
+    elements.push(Element::error(summary));
     let mut unplaced: Vec<&FieldError> = errors.iter().collect();
     for element in std::mem::take(&mut content.info.elements) {
         let key = element.key().map(str::to_owned);
@@ -207,7 +207,7 @@ pub(crate) fn with_errors(
         if let (Some(key), true) = (key, is_input) {
             unplaced.retain(|error| {
                 if error.key == key {
-                    elements.push(Element::text(format!("⚠ {}", error.message)));
+                    elements.push(Element::error(&error.message));
                     false
                 } else {
                     true
@@ -218,7 +218,7 @@ pub(crate) fn with_errors(
     // Errors about keys without an input of their own (a reply button's key, a form-wide check)
     // go under the summary.
     for (i, error) in unplaced.into_iter().enumerate() {
-        elements.insert(1 + i, Element::text(format!("⚠ {}", error.message)));
+        elements.insert(1 + i, Element::error(&error.message));
     }
     content.info.elements = elements;
     content

@@ -8,13 +8,10 @@ use super::html::esc;
 use super::options::HtmlOptions;
 use crate::Element;
 
-/// What an error line starts with: the card registry writes a field's error back into the card
-/// as a text `⚠ …` right after the field.
-const ERROR_MARK: char = '⚠';
-
-/// Whether `element` is an error line: a text whose value starts with `⚠` (after any whitespace).
+/// Whether `element` is an error line ([`Text::is_error`](crate::element::Text::is_error)): the
+/// card registry writes a field's error back into the card as a text `⚠ …` right after the field.
 pub(super) fn is_error_line(element: &Element) -> bool {
-    matches!(element, Element::Text(text) if text.value.trim_start().starts_with(ERROR_MARK))
+    matches!(element, Element::Text(text) if text.is_error())
 }
 
 /// The index of the text that labels the field at `index`: the element right before it, when
