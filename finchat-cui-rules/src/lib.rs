@@ -8,6 +8,11 @@
 //! assert!(finchat_cui_rules::check_http_url("ftp://example.org").is_err());
 //! ```
 
+pub mod grammar;
+mod suggest;
+
+pub use suggest::did_you_mean;
+
 /// The documented card and reply-button statuses.
 pub const STATUSES: &[&str] = &["input", "loading", "disable"];
 /// The documented text-card open types.
