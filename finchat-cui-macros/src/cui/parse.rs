@@ -27,7 +27,11 @@ pub fn message(input: TokenStream, errors: &mut Errors) -> Option<Message> {
     let (nodes, diagnostics) = Parser::new(config).parse_recoverable(input).split_vec();
     close_tags(&nodes, errors);
     for diagnostic in diagnostics {
-        errors.push(diagnostic.into());
+        let error = syn::Error::from(diagnostic);
+        // An open tag without its close tag is reported by `close_tags`, naming the tag.
+        if error.to_string() != "open tag has no corresponding close tag" {
+            errors.push(error);
+        }
     }
     let mut message = None;
     for node in &nodes {
@@ -43,20 +47,26 @@ pub fn message(input: TokenStream, errors: &mut Errors) -> Option<Message> {
     message
 }
 
-/// Reports every close tag that names another tag than the one it closes, outermost first.
+/// Reports every close tag that names another tag than the one it closes, and every tag never
+/// closed, innermost first (in the order a reader of the text meets them).
 fn close_tags(nodes: &[Node<rstml::Infallible>], errors: &mut Errors) {
     for node in nodes {
         let Node::Element(element) = node else {
             continue;
         };
-        if let Some(close) = &element.close_tag {
-            let (open, closed) = (tag_name(element), close.name.to_string());
-            if open != closed {
+        close_tags(element.children(), errors);
+        let open = tag_name(element);
+        match &element.close_tag {
+            Some(close) if close.name.to_string() != open => {
+                let closed = close.name.to_string();
                 errors.add(close.name.span(), message::mismatched_close(&open, &closed));
                 errors.add(element.name().span(), message::opened_here(&open));
             }
+            None if !element.open_tag.is_self_closed() => {
+                errors.add(element.name().span(), message::unclosed_tag(&open));
+            }
+            _ => {}
         }
-        close_tags(element.children(), errors);
     }
 }
 

@@ -124,6 +124,11 @@ pub fn opened_here(open: &str) -> String {
     format!("note: `<{open}>` is opened here")
 }
 
+/// An open tag whose close tag is missing.
+pub fn unclosed_tag(name: &str) -> String {
+    format!("`<{name}>` is never closed; end it with `</{name}>`, or write it self-closing: `<{name} …/>`")
+}
+
 /// `w` without `h` or the other way round.
 pub fn w_and_h() -> String {
     "`w` and `h` go together: give both or neither".into()
