@@ -61,6 +61,7 @@ pub mod render;
 #[cfg(feature = "schema")]
 pub mod schema;
 mod submission;
+pub mod template;
 mod validate;
 mod wire;
 mod word_list;
