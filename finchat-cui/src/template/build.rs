@@ -177,6 +177,7 @@ impl<'a> Render<'a> {
                 if let Some(fcids) = self.typed::<Vec<Fcid>>(node, FCIDS) {
                     card = card.fcids(fcids);
                 }
+                let body = self.string(node, BODY);
                 let mut elements = Vec::new();
                 if let Body::Nodes(items) = &node.body {
                     self.expand(items, &mut |render, element| {
@@ -187,7 +188,7 @@ impl<'a> Render<'a> {
                     });
                 }
                 let mut content = CuiContent::new(card.elements(elements));
-                if let Some(body) = self.string(node, BODY) {
+                if let Some(body) = body {
                     content = content.body(body);
                 }
                 content.into()
