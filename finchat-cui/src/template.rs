@@ -143,6 +143,7 @@ impl Template {
                     .collect();
                 Err(RenderError::Invalid {
                     name: self.name.clone(),
+                    content: Box::new(content),
                     problems,
                     positions,
                 })

@@ -88,6 +88,8 @@ pub enum RenderError {
     Invalid {
         /// The template's name.
         name: String,
+        /// The content as made, to show beside its problems.
+        content: Box<crate::MessageContent>,
         /// What the validator found.
         problems: Problems,
         /// For each problem, the position of the element (or message) that made it, if known.
