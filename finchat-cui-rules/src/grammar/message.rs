@@ -126,7 +126,9 @@ pub fn opened_here(open: &str) -> String {
 
 /// An open tag whose close tag is missing.
 pub fn unclosed_tag(name: &str) -> String {
-    format!("`<{name}>` is never closed; end it with `</{name}>`, or write it self-closing: `<{name} …/>`")
+    format!(
+        "`<{name}>` is never closed; end it with `</{name}>`, or write it self-closing: `<{name} …/>`"
+    )
 }
 
 /// `w` without `h` or the other way round.

@@ -114,3 +114,36 @@ pub(super) fn kind(value: &Value) -> &'static str {
         Value::Object(_) => "an object",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn paths_are_names_and_indexes_joined_by_dots() {
+        for ok in ["a", "a.b", "items.0", "a_1.b2.10", "名字"] {
+            assert!(DataPath::parse(ok).is_some(), "{ok}");
+        }
+        for bad in ["", ".a", "a.", "a..b", "0", "a.b c", "a[0]", "a-b"] {
+            assert!(DataPath::parse(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_name_bound_by_for_hides_a_field_of_the_same_name() {
+        let root = json!({"a": 1, "b": {"c": [10, 20]}});
+        let item = json!({"c": "inner"});
+        let scope = Scope {
+            root: &root,
+            names: vec![("b", &item)],
+        };
+        let path = |p| DataPath::parse(p).unwrap();
+        assert_eq!(scope.lookup(&path("a")), Ok(&json!(1)));
+        assert_eq!(scope.lookup(&path("b.c")), Ok(&json!("inner")));
+        assert_eq!(
+            scope.lookup(&path("b.d.e")),
+            Err("`b.d.e`: `b` has no `d`".to_owned())
+        );
+    }
+}

@@ -46,6 +46,10 @@ pub(super) enum RawValue {
     Other,
 }
 
+/// How deep tags may nest: far more than a card needs (`<form>`, `<dropdown>`, `<for>`, `<if>`, …),
+/// and few enough that reading a hostile template cannot exhaust the stack.
+pub(super) const MAX_DEPTH: usize = 32;
+
 /// The nodes of `source`, and every mistake of the markup found on the way.
 pub(super) fn parse(source: &str) -> (Vec<Node>, Vec<(Position, String)>) {
     let mut reader = Reader {
@@ -53,6 +57,7 @@ pub(super) fn parse(source: &str) -> (Vec<Node>, Vec<(Position, String)>) {
         at: 0,
         pos: Position { line: 1, column: 1 },
         errors: Vec::new(),
+        depth: 0,
     };
     let mut nodes = Vec::new();
     loop {
@@ -75,6 +80,8 @@ struct Reader {
     at: usize,
     pos: Position,
     errors: Vec<(Position, String)>,
+    /// How many elements are open.
+    depth: usize,
 }
 
 impl Node {
@@ -151,7 +158,20 @@ impl Reader {
     fn node(&mut self) -> Node {
         let pos = self.pos;
         match self.peek() {
-            Some('<') => Node::Element(self.element()),
+            Some('<') if self.depth >= MAX_DEPTH => {
+                self.error(
+                    pos,
+                    format!("tags nest deeper than {MAX_DEPTH}; the rest is not read"),
+                );
+                self.at = self.chars.len();
+                Node::Unquoted(pos)
+            }
+            Some('<') => {
+                self.depth += 1;
+                let element = self.element();
+                self.depth -= 1;
+                Node::Element(element)
+            }
             Some('"') => Node::Text(self.string(), pos),
             Some('{') => match self.path() {
                 Some(path) => Node::Bind(path, pos),
@@ -429,4 +449,71 @@ impl Reader {
 
 fn bad_value(name: &str) -> String {
     format!("`{name}` takes a value written `\"…\"`, a whole number, `true`, `false` or `{{path}}`")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors(source: &str) -> Vec<String> {
+        parse(source)
+            .1
+            .into_iter()
+            .map(|(at, message)| format!("{at}: {message}"))
+            .collect()
+    }
+
+    #[test]
+    fn strings_read_rusts_escapes() {
+        let (nodes, errors) = parse(r#""a\"b\\c\n\t\u{4e2d}\x41\0""#);
+        assert!(errors.is_empty(), "{errors:?}");
+        let [Node::Text(text, _)] = &nodes[..] else {
+            panic!("one text node")
+        };
+        assert_eq!(text, "a\"b\\c\n\t中A\0");
+    }
+
+    #[test]
+    fn a_bad_escape_a_bad_path_and_an_unclosed_brace_are_reported_where_they_are() {
+        assert_eq!(
+            errors("<text>\"a\\q\" {a..b} {x</text>"),
+            [
+                "1:9: unknown escape; write `\\n`, `\\t`, `\\\\`, `\\\"` or `\\u{…}`",
+                "1:13: `{a..b}` is not a path into the data; write `{name}`, `{a.b}` or `{items.0}`",
+                "1:20: `{` is never closed with `}`",
+                "1:2: `<text>` is never closed; end it with `</text>`, or write it self-closing: `<text …/>`",
+            ]
+        );
+    }
+
+    #[test]
+    fn columns_count_characters() {
+        assert_eq!(
+            errors("<text>\"报销\"</txt>"),
+            [
+                "1:13: `</txt>` closes `<text>`; write `</text>`",
+                "1:2: note: `<text>` is opened here"
+            ]
+        );
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_without_exhausting_the_stack() {
+        let source = "<form>".repeat(10_000);
+        let errors = errors(&source);
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.contains("tags nest deeper than 32")),
+            "{errors:?}"
+        );
+    }
+
+    #[test]
+    fn a_close_tag_with_nothing_open_is_reported() {
+        assert_eq!(
+            errors("<text>\"a\"</text></form>"),
+            ["1:19: `</form>` closes no open tag"]
+        );
+    }
 }
