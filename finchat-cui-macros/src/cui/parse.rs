@@ -74,15 +74,20 @@ pub fn tag_name(element: &NodeElement<rstml::Infallible>) -> String {
     element.name().to_string()
 }
 
+/// The tag of `element`, when it may stand at `place`; else reported.
+fn classified(
+    element: &NodeElement<rstml::Infallible>,
+    place: Place,
+    errors: &mut Errors,
+) -> Option<Tag> {
+    classify(&tag_name(element), place)
+        .map_err(|why| errors.add(element.name().span(), why))
+        .ok()
+}
+
 fn top_level(element: &NodeElement<rstml::Infallible>, errors: &mut Errors) -> Option<Message> {
     let span = element.name().span();
-    let tag = match classify(&tag_name(element), Place::TopLevel) {
-        Ok(tag) => tag,
-        Err(why) => {
-            errors.add(span, why);
-            return None;
-        }
-    };
+    let tag = classified(element, Place::TopLevel, errors)?;
     let spec = tag.attrs(Place::TopLevel);
     match tag {
         Tag::Form => form(element, errors).map(Message::Form),
@@ -162,13 +167,7 @@ fn form_items(element: &NodeElement<rstml::Infallible>, errors: &mut Errors) -> 
 
 fn form_element(element: &NodeElement<rstml::Infallible>, errors: &mut Errors) -> Option<Element> {
     let span = element.name().span();
-    let tag = match classify(&tag_name(element), Place::Form) {
-        Ok(tag) => tag,
-        Err(why) => {
-            errors.add(span, why);
-            return None;
-        }
-    };
+    let tag = classified(element, Place::Form, errors)?;
     let spec = tag.attrs(Place::Form);
     let element = match tag {
         Tag::Text => {

@@ -7,7 +7,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value as Json;
 
 use super::data::{self, Scope};
-use super::error::Position;
+use super::error::{Mistakes, Position};
 use super::tree::{Attr, Body, Bound, Item, Node, Part, Value};
 use crate::element::{
     Divider, Dropdown, DropdownOption, Image, OpenUrl, Reply, Submit, Text, TextInput,
@@ -22,7 +22,7 @@ use crate::{
 pub(super) fn content(
     message: &Node,
     root: &Json,
-) -> Result<(MessageContent, Vec<Position>), Vec<(Position, String)>> {
+) -> Result<(MessageContent, Vec<Position>), Mistakes> {
     let mut render = Render {
         scope: Scope {
             root,
@@ -40,7 +40,7 @@ pub(super) fn content(
 
 struct Render<'a> {
     scope: Scope<'a>,
-    errors: Vec<(Position, String)>,
+    errors: Mistakes,
     element_positions: Vec<Position>,
 }
 

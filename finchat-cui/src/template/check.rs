@@ -9,7 +9,7 @@ use finchat_cui_rules::grammar::{
     check_literal, classify, message,
 };
 
-use super::error::Position;
+use super::error::{Mistakes, Position};
 use super::syntax::{Element, Node as Markup, RawAttr, RawValue};
 use super::tree::{Attr, Body, Bound, Item, Node, Part, Value};
 
@@ -18,10 +18,8 @@ pub(super) const FOR: &str = "for";
 /// `<if test={value}>…</if>` or `<if not={value}>…</if>`.
 pub(super) const IF: &str = "if";
 
-type Errors = Vec<(Position, String)>;
-
 /// The message the markup makes, or `None` when it has a mistake (each one is in `errors`).
-pub(super) fn message(nodes: Vec<Markup>, errors: &mut Errors) -> Option<Node> {
+pub(super) fn message(nodes: Vec<Markup>, errors: &mut Mistakes) -> Option<Node> {
     let had_nodes = !nodes.is_empty();
     let mut message = None;
     let mut childless_form = false;
@@ -44,7 +42,7 @@ pub(super) fn message(nodes: Vec<Markup>, errors: &mut Errors) -> Option<Node> {
     message
 }
 
-fn top_level(element: Element, errors: &mut Errors) -> Option<Node> {
+fn top_level(element: Element, errors: &mut Mistakes) -> Option<Node> {
     match classify(&element.name, Place::TopLevel) {
         Ok(tag) => {
             let node = tag_node(element, tag, Place::TopLevel, errors)?;
@@ -63,7 +61,7 @@ fn top_level(element: Element, errors: &mut Errors) -> Option<Node> {
 
 /// A tag of the grammar standing at `place`: its attributes read against its spec, its children
 /// walked by what it holds; `None` when an attribute is missing or wrong.
-fn tag_node(element: Element, tag: Tag, place: Place, errors: &mut Errors) -> Option<Node> {
+fn tag_node(element: Element, tag: Tag, place: Place, errors: &mut Mistakes) -> Option<Node> {
     let spec = tag.attrs(place);
     let mut attrs = read_attrs(&element, spec, errors);
     if tag.children() == Children::None
@@ -98,8 +96,8 @@ fn tag_node(element: Element, tag: Tag, place: Place, errors: &mut Errors) -> Op
     let (pos, name) = (element.name_pos, element.name.clone());
     let body = match tag.children() {
         Children::None => Body::None,
-        Children::Elements => Body::Nodes(elements(element.children, errors)),
-        Children::Options => Body::Nodes(options(element.children, errors)),
+        Children::Elements => Body::Nodes(nodes(element.children, Place::Form, errors)),
+        Children::Options => Body::Nodes(nodes(element.children, Place::Dropdown, errors)),
         Children::Text => Body::Text(text(element.children, tag, &holder, errors)),
         Children::Caption => {
             let parts = text(element.children, tag, &holder, errors);
@@ -122,7 +120,7 @@ fn tag_node(element: Element, tag: Tag, place: Place, errors: &mut Errors) -> Op
 
 type Attrs = grammar::Attrs<Position, (Value, Position)>;
 
-fn read_attrs(element: &Element, spec: Spec, errors: &mut Errors) -> Attrs {
+fn read_attrs(element: &Element, spec: Spec, errors: &mut Mistakes) -> Attrs {
     let mut attrs = Attrs::new(&element.name, element.name_pos, spec);
     for attr in &element.attrs {
         let Some((known, kind)) = attrs.admit(&attr.name, attr.pos, errors) else {
@@ -163,52 +161,42 @@ fn read_attrs(element: &Element, spec: Spec, errors: &mut Errors) -> Attrs {
     attrs
 }
 
-fn elements(children: Vec<Markup>, errors: &mut Errors) -> Vec<Item<Node>> {
+/// The children of `<form>` (elements) or `<dropdown>` (options).
+fn nodes(children: Vec<Markup>, place: Place, errors: &mut Mistakes) -> Vec<Item<Node>> {
+    let (holder, text_here) = match place {
+        Place::Dropdown => ("`<dropdown>`", message::text_in_dropdown()),
+        _ => ("`<form>`", message::text_in_form()),
+    };
     let mut items = Vec::new();
     for child in children {
         match child {
             Markup::Element(element) if is_control(&element) => {
-                items.extend(control(element, errors, elements));
+                let walk = |children, errors: &mut Mistakes| nodes(children, place, errors);
+                items.extend(control(element, errors, walk));
             }
-            Markup::Element(element) => match classify(&element.name, Place::Form) {
-                Ok(tag) => items.extend(tag_node(element, tag, Place::Form, errors).map(Item::One)),
+            Markup::Element(element) => match classify(&element.name, place) {
+                Ok(tag) => items.extend(tag_node(element, tag, place, errors).map(Item::One)),
                 Err(why) => errors.error(element.name_pos, why),
             },
-            Markup::Text(_, pos) => errors.error(pos, message::text_in_form()),
-            Markup::Bind(_, pos) => errors.error(pos, splice_in("`<form>`")),
-            Markup::Unquoted(pos) => errors.error(pos, message::unquoted_text("`<form>`")),
+            Markup::Text(_, pos) => errors.error(pos, text_here.clone()),
+            Markup::Bind(_, pos) => errors.error(pos, splice_in(holder)),
+            Markup::Unquoted(pos) => errors.error(pos, message::unquoted_text(holder)),
         }
     }
     items
 }
 
-fn options(children: Vec<Markup>, errors: &mut Errors) -> Vec<Item<Node>> {
-    let mut items = Vec::new();
-    for child in children {
-        match child {
-            Markup::Element(element) if is_control(&element) => {
-                items.extend(control(element, errors, options));
-            }
-            Markup::Element(element) => match classify(&element.name, Place::Dropdown) {
-                Ok(tag) => {
-                    items.extend(tag_node(element, tag, Place::Dropdown, errors).map(Item::One));
-                }
-                Err(why) => errors.error(element.name_pos, why),
-            },
-            Markup::Text(_, pos) => errors.error(pos, message::text_in_dropdown()),
-            Markup::Bind(_, pos) => errors.error(pos, splice_in("`<dropdown>`")),
-            Markup::Unquoted(pos) => errors.error(pos, message::unquoted_text("`<dropdown>`")),
-        }
-    }
-    items
-}
-
-fn text(children: Vec<Markup>, holder: Tag, quoted: &str, errors: &mut Errors) -> Vec<Item<Part>> {
+fn text(
+    children: Vec<Markup>,
+    holder: Tag,
+    quoted: &str,
+    errors: &mut Mistakes,
+) -> Vec<Item<Part>> {
     let mut parts = Vec::new();
     for child in children {
         match child {
             Markup::Element(element) if is_control(&element) => {
-                let walk = |children, errors: &mut Errors| text(children, holder, quoted, errors);
+                let walk = |children, errors: &mut Mistakes| text(children, holder, quoted, errors);
                 parts.extend(control(element, errors, walk));
             }
             Markup::Element(element) => {
@@ -231,11 +219,11 @@ fn is_control(element: &Element) -> bool {
 /// `<for>` or `<if>` around children that `walk` reads; `None` when its attributes are wrong.
 fn control<T>(
     element: Element,
-    errors: &mut Errors,
-    walk: impl FnOnce(Vec<Markup>, &mut Errors) -> Vec<Item<T>>,
+    errors: &mut Mistakes,
+    walk: impl FnOnce(Vec<Markup>, &mut Mistakes) -> Vec<Item<T>>,
 ) -> Option<Item<T>> {
     let pos = element.name_pos;
-    let bound = |attr: &RawAttr, errors: &mut Errors| match &attr.value {
+    let bound = |attr: &RawAttr, errors: &mut Mistakes| match &attr.value {
         Some((RawValue::Bind(path), at)) => Some(Bound {
             path: path.clone(),
             pos: *at,
@@ -335,7 +323,7 @@ fn splice_in(holder: &str) -> String {
 }
 
 /// The rules that span several nodes, on literals: as `cui!` checks them after reading its nodes.
-fn cross_node_rules(message: &Node, childless: bool, errors: &mut Errors) {
+fn cross_node_rules(message: &Node, childless: bool, errors: &mut Mistakes) {
     match (&message.tag, &message.body) {
         (Tag::Form, Body::Nodes(items)) => {
             if childless {
@@ -375,7 +363,7 @@ fn cross_node_rules(message: &Node, childless: bool, errors: &mut Errors) {
     }
 }
 
-fn dropdown_rules(dropdown: &Node, errors: &mut Errors) {
+fn dropdown_rules(dropdown: &Node, errors: &mut Mistakes) {
     let Body::Nodes(items) = &dropdown.body else {
         return;
     };

@@ -20,6 +20,9 @@ impl fmt::Display for Position {
     }
 }
 
+/// Mistakes as the reader and the renderer collect them: where, and what.
+pub(super) type Mistakes = Vec<(Position, String)>;
+
 /// One mistake in a template, at its place.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TemplateError {
@@ -38,7 +41,7 @@ pub struct TemplateErrors {
 }
 
 impl TemplateErrors {
-    pub(super) fn new(name: &str, errors: Vec<(Position, String)>) -> Self {
+    pub(super) fn new(name: &str, errors: Mistakes) -> Self {
         TemplateErrors {
             name: name.to_owned(),
             errors: errors

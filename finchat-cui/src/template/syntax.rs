@@ -4,7 +4,7 @@
 //! collected with their positions and reading goes on.
 
 use super::data::DataPath;
-use super::error::Position;
+use super::error::{Mistakes, Position};
 use finchat_cui_rules::grammar::message;
 
 /// A node of the markup.
@@ -51,7 +51,7 @@ pub(super) enum RawValue {
 pub(super) const MAX_DEPTH: usize = 32;
 
 /// The nodes of `source`, and every mistake of the markup found on the way.
-pub(super) fn parse(source: &str) -> (Vec<Node>, Vec<(Position, String)>) {
+pub(super) fn parse(source: &str) -> (Vec<Node>, Mistakes) {
     let mut reader = Reader {
         chars: source.chars().collect(),
         at: 0,
@@ -79,7 +79,7 @@ struct Reader {
     chars: Vec<char>,
     at: usize,
     pos: Position,
-    errors: Vec<(Position, String)>,
+    errors: Mistakes,
     /// How many elements are open.
     depth: usize,
 }
