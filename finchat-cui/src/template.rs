@@ -49,6 +49,7 @@
 
 mod build;
 mod check;
+mod control;
 mod data;
 mod error;
 mod syntax;

@@ -157,8 +157,8 @@ impl<'a> Render<'a> {
             Ok(value) => Some(value),
             Err(why) => {
                 let at = pos.unwrap_or(node.pos);
-                let path = path.map_or_else(String::new, |p| format!("`{p}`: "));
-                self.errors.push((at, format!("{path}`{name}`: {why}")));
+                let written = path.map_or_else(|| name.to_owned(), |p| format!("{name}={{{p}}}"));
+                self.errors.push((at, format!("`{written}`: {why}")));
                 None
             }
         }

@@ -9,24 +9,20 @@ use finchat_cui_rules::grammar::{
     check_literal, classify, message,
 };
 
+use super::control::{control, is_control};
 use super::error::{Mistakes, Position};
-use super::syntax::{Element, Node as Markup, RawAttr, RawValue};
+use super::syntax::{Element, Node as Markup, RawValue};
 use super::tree::{Attr, Body, Bound, Item, Node, Part, Value};
-
-/// `<for each={list} as="name">…</for>`.
-pub(super) const FOR: &str = "for";
-/// `<if test={value}>…</if>` or `<if not={value}>…</if>`.
-pub(super) const IF: &str = "if";
 
 /// The message the markup makes, or `None` when it has a mistake (each one is in `errors`).
 pub(super) fn message(nodes: Vec<Markup>, errors: &mut Mistakes) -> Option<Node> {
     let had_nodes = !nodes.is_empty();
     let mut message = None;
-    let mut childless_form = false;
+    let mut childless = false;
     for node in nodes {
         match node {
             Markup::Element(element) if message.is_none() => {
-                childless_form = element.children.is_empty();
+                childless = element.children.is_empty();
                 message = top_level(element, errors);
             }
             Markup::Element(element) => errors.error(element.name_pos, message::two_messages()),
@@ -37,7 +33,7 @@ pub(super) fn message(nodes: Vec<Markup>, errors: &mut Mistakes) -> Option<Node>
         errors.error(Position { line: 1, column: 1 }, message::needs_message());
     }
     if let Some(message) = &message {
-        cross_node_rules(message, childless_form, errors);
+        cross_node_rules(message, childless, errors);
     }
     message
 }
@@ -212,110 +208,6 @@ fn text(
     parts
 }
 
-fn is_control(element: &Element) -> bool {
-    element.name == FOR || element.name == IF
-}
-
-/// `<for>` or `<if>` around children that `walk` reads; `None` when its attributes are wrong.
-fn control<T>(
-    element: Element,
-    errors: &mut Mistakes,
-    walk: impl FnOnce(Vec<Markup>, &mut Mistakes) -> Vec<Item<T>>,
-) -> Option<Item<T>> {
-    let pos = element.name_pos;
-    let bound = |attr: &RawAttr, errors: &mut Mistakes| match &attr.value {
-        Some((RawValue::Bind(path), at)) => Some(Bound {
-            path: path.clone(),
-            pos: *at,
-        }),
-        other => {
-            let at = other.as_ref().map_or(attr.pos, |(_, at)| *at);
-            errors.error(
-                at,
-                format!(
-                    "`{}` takes a path into the data: `{}={{items}}`",
-                    attr.name, attr.name
-                ),
-            );
-            None
-        }
-    };
-    let mut ok = true;
-    let item = if element.name == FOR {
-        let (mut each, mut name) = (None, None);
-        for attr in &element.attrs {
-            match attr.name.as_str() {
-                "each" => each = bound(attr, errors),
-                "as" => match &attr.value {
-                    Some((RawValue::Str(s), _))
-                        if super::data::DataPath::parse(s).is_some_and(|p| p.is_name()) =>
-                    {
-                        name = Some(s.clone());
-                    }
-                    other => {
-                        let at = other.as_ref().map_or(attr.pos, |(_, at)| *at);
-                        errors.error(
-                            at,
-                            "`as` takes the name each item is bound to: `as=\"item\"`".to_owned(),
-                        );
-                        ok = false;
-                    }
-                },
-                other => {
-                    errors.error(
-                        attr.pos,
-                        format!("unknown attribute `{other}` on `<for>`; expected `each` and `as`"),
-                    );
-                    ok = false;
-                }
-            }
-        }
-        if each.is_none() || name.is_none() {
-            if ok && each.is_none() == element.attrs.iter().all(|a| a.name != "each") {
-                errors.error(
-                    pos,
-                    "`<for>` needs `each` and `as`: `<for each={items} as=\"item\">…</for>`"
-                        .to_owned(),
-                );
-            }
-            ok = false;
-        }
-        let body = walk(element.children, errors);
-        Item::For {
-            each: each?,
-            name: name?,
-            body,
-        }
-    } else {
-        let mut test = None;
-        for attr in &element.attrs {
-            match attr.name.as_str() {
-                "test" | "not" if test.is_none() => {
-                    test = bound(attr, errors).map(|b| (b, attr.name == "not"));
-                    ok &= test.is_some();
-                }
-                other => {
-                    errors.error(
-                        attr.pos,
-                        format!("`<if>` takes one of `test` and `not`; found `{other}`"),
-                    );
-                    ok = false;
-                }
-            }
-        }
-        if test.is_none() && ok {
-            errors.error(
-                pos,
-                "`<if>` needs `test={value}` or `not={value}`".to_owned(),
-            );
-        }
-        let body = walk(element.children, errors);
-        let (test, negate) = test?;
-        Item::If { test, negate, body }
-    };
-    ok.then_some(item)
-}
-
 fn splice_in(holder: &str) -> String {
     format!(
         "`{{path}}` cannot stand directly inside {holder}; in a template, write the tags (with `<for>` or `<if>` around them)"
@@ -352,9 +244,11 @@ fn cross_node_rules(message: &Node, childless: bool, errors: &mut Mistakes) {
             }
         }
         (Tag::Text, Body::Text(parts)) => {
-            let empty = parts
-                .iter()
-                .all(|part| matches!(part, Item::One(Part::Lit(text)) if text.is_empty()));
+            // Children that were all rejected are reported already.
+            let empty = (childless || !parts.is_empty())
+                && parts
+                    .iter()
+                    .all(|part| matches!(part, Item::One(Part::Lit(text)) if text.is_empty()));
             if empty {
                 errors.error(message.pos, message::empty_text_message());
             }

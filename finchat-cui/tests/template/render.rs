@@ -152,7 +152,7 @@ fn a_value_of_the_wrong_kind_is_an_error_at_its_place() {
         .render(&json!({"src": "https://example.org/a.png", "n": 3, "obj": {"a": 1}}))
         .unwrap_err();
     let text = error.to_string();
-    assert!(text.starts_with("template:2:12: `src`: `src`: "), "{text}");
+    assert!(text.starts_with("template:2:12: `src={src}`: "), "{text}");
     assert!(
         text.contains("template:3:11: `n` is a number; `<for each=…>` takes a list"),
         "{text}"
@@ -203,6 +203,7 @@ fn every_mistake_of_a_template_is_reported_at_once_with_its_line_and_column() {
             "card.cui:1:14: unknown status `pending`; write \"input\", \"loading\" or \"disable\"",
             "card.cui:2:12: unknown attribute `kye` on `<input>`; did you mean `key`?",
             "card.cui:4:15: `each` takes a path into the data: `each={items}`",
+            "card.cui:4:6: `<for>` needs `as`: `<for each={items} as=\"item\">…</for>`",
         ]
         .join("\n"),
     );
