@@ -157,3 +157,20 @@ fn escapes_in_string_literals_read_as_rust_reads_them() {
                d"</text>
     ));
 }
+
+#[test]
+fn a_card_that_breaks_a_rule_gets_the_same_problems_at_the_same_paths() {
+    let key = "amount";
+    let made = cui! { <form><input key={key}/><input key="amount"/></form> }.unwrap_err();
+    let template =
+        Template::parse(stringify!(<form><input key={key}/><input key="amount"/></form>)).unwrap();
+    let error = template.render(&json!({"key": "amount"})).unwrap_err();
+    let finchat_cui::template::RenderError::Invalid { problems, .. } = error else {
+        panic!("{error}");
+    };
+    assert_eq!(problems.to_string(), made.to_string());
+    assert_eq!(
+        problems.as_slice()[0].path.to_string(),
+        "info.elements[1].key"
+    );
+}
