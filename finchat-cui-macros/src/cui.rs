@@ -6,9 +6,7 @@
 mod ast;
 mod attr;
 mod expand;
-mod grammar;
 mod parse;
-mod symbol;
 mod valid;
 
 use proc_macro2::TokenStream;

@@ -53,3 +53,9 @@ impl Drop for Errors {
         }
     }
 }
+
+impl finchat_cui_rules::grammar::Sink<Span> for Errors {
+    fn error(&mut self, at: Span, message: String) {
+        self.add(at, message);
+    }
+}

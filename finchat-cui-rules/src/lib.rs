@@ -1,12 +1,18 @@
 //! The checks of FinChat's textual forms, in one place: finchat-cui runs them when a value is parsed,
 //! and the `cui!` macro runs the same functions on literals at compile time, so a literal the macro
-//! accepts is one the types accept.
+//! accepts is one the types accept. The grammar of the card markup, which the macro and the run-time
+//! templates both read with, is in [`grammar`].
 //!
 //! ```
 //! assert_eq!(finchat_cui_rules::check_mxc("mxc://example.org/abc"), Ok(17));
 //! assert_eq!(finchat_cui_rules::check_mxc("https://x/y"), Err("does not start with `mxc://`"));
 //! assert!(finchat_cui_rules::check_http_url("ftp://example.org").is_err());
 //! ```
+
+pub mod grammar;
+mod suggest;
+
+pub use suggest::did_you_mean;
 
 /// The documented card and reply-button statuses.
 pub const STATUSES: &[&str] = &["input", "loading", "disable"];

@@ -63,6 +63,7 @@ pub mod render;
 #[cfg(feature = "schema")]
 pub mod schema;
 mod submission;
+pub mod template;
 mod validate;
 mod wire;
 mod word_list;

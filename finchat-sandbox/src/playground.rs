@@ -5,8 +5,13 @@
 //! object without `msgtype` that has `elements`), read as the `info` of an `m.cui` message whose
 //! body is `[交互卡片]`, so its problems' paths start at `info` as in a message. Anything else
 //! that is JSON is read as content and reported. Up to [`MAX_CONTENT_BYTES`].
+//!
+//! Or a card template (text that starts with a tag): the `cui!` grammar with `{paths}`, `<for>` and
+//! `<if>`, rendered with the JSON data given beside it (`?data=`, or `"data"` in the endpoint's
+//! body); see [`template`].
 
 mod page;
+mod template;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -148,10 +153,16 @@ impl fmt::Display for TooLarge {
     }
 }
 
-/// Reads `text` as the playground does: JSON, then content (or a bare card), then validated.
-pub(crate) fn read(text: &str) -> Result<Reading, TooLarge> {
-    if text.len() > MAX_CONTENT_BYTES {
-        return Err(TooLarge { bytes: text.len() });
+/// Reads `text` as the playground does: JSON, then content (or a bare card), then validated; or a
+/// template, rendered with `data`.
+pub(crate) fn read(text: &str, data: &str) -> Result<Reading, TooLarge> {
+    if text.len() + data.len() > MAX_CONTENT_BYTES {
+        return Err(TooLarge {
+            bytes: text.len() + data.len(),
+        });
+    }
+    if template::is_template(text) {
+        return Ok(template::read(text, data));
     }
     let value: Value = match serde_json::from_str(text) {
         Ok(value) => value,
@@ -277,13 +288,22 @@ fn excerpt(line: &str, at: usize) -> Excerpt {
     Excerpt { before, at, after }
 }
 
-/// The link that reproduces the page: the content in the URL.
+/// The link that reproduces the page: the content (and a template's data) in the URL.
 pub(crate) fn link(text: &str) -> String {
     format!("{PATH}?content={}", enc(text))
 }
 
+/// [`link`], with a template's data when there is any.
+pub(crate) fn link_with(text: &str, data: &str) -> String {
+    if data.is_empty() {
+        link(text)
+    } else {
+        format!("{}&data={}", link(text), enc(data))
+    }
+}
+
 /// The content drawn as the room page draws it, each element's problems right after it.
-pub(crate) fn draw(reading: &Reading, text: &str) -> String {
+pub(crate) fn draw(reading: &Reading, text: &str, data: &str) -> String {
     let Some(content) = &reading.content else {
         return String::new();
     };
@@ -297,7 +317,7 @@ pub(crate) fn draw(reading: &Reading, text: &str) -> String {
         dom_id: CARD_DOM_ID.to_owned(),
         event_id: None,
         // The page comes back at the submission the pressed button sends.
-        action: format!("{}#playground-submission", link(text)),
+        action: format!("{}#playground-submission", link_with(text, data)),
         notes,
     };
     let mut out = String::new();
@@ -346,10 +366,11 @@ fn view(params: &BTreeMap<String, String>, pressed: Option<Vec<(String, String)>
         },
         _ => (String::new(), None),
     };
+    let data = params.get("data").cloned().unwrap_or_default();
     let outcome = if text.trim().is_empty() {
         page::Outcome::Nothing
     } else {
-        match read(&text) {
+        match read(&text, &data) {
             Ok(reading) => page::Outcome::Read(Box::new(reading)),
             Err(too_large) => page::Outcome::Refused(too_large.to_string()),
         }
@@ -368,6 +389,7 @@ fn view(params: &BTreeMap<String, String>, pressed: Option<Vec<(String, String)>
     });
     page::View {
         text,
+        data,
         sample: chosen,
         error,
         outcome,
@@ -375,15 +397,26 @@ fn view(params: &BTreeMap<String, String>, pressed: Option<Vec<(String, String)>
     }
 }
 
-/// `POST /sandbox/api/playground` with message content (or a bare card) as the JSON body:
+/// `POST /sandbox/api/playground` with message content (or a bare card) as the JSON body, or a
+/// template: the template's text as the body, or `{"template": "…", "data": {…}}`:
 /// `{"html": …, "problems": [{"path", "kind", "message", "element"?, "line"?, "column"?}]}`, the
 /// HTML being the card as the playground page draws it (problems beside their elements). `413`
 /// above [`MAX_CONTENT_BYTES`].
 pub(crate) async fn draw_json(body: Bytes) -> Response {
     let text = String::from_utf8_lossy(&body);
-    match read(&text) {
+    let (text, data) = match serde_json::from_str::<Value>(&text) {
+        Ok(Value::Object(mut request)) if request.get("template").is_some_and(Value::is_string) => {
+            let template = request.remove("template").unwrap_or_default();
+            let data = request
+                .remove("data")
+                .map_or_else(String::new, |d| d.to_string());
+            (template.as_str().unwrap_or_default().to_owned(), data)
+        }
+        _ => (text.into_owned(), String::new()),
+    };
+    match read(&text, &data) {
         Ok(reading) => Json(json!({
-            "html": draw(&reading, &text),
+            "html": draw(&reading, &text, &data),
             "problems": reading.findings,
         }))
         .into_response(),
@@ -432,7 +465,7 @@ mod tests {
     #[test]
     fn every_sample_reads_without_problems() {
         for sample in SAMPLES {
-            let reading = read(sample.json).unwrap();
+            let reading = read(sample.json, "").unwrap();
             assert!(
                 reading.findings.is_empty(),
                 "{}: {:?}",
@@ -445,7 +478,7 @@ mod tests {
 
     #[test]
     fn a_syntax_error_counts_its_column_in_characters() {
-        let reading = read("{\n  \"body\": \"报销\" x\n}").unwrap();
+        let reading = read("{\n  \"body\": \"报销\" x\n}", "").unwrap();
         let finding = &reading.findings[0];
         assert_eq!((finding.line, finding.column), (Some(2), Some(16)));
         assert!(
@@ -469,7 +502,7 @@ mod tests {
             ("42", "integer `42`"),
             ("null", "null"),
         ] {
-            let reading = read(text).unwrap();
+            let reading = read(text, "").unwrap();
             assert!(reading.content.is_none() && !reading.bare_card, "{text}");
             let [finding] = reading.findings.as_slice() else {
                 panic!("{text}: {:?}", reading.findings);
@@ -493,12 +526,12 @@ mod tests {
     #[test]
     fn a_syntax_error_in_a_long_line_shows_sixty_characters_either_side() {
         let text = format!("[\"{}\" x \"{}\"]", "前".repeat(100), "后".repeat(100));
-        let reading = read(&text).unwrap();
+        let reading = read(&text, "").unwrap();
         let excerpt = reading.findings[0].excerpt.as_ref().unwrap();
         assert_eq!(excerpt.at, "x");
         assert_eq!(excerpt.before, format!("…{}\" ", "前".repeat(58)));
         assert_eq!(excerpt.after, format!(" \"{}…", "后".repeat(58)));
-        let short = read("[1 x]").unwrap();
+        let short = read("[1 x]", "").unwrap();
         let excerpt = short.findings[0].excerpt.as_ref().unwrap();
         assert_eq!(
             (
@@ -513,6 +546,6 @@ mod tests {
     #[test]
     fn too_much_text_is_refused() {
         let text = format!("{{\"body\": \"{}\"}}", "x".repeat(MAX_CONTENT_BYTES));
-        assert_eq!(read(&text).err(), Some(TooLarge { bytes: text.len() }));
+        assert_eq!(read(&text, "").err(), Some(TooLarge { bytes: text.len() }));
     }
 }

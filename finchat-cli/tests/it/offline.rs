@@ -311,3 +311,78 @@ fn schema_ts_prints_the_typescript_declarations_alone() {
         stderr(&both)
     );
 }
+
+const TEMPLATE: &str = r#"<form body={title}>
+    <text>{title}</text>
+    <for each={items} as="item"><text>"· " {item}</text></for>
+    <reply key="decision">"同意"</reply>
+</form>
+"#;
+
+#[test]
+fn render_prints_the_content_a_template_makes_with_data() {
+    let template = temp_file("card.cui", TEMPLATE);
+    let data = temp_file(
+        "data.json",
+        r#"{"title": "报销申请 #42", "items": ["机票", "酒店"]}"#,
+    );
+    let output = finchat(&["render", "--template", &template, "--data", &data], None);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let content: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(content["body"], "报销申请 #42");
+    assert_eq!(content["info"]["elements"][2]["value"], "· 酒店");
+
+    let output = finchat(
+        &["render", "--template", &template, "--data", "-", "--text"],
+        Some(r#"{"title": "T", "items": []}"#),
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "T\n[ 同意 ]\n");
+}
+
+#[test]
+fn render_prints_each_template_mistake_at_its_line_and_column() {
+    let template = temp_file(
+        "bad.cui",
+        "<form status=\"pending\">\n  <text>\"a\"</txt>\n</form>\n",
+    );
+    let output = finchat(&["render", "--template", &template], None);
+    assert_eq!(output.status.code(), Some(3));
+    assert_eq!(
+        stderr(&output),
+        format!(
+            "{template}:2:14: `</txt>` closes `<text>`; write `</text>`\n\
+             {template}:2:4: note: `<text>` is opened here\n\
+             {template}:1:14: unknown status `pending`; write \"input\", \"loading\" or \"disable\"\n\
+             finchat: {template}: the template has mistakes\n"
+        )
+    );
+}
+
+#[test]
+fn render_names_a_path_the_data_lacks() {
+    let template = temp_file("card2.cui", TEMPLATE);
+    let output = finchat(
+        &["render", "--template", &template, "--data", "-"],
+        Some(r#"{"items": []}"#),
+    );
+    assert_eq!(output.status.code(), Some(3));
+    assert!(
+        stderr(&output).starts_with(&format!(
+            "{template}:1:12: `title`: the data has no `title`\n"
+        )),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn render_text_without_a_file_needs_a_template() {
+    let output = finchat(&["render", "--text"], None);
+    assert_eq!(output.status.code(), Some(3));
+    assert!(stderr(&output).contains("need a FILE (or `--template`)"));
+    assert_eq!(
+        finchat(&["render", "--data", "x.json"], None).status.code(),
+        Some(2)
+    );
+}

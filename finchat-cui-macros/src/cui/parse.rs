@@ -13,56 +13,90 @@ use super::ast::{
     TextCard,
 };
 use super::attr::Attrs;
-use super::grammar::*;
-use super::symbol::*;
 use crate::errors::Errors;
-use crate::suggest::did_you_mean;
+use finchat_cui_rules::grammar::symbol::*;
+use finchat_cui_rules::grammar::{Place, Spec, Tag, classify, message};
 
 /// Parses the macro input into one message.
 pub fn message(input: TokenStream, errors: &mut Errors) -> Option<Message> {
-    let config = ParserConfig::new().recover_block(true);
+    // Any close tag ends the element open (rstml's "wildcard"), so that a mismatch is reported
+    // here, naming both tags, by `close_tags`.
+    let config = ParserConfig::new()
+        .recover_block(true)
+        .element_close_wildcard(|_, _| true);
     let (nodes, diagnostics) = Parser::new(config).parse_recoverable(input).split_vec();
+    close_tags(&nodes, errors);
     for diagnostic in diagnostics {
-        errors.push(diagnostic.into());
+        let error = syn::Error::from(diagnostic);
+        // An open tag without its close tag is reported by `close_tags`, naming the tag.
+        if error.to_string() != "open tag has no corresponding close tag" {
+            errors.push(error);
+        }
     }
     let mut message = None;
     for node in &nodes {
         match node {
             Node::Element(element) if message.is_none() => message = top_level(element, errors),
-            Node::Element(element) => errors.add(
-                element.name().span(),
-                "`cui!` makes one message; put elements inside one `<form>`",
-            ),
-            other => errors.add(
-                other.span(),
-                "expected a message tag: `<form>`, `<textcard>`, `<image>`, `<file>` or `<text>`",
-            ),
+            Node::Element(element) => errors.add(element.name().span(), message::two_messages()),
+            other => errors.add(other.span(), message::expected_message()),
         }
     }
     if nodes.is_empty() && errors.is_empty() {
-        errors.add(
-            Span::call_site(),
-            "`cui!` needs a message: `<form>`, `<textcard>`, `<image>`, `<file>` or `<text>`",
-        );
+        errors.add(Span::call_site(), message::needs_message());
     }
     message
+}
+
+/// Reports every close tag that names another tag than the one it closes, and every tag never
+/// closed, innermost first (in the order a reader of the text meets them).
+fn close_tags(nodes: &[Node<rstml::Infallible>], errors: &mut Errors) {
+    for node in nodes {
+        let Node::Element(element) = node else {
+            continue;
+        };
+        close_tags(element.children(), errors);
+        let open = tag_name(element);
+        match &element.close_tag {
+            Some(close) if close.name.to_string() != open => {
+                let closed = close.name.to_string();
+                errors.add(close.name.span(), message::mismatched_close(&open, &closed));
+                errors.add(element.name().span(), message::opened_here(&open));
+            }
+            None if !element.open_tag.is_self_closed() => {
+                errors.add(element.name().span(), message::unclosed_tag(&open));
+            }
+            _ => {}
+        }
+    }
 }
 
 pub fn tag_name(element: &NodeElement<rstml::Infallible>) -> String {
     element.name().to_string()
 }
 
+/// The tag of `element`, when it may stand at `place`; else reported.
+fn classified(
+    element: &NodeElement<rstml::Infallible>,
+    place: Place,
+    errors: &mut Errors,
+) -> Option<Tag> {
+    classify(&tag_name(element), place)
+        .map_err(|why| errors.add(element.name().span(), why))
+        .ok()
+}
+
 fn top_level(element: &NodeElement<rstml::Infallible>, errors: &mut Errors) -> Option<Message> {
-    let name = tag_name(element);
     let span = element.name().span();
-    match name.as_str() {
-        FORM => form(element, errors).map(Message::Form),
-        TEXT => {
-            let mut attrs = Attrs::read(element, NO_ATTRS, errors);
+    let tag = classified(element, Place::TopLevel, errors)?;
+    let spec = tag.attrs(Place::TopLevel);
+    match tag {
+        Tag::Form => form(element, errors).map(Message::Form),
+        Tag::Text => {
+            let mut attrs = Attrs::read(element, spec, errors);
             attrs.finish(errors);
             Some(Message::Text(text(element, errors)))
         }
-        TEXTCARD => childless(element, TEXTCARD_ATTRS, errors, |attrs| TextCard {
+        Tag::TextCard => childless(element, spec, errors, |attrs| TextCard {
             title: attrs.required(TITLE),
             description: attrs.required(DESCRIPTION),
             url: attrs.required(URL),
@@ -70,8 +104,8 @@ fn top_level(element: &NodeElement<rstml::Infallible>, errors: &mut Errors) -> O
             opentype: attrs.take(OPENTYPE),
         })
         .map(Message::TextCard),
-        IMAGE => {
-            let image = childless(element, IMAGE_MESSAGE_ATTRS, errors, |attrs| ImageMessage {
+        Tag::Image => {
+            let image = childless(element, spec, errors, |attrs| ImageMessage {
                 name: attrs.required(NAME),
                 src: attrs.required(SRC),
                 mimetype: attrs.take(MIMETYPE),
@@ -85,51 +119,22 @@ fn top_level(element: &NodeElement<rstml::Infallible>, errors: &mut Errors) -> O
                     .as_ref()
                     .or(image.h.as_ref())
                     .map_or(span, |a| a.name_span);
-                errors.add(attr, "`w` and `h` go together: give both or neither");
+                errors.add(attr, message::w_and_h());
             }
             Some(Message::Image(image))
         }
-        FILE => childless(element, FILE_ATTRS, errors, |attrs| FileMessage {
+        _ => childless(element, spec, errors, |attrs| FileMessage {
             name: attrs.required(NAME),
             src: attrs.required(SRC),
             mimetype: attrs.take(MIMETYPE),
             size: attrs.take(SIZE),
         })
         .map(Message::File),
-        _ if ALL_TAGS.contains(&name.as_str()) => {
-            errors.add(
-                span,
-                format!(
-                    "`<{name}>` can only stand inside {}; a message is `<form>`, `<textcard>`, `<image>`, `<file>` or `<text>`",
-                    if name == OPTION { "`<dropdown>`" } else { "`<form>`" }
-                ),
-            );
-            None
-        }
-        _ => {
-            unknown_tag(&name, span, TOP_LEVEL_TAGS, errors);
-            None
-        }
     }
 }
 
-fn unknown_tag(name: &str, span: Span, expected: &[&str], errors: &mut Errors) {
-    let list = expected
-        .iter()
-        .map(|t| format!("`<{t}>`"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let message = match did_you_mean(name, ALL_TAGS) {
-        Some(guess) => {
-            format!("unknown tag `<{name}>`; did you mean `<{guess}>`? expected one of {list}")
-        }
-        None => format!("unknown tag `<{name}>`; expected one of {list}"),
-    };
-    errors.add(span, message);
-}
-
 fn form(element: &NodeElement<rstml::Infallible>, errors: &mut Errors) -> Option<Form> {
-    let mut attrs = Attrs::read(element, FORM_ATTRS, errors);
+    let mut attrs = Attrs::read(element, Tag::Form.attrs(Place::Form), errors);
     let form = Form {
         span: element.name().span(),
         had_children: !element.children().is_empty(),
@@ -153,10 +158,7 @@ fn form_items(element: &NodeElement<rstml::Infallible>, errors: &mut Errors) -> 
                 }
             }
             Node::Block(block) => items.extend(block_expr(block).map(Item::Splice)),
-            Node::Text(text) => errors.add(
-                text.value.span(),
-                "text cannot stand directly inside `<form>`; wrap it in `<text>…</text>`",
-            ),
+            Node::Text(text) => errors.add(text.value.span(), message::text_in_form()),
             other => not_allowed(other, "`<form>`", errors),
         }
     }
@@ -164,27 +166,28 @@ fn form_items(element: &NodeElement<rstml::Infallible>, errors: &mut Errors) -> 
 }
 
 fn form_element(element: &NodeElement<rstml::Infallible>, errors: &mut Errors) -> Option<Element> {
-    let name = tag_name(element);
     let span = element.name().span();
-    let element = match name.as_str() {
-        TEXT => {
-            Attrs::read(element, NO_ATTRS, errors).finish(errors)?;
+    let tag = classified(element, Place::Form, errors)?;
+    let spec = tag.attrs(Place::Form);
+    let element = match tag {
+        Tag::Text => {
+            Attrs::read(element, spec, errors).finish(errors)?;
             Element::Text(text(element, errors))
         }
-        DIVIDER => childless(element, DIVIDER_ATTRS, errors, |attrs| Element::Divider {
+        Tag::Divider => childless(element, spec, errors, |attrs| Element::Divider {
             height: attrs.take(HEIGHT),
             background: attrs.take(BACKGROUND),
         })?,
-        IMAGE => childless(element, IMAGE_ATTRS, errors, |attrs| Element::Image {
+        Tag::Image => childless(element, spec, errors, |attrs| Element::Image {
             src: attrs.required(SRC),
         })?,
-        INPUT => childless(element, INPUT_ATTRS, errors, |attrs| Element::Input {
+        Tag::Input => childless(element, spec, errors, |attrs| Element::Input {
             key: attrs.required(KEY),
             placeholder: attrs.take(PLACEHOLDER),
             value: attrs.take(VALUE),
         })?,
-        DROPDOWN => {
-            let mut attrs = Attrs::read(element, INPUT_ATTRS, errors);
+        Tag::Dropdown => {
+            let mut attrs = Attrs::read(element, spec, errors);
             let dropdown = Dropdown {
                 span,
                 key: attrs.required(KEY),
@@ -195,8 +198,8 @@ fn form_element(element: &NodeElement<rstml::Infallible>, errors: &mut Errors) -
             attrs.finish(errors)?;
             Element::Dropdown(dropdown)
         }
-        REPLY => {
-            let mut attrs = Attrs::read(element, REPLY_ATTRS, errors);
+        Tag::Reply => {
+            let mut attrs = Attrs::read(element, spec, errors);
             let reply = Element::Reply {
                 key: attrs.required(KEY),
                 status: attrs.take(STATUS),
@@ -205,42 +208,20 @@ fn form_element(element: &NodeElement<rstml::Infallible>, errors: &mut Errors) -
             attrs.finish(errors)?;
             reply
         }
-        SUBMIT => {
-            Attrs::read(element, NO_ATTRS, errors).finish(errors)?;
+        Tag::Submit => {
+            Attrs::read(element, spec, errors).finish(errors)?;
             Element::Submit {
                 caption: caption(element, errors),
             }
         }
-        OPENURL => {
-            let mut attrs = Attrs::read(element, OPENURL_ATTRS, errors);
+        _ => {
+            let mut attrs = Attrs::read(element, spec, errors);
             let link = Element::OpenUrl {
                 href: attrs.required(HREF),
                 caption: caption(element, errors),
             };
             attrs.finish(errors)?;
             link
-        }
-        FORM => {
-            errors.add(
-                span,
-                "`<form>` cannot stand inside `<form>`; a message has one card",
-            );
-            return None;
-        }
-        OPTION => {
-            errors.add(span, "`<option>` can only stand inside `<dropdown>`");
-            return None;
-        }
-        TEXTCARD | FILE => {
-            errors.add(
-                span,
-                format!("`<{name}>` is a message of its own and cannot stand inside `<form>`"),
-            );
-            return None;
-        }
-        _ => {
-            unknown_tag(&name, span, ELEMENT_TAGS, errors);
-            return None;
         }
     };
     Some(element)
@@ -265,8 +246,8 @@ fn options(element: &NodeElement<rstml::Infallible>, errors: &mut Errors) -> Vec
     let mut options = Vec::new();
     for child in element.children() {
         match child {
-            Node::Element(child) if tag_name(child) == OPTION => {
-                let mut attrs = Attrs::read(child, OPTION_ATTRS, errors);
+            Node::Element(child) if classify(&tag_name(child), Place::Dropdown).is_ok() => {
+                let mut attrs = Attrs::read(child, Tag::Option.attrs(Place::Dropdown), errors);
                 let value = attrs.required(VALUE);
                 let label = text(child, errors);
                 if attrs.finish(errors).is_some() {
@@ -275,13 +256,10 @@ fn options(element: &NodeElement<rstml::Infallible>, errors: &mut Errors) -> Vec
             }
             Node::Element(child) => errors.add(
                 child.name().span(),
-                format!("`<{}>` cannot stand inside `<dropdown>`; only `<option value=…>label</option>` can", tag_name(child)),
+                message::not_an_option(&tag_name(child)),
             ),
             Node::Block(block) => options.extend(block_expr(block).map(OptionItem::Splice)),
-            Node::Text(text) => errors.add(
-                text.value.span(),
-                "text cannot stand directly inside `<dropdown>`; write `<option value=\"…\">label</option>`",
-            ),
+            Node::Text(text) => errors.add(text.value.span(), message::text_in_dropdown()),
             other => not_allowed(other, "`<dropdown>`", errors),
         }
     }
@@ -292,10 +270,9 @@ fn options(element: &NodeElement<rstml::Infallible>, errors: &mut Errors) -> Vec
 fn caption(element: &NodeElement<rstml::Infallible>, errors: &mut Errors) -> Text {
     let text = text(element, errors);
     if text.parts.is_empty() {
-        let name = tag_name(element);
         errors.add(
             element.name().span(),
-            format!("`<{name}>` needs a caption: `<{name} …>\"caption\"</{name}>`"),
+            message::needs_caption(&tag_name(element)),
         );
     }
     text
@@ -311,7 +288,7 @@ fn text(element: &NodeElement<rstml::Infallible>, errors: &mut Errors) -> Text {
             Node::Block(block) => parts.extend(block_expr(block).map(Part::Expr)),
             Node::Element(child) => errors.add(
                 child.name().span(),
-                format!("`<{}>` cannot stand inside {where_}, which holds text: string literals and `{{expr}}`", tag_name(child)),
+                message::element_in_text(&tag_name(child), &tag_name(element)),
             ),
             other => not_allowed(other, &where_, errors),
         }
@@ -324,27 +301,17 @@ fn text(element: &NodeElement<rstml::Infallible>, errors: &mut Errors) -> Text {
 
 fn no_children(element: &NodeElement<rstml::Infallible>, errors: &mut Errors) {
     if let Some(child) = element.children().first() {
-        errors.add(
-            child.span(),
-            format!(
-                "`<{}>` takes no children; write it self-closing: `<{} …/>`",
-                tag_name(element),
-                tag_name(element)
-            ),
-        );
+        errors.add(child.span(), message::no_children(&tag_name(element)));
     }
 }
 
 fn not_allowed(node: &Node<rstml::Infallible>, where_: &str, errors: &mut Errors) {
-    let message = match node {
-        Node::RawText(_) => {
-            format!("unquoted text inside {where_}; write text as a string literal: \"…\"")
-        }
-        Node::Fragment(_) => format!("fragments `<>…</>` cannot stand inside {where_}"),
-        Node::Comment(_) | Node::Doctype(_) => format!("this cannot stand inside {where_}"),
-        _ => format!("this cannot stand inside {where_}"),
+    let why = match node {
+        Node::RawText(_) => message::unquoted_text(where_),
+        Node::Fragment(_) => message::fragment(where_),
+        _ => message::not_allowed(where_),
     };
-    errors.add(node.span(), message);
+    errors.add(node.span(), why);
 }
 
 fn block_expr(block: &NodeBlock) -> Option<Expr> {

@@ -10,7 +10,7 @@ use std::fmt::{self, Write};
 
 use finchat_cui::render::escape_html as esc;
 
-use super::{Finding, MAX_CONTENT_BYTES, PATH, Reading, SAMPLES, draw, link};
+use super::{Finding, MAX_CONTENT_BYTES, PATH, Reading, SAMPLES, draw, link_with};
 use crate::inspector::PAGE as INSPECTOR;
 use crate::page::{write_document_start, write_error};
 
@@ -22,6 +22,8 @@ const RESULT_ID: &str = "playground-result";
 pub(crate) struct View {
     /// The text in the box.
     pub text: String,
+    /// The data a template is rendered with (JSON), in its own box.
+    pub data: String,
     /// The sample the text came from.
     pub sample: Option<&'static str>,
     /// A mistake in the request itself (an unknown sample).
@@ -68,7 +70,7 @@ fn write_page(out: &mut String, view: &View) -> fmt::Result {
         write_error(out, error)?;
     }
     write_samples(out, view.sample)?;
-    write_editor(out, &view.text)?;
+    write_editor(out, &view.text, &view.data)?;
     write_outcome(out, view)?;
     out.push_str("</main>\n</body>\n</html>\n");
     Ok(())
@@ -91,9 +93,13 @@ fn write_outcome(out: &mut String, view: &View) -> fmt::Result {
             "<p id=\"playground-summary\" class=\"sb-error\" role=\"alert\" data-problems=\"1\">{}</p>",
             esc(why)
         )?,
-        Outcome::Read(reading) => {
-            write_reading(out, reading, &view.text, view.submission.as_deref())?
-        }
+        Outcome::Read(reading) => write_reading(
+            out,
+            reading,
+            &view.text,
+            &view.data,
+            view.submission.as_deref(),
+        )?,
     }
     out.push_str("</section>\n");
     Ok(())
@@ -125,7 +131,7 @@ fn write_samples(out: &mut String, chosen: Option<&str>) -> fmt::Result {
     Ok(())
 }
 
-fn write_editor(out: &mut String, text: &str) -> fmt::Result {
+fn write_editor(out: &mut String, text: &str, data: &str) -> fmt::Result {
     writeln!(
         out,
         "<form class=\"sb-editor\" method=\"get\" action=\"{PATH}#{RESULT_ID}\">\n\
@@ -133,12 +139,18 @@ fn write_editor(out: &mut String, text: &str) -> fmt::Result {
          <p id=\"playground-help\" class=\"sb-meta\">一条消息的内容（<code>{{\"msgtype\": \"m.cui\", \"body\": …, \"info\": {{…}}}}</code>，\
          任何 msgtype），或只是一张卡片（没有 <code>msgtype</code>、有 <code>elements</code> 的对象：\
          当作 <code>m.cui</code> 消息的 <code>info</code> 读取，问题的路径从 <code>info</code> 开始）。\
+         也可以是卡片模板（以标签开头：<code>cui!</code> 的语法，加上 <code>{{路径}}</code>、\
+         <code>&lt;for&gt;</code> 和 <code>&lt;if&gt;</code>），用下面的数据渲染。\
          最多 {} KiB。卡片按房间页的样子绘制，每个问题显示在它所说的元素之后。</p>\n\
          <textarea id=\"playground-content\" name=\"content\" rows=\"16\" spellcheck=\"false\" \
          autocomplete=\"off\" aria-describedby=\"playground-help\">{}</textarea>\n\
+         <label for=\"playground-data\">模板数据（JSON，只用于模板）</label>\n\
+         <textarea id=\"playground-data\" name=\"data\" rows=\"4\" spellcheck=\"false\" \
+         autocomplete=\"off\">{}</textarea>\n\
          <button type=\"submit\" id=\"playground-draw\">绘制</button>\n</form>",
         MAX_CONTENT_BYTES / 1024,
-        esc(text)
+        esc(text),
+        esc(data)
     )
 }
 
@@ -148,6 +160,7 @@ fn write_reading(
     out: &mut String,
     reading: &Reading,
     text: &str,
+    data: &str,
     submission: Option<&str>,
 ) -> fmt::Result {
     let total = reading.findings.len();
@@ -183,7 +196,7 @@ fn write_reading(
         }
         out.push_str("</ul>\n");
     }
-    let drawn = draw(reading, text);
+    let drawn = draw(reading, text, data);
     if !drawn.is_empty() {
         writeln!(out, "<div class=\"sb-drawn\">\n{drawn}</div>")?;
         if reading.content.as_ref().and_then(|c| c.card()).is_none() {
@@ -202,7 +215,7 @@ fn write_reading(
             esc(submission)
         )?;
     }
-    let href = link(text);
+    let href = link_with(text, data);
     writeln!(
         out,
         "<p class=\"sb-link\">复现链接（打开它会看到同一张卡片和同样的问题）：\

@@ -363,3 +363,64 @@ async fn pressing_a_button_of_the_drawn_card_shows_what_the_bot_would_receive() 
         "the card is drawn again"
     );
 }
+
+const TEMPLATE: &str = "<form>\n  <text>{title}</text>\n  <for each={keys} as=\"k\"><input key={k}/></for>\n  <submit>\"提交\"</submit>\n</form>";
+
+#[tokio::test]
+async fn a_template_is_rendered_with_its_data_and_drawn_with_its_problems() {
+    let sandbox = start(SandboxConfig::new()).await;
+    let url = format!("{}/sandbox/api/playground", sandbox.url);
+    let request = json!({"template": TEMPLATE, "data": {"title": "报销", "keys": ["a", "b"]}});
+    let answer = post_json(&url, request.to_string()).await;
+    assert_eq!(answer["problems"], json!([]));
+    let html = answer["html"].as_str().unwrap();
+    assert!(
+        html.contains("报销") && html.contains("playground-card-e2"),
+        "{html}"
+    );
+
+    // Two inputs with one key: the validator's problem, beside the element, at the tag that made it.
+    let request = json!({"template": TEMPLATE, "data": {"title": "报销", "keys": ["a", "a"]}});
+    let answer = post_json(&url, request.to_string()).await;
+    assert_eq!(answer["problems"][0]["path"], "info.elements[2].key");
+    assert_eq!(answer["problems"][0]["element"], 2);
+    assert_eq!(answer["problems"][0]["line"], 3);
+    assert_eq!(answer["problems"][0]["column"], 28);
+
+    // The page: the template in the box, the data in its own, and the link carries both.
+    let html = playground(
+        &sandbox,
+        &format!(
+            "content={}&data={}",
+            enc(TEMPLATE),
+            enc(r#"{"title": "T", "keys": []}"#)
+        ),
+    )
+    .await;
+    assert!(html.contains("data-problems=\"0\""), "{html}");
+    assert!(html.contains("id=\"playground-data\""), "{html}");
+    let link = element(&html, "id=\"playground-link\"", "a");
+    assert!(link.contains("&amp;data="), "{link}");
+}
+
+#[tokio::test]
+async fn a_template_mistake_is_reported_at_its_line_and_column() {
+    let sandbox = start(SandboxConfig::new()).await;
+    let url = format!("{}/sandbox/api/playground", sandbox.url);
+    let answer = post_json(&url, "<form>\n  <text>\"a\"</txt>\n</form>").await;
+    assert_eq!(answer["html"], "");
+    assert_eq!(answer["problems"][0]["kind"], "template");
+    assert_eq!(answer["problems"][0]["line"], 2);
+    assert_eq!(answer["problems"][0]["column"], 14);
+    assert_eq!(
+        answer["problems"][0]["message"],
+        "line 2, column 14: `</txt>` closes `<text>`; write `</text>`"
+    );
+
+    let answer = post_json(&url, json!({"template": TEMPLATE, "data": {}}).to_string()).await;
+    assert_eq!(answer["problems"][0]["kind"], "binding");
+    assert_eq!(
+        answer["problems"][0]["message"],
+        "line 2, column 9: `title`: the data has no `title`"
+    );
+}

@@ -1,4 +1,5 @@
 //! The tag and attribute names of the `cui!` grammar, in one place.
+#![allow(missing_docs)] // Each constant is the name it holds.
 
 pub const FORM: &str = "form";
 pub const TEXT: &str = "text";

@@ -1,0 +1,296 @@
+//! Renders a checked template with data: `{path}`s looked up, `<for>` and `<if>` expanded, and the
+//! content made with the same builders the `cui!` macro calls.
+
+use finchat_cui_rules::grammar::Tag;
+use finchat_cui_rules::grammar::symbol::*;
+use serde::de::DeserializeOwned;
+use serde_json::Value as Json;
+
+use super::data::{self, Scope};
+use super::error::{Mistakes, Position};
+use super::tree::{Attr, Body, Bound, Item, Node, Part, Value};
+use crate::element::{
+    Divider, Dropdown, DropdownOption, Image, OpenUrl, Reply, Submit, Text, TextInput,
+};
+use crate::{
+    Card, Color, CuiContent, Element, Fcid, FileContent, HttpUrl, ImageContent, MessageContent,
+    MxcUri, OpenType, Status, TextCardContent, TextContent,
+};
+
+/// The content `message` makes with `root`, and the position of the tag that made each element of a
+/// card; or every binding that failed.
+pub(super) fn content(
+    message: &Node,
+    root: &Json,
+) -> Result<(MessageContent, Vec<Position>), Mistakes> {
+    let mut render = Render {
+        scope: Scope {
+            root,
+            names: Vec::new(),
+        },
+        errors: Vec::new(),
+        element_positions: Vec::new(),
+    };
+    let content = render.message(message);
+    match content {
+        Some(content) if render.errors.is_empty() => Ok((content, render.element_positions)),
+        _ => Err(render.errors),
+    }
+}
+
+struct Render<'a> {
+    scope: Scope<'a>,
+    errors: Mistakes,
+    element_positions: Vec<Position>,
+}
+
+impl<'a> Render<'a> {
+    fn lookup(&mut self, bound: &Bound) -> Option<&'a Json> {
+        match self.scope.lookup(&bound.path) {
+            Ok(value) => Some(value),
+            Err(why) => {
+                self.errors.push((bound.pos, why));
+                None
+            }
+        }
+    }
+
+    /// Calls `each` on every child `items` make: `<for>` repeats its children for each item of its
+    /// list, `<if>` keeps them when its value is true.
+    fn expand<T>(&mut self, items: &'a [Item<T>], each: &mut dyn FnMut(&mut Self, &'a T)) {
+        for item in items {
+            match item {
+                Item::One(node) => each(self, node),
+                Item::For {
+                    each: list,
+                    name,
+                    body,
+                } => match self.lookup(list) {
+                    Some(Json::Array(values)) => {
+                        for value in values {
+                            self.scope.names.push((name, value));
+                            self.expand(body, each);
+                            self.scope.names.pop();
+                        }
+                    }
+                    Some(other) => self.errors.push((
+                        list.pos,
+                        format!(
+                            "`{}` is {}; `<for each=…>` takes a list",
+                            list.path,
+                            data::kind(other)
+                        ),
+                    )),
+                    None => {}
+                },
+                Item::If { test, negate, body } => {
+                    if let Some(value) = self.lookup(test)
+                        && data::truthy(value) != *negate
+                    {
+                        self.expand(body, each);
+                    }
+                }
+            }
+        }
+    }
+
+    fn text(&mut self, body: &'a Body) -> String {
+        let mut out = String::new();
+        if let Body::Text(parts) = body {
+            self.expand(parts, &mut |render, part| match part {
+                Part::Lit(text) => out.push_str(text),
+                Part::Bind(bound) => {
+                    if let Some(value) = render.lookup(bound) {
+                        match data::text(value) {
+                            Some(text) => out.push_str(&text),
+                            None => render.errors.push((
+                                bound.pos,
+                                format!("`{}` is {}, not text", bound.path, data::kind(value)),
+                            )),
+                        }
+                    }
+                }
+            });
+        }
+        out
+    }
+
+    /// A text attribute: a literal, or a bound string, number or boolean.
+    fn string(&mut self, node: &'a Node, name: &str) -> Option<String> {
+        let attr = node.attr(name)?;
+        match &attr.value {
+            Value::Str(s) => Some(s.clone()),
+            Value::Int(n) => Some(n.to_string()),
+            Value::Bool(b) => Some(b.to_string()),
+            Value::Bind(bound) => {
+                let value = self.lookup(bound)?;
+                let text = data::text(value);
+                if text.is_none() {
+                    self.errors.push((
+                        bound.pos,
+                        format!(
+                            "`{}` is {}; `{name}` takes text",
+                            bound.path,
+                            data::kind(value)
+                        ),
+                    ));
+                }
+                text
+            }
+        }
+    }
+
+    /// An attribute of a checked type, read as the type reads it from JSON.
+    fn typed<T: DeserializeOwned>(&mut self, node: &'a Node, name: &str) -> Option<T> {
+        let Attr { value, .. } = node.attr(name)?;
+        let (json, pos, path) = match value {
+            Value::Str(s) => (Json::from(s.as_str()), None, None),
+            Value::Int(n) => (Json::from(*n), None, None),
+            Value::Bool(b) => (Json::from(*b), None, None),
+            Value::Bind(bound) => (
+                self.lookup(bound)?.clone(),
+                Some(bound.pos),
+                Some(&bound.path),
+            ),
+        };
+        match serde_json::from_value(json) {
+            Ok(value) => Some(value),
+            Err(why) => {
+                let at = pos.unwrap_or(node.pos);
+                let written = path.map_or_else(|| name.to_owned(), |p| format!("{name}={{{p}}}"));
+                self.errors.push((at, format!("`{written}`: {why}")));
+                None
+            }
+        }
+    }
+
+    fn message(&mut self, node: &'a Node) -> Option<MessageContent> {
+        Some(match node.tag {
+            Tag::Form => {
+                let mut card = Card::form();
+                if let Some(status) = self.typed::<Status>(node, STATUS) {
+                    card = card.status(status);
+                }
+                if let Some(shared) = self.typed::<bool>(node, SHARED) {
+                    card = card.shared(shared);
+                }
+                if let Some(fcids) = self.typed::<Vec<Fcid>>(node, FCIDS) {
+                    card = card.fcids(fcids);
+                }
+                let body = self.string(node, BODY);
+                let mut elements = Vec::new();
+                if let Body::Nodes(items) = &node.body {
+                    self.expand(items, &mut |render, element| {
+                        if let Some(made) = render.element(element) {
+                            elements.push(made);
+                            render.element_positions.push(element.pos);
+                        }
+                    });
+                }
+                let mut content = CuiContent::new(card.elements(elements));
+                if let Some(body) = body {
+                    content = content.body(body);
+                }
+                content.into()
+            }
+            Tag::TextCard => {
+                let mut card = TextCardContent::new(
+                    self.string(node, TITLE)?,
+                    self.string(node, DESCRIPTION)?,
+                    self.typed::<HttpUrl>(node, URL)?,
+                    self.string(node, BTNTEXT)?,
+                );
+                if let Some(opentype) = self.typed::<OpenType>(node, OPENTYPE) {
+                    card = card.opentype(opentype);
+                }
+                card.into()
+            }
+            Tag::Image => {
+                let mut image =
+                    ImageContent::new(self.string(node, NAME)?, self.typed::<MxcUri>(node, SRC)?);
+                if let Some(mimetype) = self.string(node, MIMETYPE) {
+                    image = image.mimetype(mimetype);
+                }
+                if let Some(size) = self.typed::<u64>(node, SIZE) {
+                    image = image.size(size);
+                }
+                if let (Some(w), Some(h)) = (self.typed::<u32>(node, W), self.typed::<u32>(node, H))
+                {
+                    image = image.dimensions(w, h);
+                }
+                image.into()
+            }
+            Tag::File => {
+                let mut file =
+                    FileContent::new(self.string(node, NAME)?, self.typed::<MxcUri>(node, SRC)?);
+                if let Some(mimetype) = self.string(node, MIMETYPE) {
+                    file = file.mimetype(mimetype);
+                }
+                if let Some(size) = self.typed::<u64>(node, SIZE) {
+                    file = file.size(size);
+                }
+                file.into()
+            }
+            _ => TextContent::new(self.text(&node.body)).into(),
+        })
+    }
+
+    fn element(&mut self, node: &'a Node) -> Option<Element> {
+        Some(match node.tag {
+            Tag::Divider => {
+                let mut divider = Divider::new();
+                if let Some(height) = self.typed::<u32>(node, HEIGHT) {
+                    divider = divider.height(height);
+                }
+                if let Some(color) = self.typed::<Color>(node, BACKGROUND) {
+                    divider = divider.background(color);
+                }
+                divider.into()
+            }
+            Tag::Image => Image::new(self.typed::<MxcUri>(node, SRC)?).into(),
+            Tag::Input => {
+                let mut input = TextInput::new(self.string(node, KEY)?);
+                if let Some(placeholder) = self.string(node, PLACEHOLDER) {
+                    input = input.placeholder(placeholder);
+                }
+                if let Some(value) = self.string(node, VALUE) {
+                    input = input.value(value);
+                }
+                input.into()
+            }
+            Tag::Dropdown => {
+                let mut options = Vec::new();
+                if let Body::Nodes(items) = &node.body {
+                    self.expand(items, &mut |render, option| {
+                        let label = render.text(&option.body);
+                        if let Some(value) = render.string(option, VALUE) {
+                            options.push(DropdownOption::new(label, value));
+                        }
+                    });
+                }
+                let mut dropdown = Dropdown::new(self.string(node, KEY)?).options(options);
+                if let Some(placeholder) = self.string(node, PLACEHOLDER) {
+                    dropdown = dropdown.placeholder(placeholder);
+                }
+                if let Some(value) = self.string(node, VALUE) {
+                    dropdown = dropdown.value(value);
+                }
+                dropdown.into()
+            }
+            Tag::Reply => {
+                let caption = self.text(&node.body);
+                let mut reply = Reply::new(self.string(node, KEY)?, caption);
+                if let Some(status) = self.typed::<Status>(node, STATUS) {
+                    reply = reply.status(status);
+                }
+                reply.into()
+            }
+            Tag::Submit => Submit::new(self.text(&node.body)).into(),
+            Tag::OpenUrl => {
+                let caption = self.text(&node.body);
+                OpenUrl::new(caption, self.typed::<HttpUrl>(node, HREF)?).into()
+            }
+            _ => Text::new(self.text(&node.body)).into(),
+        })
+    }
+}
