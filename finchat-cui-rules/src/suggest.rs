@@ -1,15 +1,18 @@
 //! "Did you mean …?": the closest candidate to a misspelt word.
 
-/// The candidate closest to `word`, if it is close enough to be a likely typo.
+/// The candidate closest to `word`, if it is close enough to be a likely typo: one edit for words of
+/// up to three characters, two for longer ones. Case is ignored (`HEPL` is one swap from `help`).
 ///
 /// ```
 /// assert_eq!(finchat_cui_rules::did_you_mean("kye", &["key", "value"]), Some("key"));
+/// assert_eq!(finchat_cui_rules::did_you_mean("HEPL", &["help", "start"]), Some("help"));
 /// ```
 pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let word = word.to_lowercase();
     let limit = if word.chars().count() <= 3 { 1 } else { 2 };
     candidates
         .iter()
-        .map(|candidate| (distance(word, candidate), *candidate))
+        .map(|candidate| (distance(&word, &candidate.to_lowercase()), *candidate))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, _)| *d)
         .map(|(_, candidate)| candidate)
@@ -52,5 +55,17 @@ mod tests {
         assert_eq!(did_you_mean("placehoder", &attrs), Some("placeholder"));
         assert_eq!(did_you_mean("vaule", &attrs), Some("value"));
         assert_eq!(did_you_mean("colour", &attrs), None);
+    }
+
+    #[test]
+    fn case_is_ignored_swaps_count_one_and_chinese_words_are_words() {
+        let commands = ["expense", "help", "start", "报销"];
+        assert_eq!(did_you_mean("expnse", &commands), Some("expense"));
+        assert_eq!(did_you_mean("exepnse", &commands), Some("expense"));
+        assert_eq!(did_you_mean("HEPL", &commands), Some("help"));
+        assert_eq!(did_you_mean("报", &commands), Some("报销"));
+        assert_eq!(did_you_mean("weather", &commands), None);
+        assert_eq!(distance("ab", "ba"), 1);
+        assert_eq!(distance("kitten", "sitting"), 3);
     }
 }

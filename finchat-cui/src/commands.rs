@@ -7,7 +7,6 @@ mod arguments;
 mod error;
 mod help;
 mod spec;
-mod suggest;
 mod text;
 
 pub use arguments::Arguments;
@@ -76,11 +75,12 @@ pub trait CuiCommands: Sized {
                 return Err(not_a_command());
             }
             let known: Vec<&'static str> = set.commands().iter().map(CommandSpec::name).collect();
-            let all_names = set.commands().iter().flat_map(CommandSpec::names);
+            let all_names: Vec<&'static str> =
+                set.commands().iter().flat_map(CommandSpec::names).collect();
             return Err(CommandError::new(CommandErrorKind::UnknownCommand {
                 prefix,
                 name: addressed.name.to_owned(),
-                suggestion: suggest::closest(addressed.name, all_names),
+                suggestion: finchat_cui_rules::did_you_mean(addressed.name, &all_names),
                 known,
             }));
         };

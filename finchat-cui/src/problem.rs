@@ -50,6 +50,28 @@ impl Path {
     pub fn segments(&self) -> &[Segment] {
         &self.0
     }
+
+    /// The card element this path is in: `i` of a path `info.elements[i]…` (from the top of a
+    /// message), so that a problem can be shown beside its element.
+    ///
+    /// ```
+    /// use finchat_cui::Path;
+    ///
+    /// let key = Path::root().field("info").field("elements").index(3).field("key");
+    /// assert_eq!(key.element_index(), Some(3));
+    /// assert_eq!(Path::root().field("body").element_index(), None);
+    /// ```
+    pub fn element_index(&self) -> Option<usize> {
+        match &self.0[..] {
+            [
+                Segment::Field(info),
+                Segment::Field(elements),
+                Segment::Index(i),
+                ..,
+            ] if info == "info" && elements == "elements" => Some(*i),
+            _ => None,
+        }
+    }
 }
 
 impl fmt::Display for Path {

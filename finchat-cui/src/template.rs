@@ -137,7 +137,7 @@ impl Template {
             Err(problems) => {
                 let positions = problems
                     .iter()
-                    .map(|problem| match error::element_index(&problem.path) {
+                    .map(|problem| match problem.path.element_index() {
                         Some(i) => positions.get(i).copied(),
                         None => Some(self.message.pos),
                     })

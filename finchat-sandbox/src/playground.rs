@@ -21,7 +21,7 @@ use axum::body::Bytes;
 use axum::extract::RawQuery;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use finchat_cui::{MessageContent, Problem, Segment, Submission};
+use finchat_cui::{MessageContent, Submission};
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -203,7 +203,7 @@ pub(crate) fn read(text: &str, data: &str) -> Result<Reading, TooLarge> {
                 path: problem.path.to_string(),
                 kind: problem.kind.as_str(),
                 message: problem.message.clone(),
-                element: element_of(problem).filter(|&i| i < elements),
+                element: problem.path.element_index().filter(|&i| i < elements),
                 line: None,
                 column: None,
                 excerpt: None,
@@ -225,19 +225,6 @@ fn as_message(card: Value) -> Value {
         "body": "[交互卡片]",
         "info": card,
     })
-}
-
-/// The element a problem is about: `i` of a path `info.elements[i]…`.
-fn element_of(problem: &Problem) -> Option<usize> {
-    match problem.path.segments() {
-        [
-            Segment::Field(info),
-            Segment::Field(elements),
-            Segment::Index(index),
-            ..,
-        ] if info == "info" && elements == "elements" => Some(*index),
-        _ => None,
-    }
 }
 
 /// A syntax error with its line, its column in characters, and the line it is on.

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::{Path, Problems};
+use crate::Problems;
 
 /// A place in a template: line and column, both from 1, the column counted in characters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -126,18 +126,4 @@ fn display_invalid(name: &str, problems: &Problems, positions: &[Option<Position
         })
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-/// The index of the element a validator path names (`info.elements[3]…`), if it names one.
-pub(super) fn element_index(path: &Path) -> Option<usize> {
-    use crate::Segment;
-    match path.segments() {
-        [
-            Segment::Field(info),
-            Segment::Field(elements),
-            Segment::Index(i),
-            ..,
-        ] if info == "info" && elements == "elements" => Some(*i),
-        _ => None,
-    }
 }

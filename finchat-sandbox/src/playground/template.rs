@@ -6,7 +6,7 @@
 use finchat_cui::template::{Position, RenderError, Template, TemplateErrors};
 use serde_json::Value;
 
-use super::{Finding, Reading, element_of, excerpt};
+use super::{Finding, Reading, excerpt};
 
 /// Whether `text` is a template rather than JSON.
 pub(crate) fn is_template(text: &str) -> bool {
@@ -59,7 +59,7 @@ pub(crate) fn read(text: &str, data: &str) -> Reading {
                     path: problem.path.to_string(),
                     kind: problem.kind.as_str(),
                     message: problem.message.clone(),
-                    element: element_of(problem).filter(|&i| i < elements),
+                    element: problem.path.element_index().filter(|&i| i < elements),
                     ..at_position(text, at)
                 })
                 .collect();
