@@ -133,6 +133,35 @@ pub(crate) struct Reading {
     pub bare_card: bool,
     /// Every problem, in document order.
     pub findings: Vec<Finding>,
+    /// What is legal but poor in the content ([`MessageContent::lint`]): warnings, each with a hint.
+    pub warnings: Vec<Warning>,
+}
+
+/// A lint of the content read: where, what kind, what is poor and how to make it better.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Warning {
+    /// The JSON path, e.g. `info.elements[0]`.
+    pub path: String,
+    /// The lint's kind (`unlabelled_input`, …).
+    pub kind: &'static str,
+    /// What is poor.
+    pub message: String,
+    /// How to make it better.
+    pub hint: String,
+}
+
+/// The warnings of `content`: its lints.
+pub(crate) fn warnings(content: &MessageContent) -> Vec<Warning> {
+    content
+        .lint()
+        .into_iter()
+        .map(|lint| Warning {
+            path: lint.path.to_string(),
+            kind: lint.kind.as_str(),
+            message: lint.message,
+            hint: lint.hint,
+        })
+        .collect()
 }
 
 /// Text longer than [`MAX_CONTENT_BYTES`].
@@ -171,6 +200,7 @@ pub(crate) fn read(text: &str, data: &str) -> Result<Reading, TooLarge> {
                 content: None,
                 bare_card: false,
                 findings: vec![syntax_finding(text, &error)],
+                warnings: Vec::new(),
             });
         }
     };
@@ -184,6 +214,7 @@ pub(crate) fn read(text: &str, data: &str) -> Result<Reading, TooLarge> {
             return Ok(Reading {
                 content: None,
                 bare_card,
+                warnings: Vec::new(),
                 findings: vec![Finding::about_content(
                     "wrong_type",
                     format!(
@@ -211,6 +242,7 @@ pub(crate) fn read(text: &str, data: &str) -> Result<Reading, TooLarge> {
             .collect(),
     };
     Ok(Reading {
+        warnings: warnings(&content),
         content: Some(content),
         bare_card,
         findings,
@@ -386,8 +418,9 @@ fn view(params: &BTreeMap<String, String>, pressed: Option<Vec<(String, String)>
 
 /// `POST /sandbox/api/playground` with message content (or a bare card) as the JSON body, or a
 /// template: the template's text as the body, or `{"template": "…", "data": {…}}`:
-/// `{"html": …, "problems": [{"path", "kind", "message", "element"?, "line"?, "column"?}]}`, the
-/// HTML being the card as the playground page draws it (problems beside their elements). `413`
+/// `{"html": …, "problems": [{"path", "kind", "message", "element"?, "line"?, "column"?}],
+/// "warnings": [{"path", "kind", "message", "hint"}]}`, the HTML being the card as the playground
+/// page draws it (problems beside their elements), the warnings its lints. `413`
 /// above [`MAX_CONTENT_BYTES`].
 pub(crate) async fn draw_json(body: Bytes) -> Response {
     let text = String::from_utf8_lossy(&body);
@@ -405,6 +438,7 @@ pub(crate) async fn draw_json(body: Bytes) -> Response {
         Ok(reading) => Json(json!({
             "html": draw(&reading, &text, &data),
             "problems": reading.findings,
+            "warnings": reading.warnings,
         }))
         .into_response(),
         Err(too_large) => (

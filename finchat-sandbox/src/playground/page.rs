@@ -1,9 +1,11 @@
 //! The playground's HTML: the sample list, the text box, and what was read: problems about the
-//! whole content above the card, each element's problems beside it, and the reproduce link.
+//! whole content above the card, the content's lints (warnings, with hints), each element's
+//! problems beside it, and the reproduce link.
 //!
 //! Ids a browser test can rely on: `playground-sample`, `playground-load`, `playground-content`,
 //! `playground-draw`, `playground-result`, `playground-summary` (with `data-problems`),
-//! `playground-problems`, `playground-card` (elements `playground-card-e{i}`, their problems
+//! `playground-problems`, `playground-warnings-summary` (with `data-warnings`), `playground-warnings`,
+//! `playground-card` (elements `playground-card-e{i}`, their problems
 //! `playground-card-e{i}-notes`), `playground-link`, `playground-submission`.
 
 use std::fmt::{self, Write};
@@ -193,6 +195,26 @@ fn write_reading(
         out.push_str("<ul id=\"playground-problems\" class=\"sb-problems\" role=\"alert\">\n");
         for finding in general {
             write_finding(out, finding)?;
+        }
+        out.push_str("</ul>\n");
+    }
+    if !reading.warnings.is_empty() {
+        writeln!(
+            out,
+            "<p id=\"playground-warnings-summary\" data-warnings=\"{}\">{} 条建议：不影响发送，但会让卡片更好用。</p>\n\
+             <ul id=\"playground-warnings\" class=\"sb-warnings\">",
+            reading.warnings.len(),
+            reading.warnings.len()
+        )?;
+        for warning in &reading.warnings {
+            writeln!(
+                out,
+                "<li data-kind=\"{}\"><code>{}</code> {} <span class=\"sb-hint\">{}</span></li>",
+                esc(warning.kind),
+                esc(&warning.path),
+                esc(&warning.message),
+                esc(&warning.hint)
+            )?;
         }
         out.push_str("</ul>\n");
     }

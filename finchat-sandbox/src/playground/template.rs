@@ -6,7 +6,7 @@
 use finchat_cui::template::{Position, RenderError, Template, TemplateErrors};
 use serde_json::Value;
 
-use super::{Finding, Reading, excerpt};
+use super::{Finding, Reading, excerpt, warnings};
 
 /// Whether `text` is a template rather than JSON.
 pub(crate) fn is_template(text: &str) -> bool {
@@ -20,6 +20,7 @@ pub(crate) fn read(text: &str, data: &str) -> Reading {
         content: None,
         bare_card: false,
         findings,
+        warnings: Vec::new(),
     };
     let template = match Template::parse(text) {
         Ok(template) => template,
@@ -40,6 +41,7 @@ pub(crate) fn read(text: &str, data: &str) -> Reading {
     };
     match template.render_json(&data) {
         Ok(content) => Reading {
+            warnings: warnings(&content),
             content: Some(content),
             bare_card: false,
             findings: Vec::new(),
@@ -64,6 +66,7 @@ pub(crate) fn read(text: &str, data: &str) -> Reading {
                 })
                 .collect();
             Reading {
+                warnings: warnings(&content),
                 content: Some(*content),
                 bare_card: false,
                 findings,

@@ -424,3 +424,69 @@ async fn a_template_mistake_is_reported_at_its_line_and_column() {
         "line 2, column 9: `title`: the data has no `title`"
     );
 }
+
+#[tokio::test]
+async fn a_cards_lints_are_listed_as_warnings_with_hints_on_the_page_and_in_the_json() {
+    let sandbox = start(SandboxConfig::new()).await;
+    // Valid, so sendable, but poor: the default body, and an input with no label or placeholder.
+    let poor = json!({
+        "msgtype": "m.cui", "version": "0.1.0", "body": "[交互卡片]",
+        "info": {"type": "form", "status": "input", "shared": false, "elements": [
+            {"type": "input", "subtype": "text-input", "key": "amount"},
+            {"type": "button", "subtype": "submit", "value": "提交", "action": "submit"},
+        ]},
+    });
+    let html = draw(&sandbox, &poor.to_string()).await;
+    assert!(
+        html.contains("<p id=\"playground-summary\" data-problems=\"0\">"),
+        "warnings are not problems: {html}"
+    );
+    let list = element(&html, "id=\"playground-warnings\"", "ul");
+    assert!(
+        list.contains("<li data-kind=\"default_body\"><code>body</code>"),
+        "{list}"
+    );
+    assert!(
+        list.contains("<li data-kind=\"unlabelled_input\"><code>info.elements[0]</code> input &quot;amount&quot; has no label and no placeholder <span class=\"sb-hint\">put a &lt;text&gt; right before it, or give it a placeholder</span></li>"),
+        "{list}"
+    );
+    assert!(html.contains("data-warnings=\"2\""), "{html}");
+
+    let answer = post_json(
+        &format!("{}/sandbox/api/playground", sandbox.url),
+        poor.to_string(),
+    )
+    .await;
+    assert_eq!(answer["problems"], json!([]));
+    let kinds: Vec<&str> = answer["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["default_body", "unlabelled_input"], "{answer}");
+    assert!(
+        answer["warnings"][1]["hint"]
+            .as_str()
+            .unwrap()
+            .contains("placeholder")
+    );
+
+    // A template's content is linted too; a card with a label and a body of its own has none.
+    let template = r#"<form body="报销申请"><text>"金额"</text><input key="amount"/><submit>"提交"</submit></form>"#;
+    let good = post_json(
+        &format!("{}/sandbox/api/playground", sandbox.url),
+        json!({"template": template}).to_string(),
+    )
+    .await;
+    assert_eq!(good["warnings"], json!([]), "{good}");
+    let unlabelled = post_json(
+        &format!("{}/sandbox/api/playground", sandbox.url),
+        json!({"template": template.replace(r#"<text>"金额"</text>"#, "")}).to_string(),
+    )
+    .await;
+    assert_eq!(
+        unlabelled["warnings"][0]["kind"], "unlabelled_input",
+        "{unlabelled}"
+    );
+}
