@@ -246,6 +246,9 @@ impl Reader {
                 Some(_) => {
                     let pos = self.pos;
                     self.error(pos, message::attribute_block());
+                    // Past the character first: a `/` not before `>` would otherwise stop the
+                    // skip where it starts, and the same error would be reported for ever.
+                    self.bump();
                     self.skip_until(|c| c.is_whitespace() || c == '>' || c == '/');
                 }
             }
@@ -461,6 +464,21 @@ mod tests {
             .into_iter()
             .map(|(at, message)| format!("{at}: {message}"))
             .collect()
+    }
+
+    #[test]
+    fn a_stray_character_among_attributes_is_reported_once_and_passed() {
+        // Found by the `template` fuzz target: `"</` after an attribute read `<` as a stray
+        // character, then stopped at `/` without moving, and reported it until memory ran out.
+        assert_eq!(
+            errors("<form status=\"a\"</submit>\n<text>\"x\"</text>"),
+            [
+                "1:17: attributes are written `name=\"value\"` or `name={expr}`",
+                "1:18: attributes are written `name=\"value\"` or `name={expr}`",
+                "1:2: `<form>` is never closed; end it with `</form>`, or write it self-closing: `<form …/>`",
+            ]
+        );
+        assert_eq!(errors("<input key=/ />").len(), 2);
     }
 
     #[test]
