@@ -194,39 +194,43 @@ impl<'a> Render<'a> {
                 content.into()
             }
             Tag::TextCard => {
-                let mut card = TextCardContent::new(
-                    self.string(node, TITLE)?,
-                    self.string(node, DESCRIPTION)?,
-                    self.typed::<HttpUrl>(node, URL)?,
-                    self.string(node, BTNTEXT)?,
-                );
-                if let Some(opentype) = self.typed::<OpenType>(node, OPENTYPE) {
+                // Every attribute is read before any missing one ends the card, so that every
+                // binding that fails is reported.
+                let title = self.string(node, TITLE);
+                let description = self.string(node, DESCRIPTION);
+                let url = self.typed::<HttpUrl>(node, URL);
+                let btntext = self.string(node, BTNTEXT);
+                let opentype = self.typed::<OpenType>(node, OPENTYPE);
+                let mut card = TextCardContent::new(title?, description?, url?, btntext?);
+                if let Some(opentype) = opentype {
                     card = card.opentype(opentype);
                 }
                 card.into()
             }
             Tag::Image => {
-                let mut image =
-                    ImageContent::new(self.string(node, NAME)?, self.typed::<MxcUri>(node, SRC)?);
-                if let Some(mimetype) = self.string(node, MIMETYPE) {
+                let (name, src) = (self.string(node, NAME), self.typed::<MxcUri>(node, SRC));
+                let (mimetype, size) = (self.string(node, MIMETYPE), self.typed::<u64>(node, SIZE));
+                let (w, h) = (self.typed::<u32>(node, W), self.typed::<u32>(node, H));
+                let mut image = ImageContent::new(name?, src?);
+                if let Some(mimetype) = mimetype {
                     image = image.mimetype(mimetype);
                 }
-                if let Some(size) = self.typed::<u64>(node, SIZE) {
+                if let Some(size) = size {
                     image = image.size(size);
                 }
-                if let (Some(w), Some(h)) = (self.typed::<u32>(node, W), self.typed::<u32>(node, H))
-                {
+                if let (Some(w), Some(h)) = (w, h) {
                     image = image.dimensions(w, h);
                 }
                 image.into()
             }
             Tag::File => {
-                let mut file =
-                    FileContent::new(self.string(node, NAME)?, self.typed::<MxcUri>(node, SRC)?);
-                if let Some(mimetype) = self.string(node, MIMETYPE) {
+                let (name, src) = (self.string(node, NAME), self.typed::<MxcUri>(node, SRC));
+                let (mimetype, size) = (self.string(node, MIMETYPE), self.typed::<u64>(node, SIZE));
+                let mut file = FileContent::new(name?, src?);
+                if let Some(mimetype) = mimetype {
                     file = file.mimetype(mimetype);
                 }
-                if let Some(size) = self.typed::<u64>(node, SIZE) {
+                if let Some(size) = size {
                     file = file.size(size);
                 }
                 file.into()
@@ -249,11 +253,14 @@ impl<'a> Render<'a> {
             }
             Tag::Image => Image::new(self.typed::<MxcUri>(node, SRC)?).into(),
             Tag::Input => {
-                let mut input = TextInput::new(self.string(node, KEY)?);
-                if let Some(placeholder) = self.string(node, PLACEHOLDER) {
+                let key = self.string(node, KEY);
+                let (placeholder, value) =
+                    (self.string(node, PLACEHOLDER), self.string(node, VALUE));
+                let mut input = TextInput::new(key?);
+                if let Some(placeholder) = placeholder {
                     input = input.placeholder(placeholder);
                 }
-                if let Some(value) = self.string(node, VALUE) {
+                if let Some(value) = value {
                     input = input.value(value);
                 }
                 input.into()
@@ -268,19 +275,23 @@ impl<'a> Render<'a> {
                         }
                     });
                 }
-                let mut dropdown = Dropdown::new(self.string(node, KEY)?).options(options);
-                if let Some(placeholder) = self.string(node, PLACEHOLDER) {
+                let key = self.string(node, KEY);
+                let (placeholder, value) =
+                    (self.string(node, PLACEHOLDER), self.string(node, VALUE));
+                let mut dropdown = Dropdown::new(key?).options(options);
+                if let Some(placeholder) = placeholder {
                     dropdown = dropdown.placeholder(placeholder);
                 }
-                if let Some(value) = self.string(node, VALUE) {
+                if let Some(value) = value {
                     dropdown = dropdown.value(value);
                 }
                 dropdown.into()
             }
             Tag::Reply => {
                 let caption = self.text(&node.body);
-                let mut reply = Reply::new(self.string(node, KEY)?, caption);
-                if let Some(status) = self.typed::<Status>(node, STATUS) {
+                let (key, status) = (self.string(node, KEY), self.typed::<Status>(node, STATUS));
+                let mut reply = Reply::new(key?, caption);
+                if let Some(status) = status {
                     reply = reply.status(status);
                 }
                 reply.into()

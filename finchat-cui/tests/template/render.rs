@@ -265,3 +265,40 @@ fn each_message_kind_round_trips_to_json() {
         .collect();
     snapshot("template_messages", &made);
 }
+
+#[test]
+fn every_failing_binding_of_one_tag_is_reported_not_only_the_first() {
+    let failures = |source: &str| {
+        let error = Template::parse(source)
+            .unwrap()
+            .render(&json!({}))
+            .unwrap_err();
+        error.to_string().lines().count()
+    };
+    assert_eq!(
+        failures(r#"<textcard title={a} description={b} url={c} btntext={d} opentype={e}/>"#),
+        5
+    );
+    assert_eq!(
+        failures(r#"<image name={a} src={b} mimetype={c} size={d} w={e} h={f}/>"#),
+        6
+    );
+    assert_eq!(
+        failures(r#"<file name={a} src={b} mimetype={c} size={d}/>"#),
+        4
+    );
+    assert_eq!(
+        failures(r#"<form><input key={a} placeholder={b} value={c}/></form>"#),
+        3
+    );
+    assert_eq!(
+        failures(
+            r#"<form><dropdown key={a} placeholder={b} value={c}><option value="x">"x"</option></dropdown></form>"#
+        ),
+        3
+    );
+    assert_eq!(
+        failures(r#"<form><reply key={a} status={b}>{c}</reply></form>"#),
+        3
+    );
+}
