@@ -153,11 +153,13 @@ impl<'a> Render<'a> {
                 Some(&bound.path),
             ),
         };
+        let quoted = json.as_str().map(str::to_owned);
         match serde_json::from_value(json) {
             Ok(value) => Some(value),
             Err(why) => {
                 let at = pos.unwrap_or(node.pos);
                 let written = path.map_or_else(|| name.to_owned(), |p| format!("{name}={{{p}}}"));
+                let why = shorten_quoted(why.to_string(), &quoted);
                 self.errors.push((at, format!("`{written}`: {why}")));
                 None
             }
@@ -304,4 +306,20 @@ impl<'a> Render<'a> {
             _ => Text::new(self.text(&node.body)).into(),
         })
     }
+}
+
+/// How many characters of a bound string a message quotes.
+const QUOTED_CHARS: usize = 40;
+
+/// `message` with the bound string `value` it quotes (as is, or as `{:?}` writes it) cut to its
+/// first [`QUOTED_CHARS`] characters: an error names the value, it does not repeat a long text.
+fn shorten_quoted(message: String, value: &Option<String>) -> String {
+    let Some(value) = value else { return message };
+    if value.chars().count() <= QUOTED_CHARS {
+        return message;
+    }
+    let short: String = value.chars().take(QUOTED_CHARS).chain(['…']).collect();
+    message
+        .replace(&format!("{value:?}"), &format!("{short:?}"))
+        .replace(value.as_str(), &short)
 }

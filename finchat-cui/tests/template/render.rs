@@ -302,3 +302,21 @@ fn every_failing_binding_of_one_tag_is_reported_not_only_the_first() {
         3
     );
 }
+
+#[test]
+fn a_long_string_bound_to_the_wrong_attribute_is_not_repeated_in_the_error() {
+    let long = format!("{}\"{}", "说明".repeat(2_000), "x".repeat(2_000));
+    let template = Template::parse(
+        "<form>\n<divider height={text} background={text}/>\n<image src={text}/>\n</form>",
+    )
+    .unwrap();
+    let error = template.render(&json!({ "text": long })).unwrap_err();
+    let text = error.to_string();
+    assert_eq!(text.lines().count(), 3, "{text}");
+    assert!(text.len() < 1_000, "{} bytes: {text:.300}", text.len());
+    assert!(
+        text.starts_with("template:2:17: `height={text}`: invalid type: string \"说明说明"),
+        "{text:.300}"
+    );
+    assert!(text.contains("…\", expected u32"), "{text:.300}");
+}
