@@ -140,7 +140,7 @@ fn read_attrs(element: &Element, spec: Spec, errors: &mut Mistakes) -> Attrs {
                 continue;
             }
         };
-        let value = match check_literal(known, kind, literal) {
+        let value = match check_literal(known, kind, literal).and_then(|()| fits(known, raw)) {
             Ok(()) => match raw {
                 RawValue::Str(s) => Some(Value::Str(s.clone())),
                 RawValue::Int(Some(n)) => Some(Value::Int(*n)),
@@ -155,6 +155,17 @@ fn read_attrs(element: &Element, spec: Spec, errors: &mut Mistakes) -> Attrs {
         attrs.accept(known, attr.pos, value.map(|v| (v, *value_pos)));
     }
     attrs
+}
+
+/// A whole number fits the attribute's type: `size` a `u64` (checked when read), the others
+/// (`height`, `w`, `h`) a `u32`, as the `cui!` macro's expansion requires.
+fn fits(name: &str, raw: &RawValue) -> Result<(), String> {
+    match raw {
+        RawValue::Int(Some(n)) if name != grammar::symbol::SIZE && u32::try_from(*n).is_err() => {
+            Err(format!("`{name}` takes a whole number up to {}", u32::MAX))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// The children of `<form>` (elements) or `<dropdown>` (options).
@@ -284,4 +295,37 @@ fn dropdown_rules(dropdown: &Node, errors: &mut Mistakes) {
         _ => None,
     };
     check_dropdown(dropdown.pos, &options, chosen, errors);
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::template::Template;
+
+    fn mistakes(source: &str) -> Vec<String> {
+        Template::parse(source)
+            .unwrap_err()
+            .iter()
+            .map(|e| format!("{}: {}", e.position, e.message))
+            .collect()
+    }
+
+    #[test]
+    fn a_number_too_big_for_its_attribute_is_a_mistake_of_the_template() {
+        // `cui!` rejects these literals at compile time; a template rejected them only when
+        // rendered, every time, at the tag rather than the number.
+        assert_eq!(
+            mistakes("<form><divider height=4294967296/></form>"),
+            ["1:23: `height` takes a whole number up to 4294967295"]
+        );
+        assert_eq!(
+            mistakes(r#"<image name="a" src="mxc://a/b" w=1 h=99999999999/>"#),
+            ["1:39: `h` takes a whole number up to 4294967295"]
+        );
+        assert!(
+            Template::parse(
+                r#"<image name="a" src="mxc://a/b" size=99999999999 w=4294967295 h=1/>"#
+            )
+            .is_ok()
+        );
+    }
 }
