@@ -52,8 +52,9 @@ pub(super) const MAX_DEPTH: usize = 32;
 
 /// The nodes of `source`, and every mistake of the markup found on the way.
 pub(super) fn parse(source: &str) -> (Vec<Node>, Mistakes) {
+    // Line ends read as rustc reads them: `\r\n` is `\n` (in a string, and after a `\`).
     let mut reader = Reader {
-        chars: source.chars().collect(),
+        chars: source.replace("\r\n", "\n").chars().collect(),
         at: 0,
         pos: Position { line: 1, column: 1 },
         errors: Vec::new(),
@@ -489,6 +490,20 @@ mod tests {
             panic!("one text node")
         };
         assert_eq!(text, "a\"b\\c\n\t中A\0");
+    }
+
+    #[test]
+    fn windows_line_ends_read_as_in_rust_source() {
+        let source = "<text>\"a\r\nb \\\r\n    c\"\r\n</txt>";
+        let (nodes, errors) = parse(source);
+        let [Node::Element(text)] = &nodes[..] else {
+            panic!("one element")
+        };
+        let [Node::Text(value, _)] = &text.children[..] else {
+            panic!("one string")
+        };
+        assert_eq!(value, "a\nb c");
+        assert_eq!(errors[0].0, Position { line: 4, column: 3 });
     }
 
     #[test]
