@@ -126,7 +126,7 @@ impl Reader {
         self.errors.push((pos, message.into()));
     }
 
-    /// Skips whitespace and `//` line comments.
+    /// Skips whitespace, `//` line comments and `/* … */` block comments (which nest, as in Rust).
     fn skip_space(&mut self) {
         loop {
             match self.peek() {
@@ -138,7 +138,31 @@ impl Reader {
                         self.bump();
                     }
                 }
+                Some('/') if self.peek_at(1) == Some('*') => self.block_comment(),
                 _ => return,
+            }
+        }
+    }
+
+    /// `/* … */`, with `/* … */` inside; the reader is at its `/`.
+    fn block_comment(&mut self) {
+        let start = self.pos;
+        let mut depth = 0;
+        loop {
+            if self.starts_with("/*") {
+                depth += 1;
+            } else if self.starts_with("*/") {
+                depth -= 1;
+            } else if self.bump().is_some() {
+                continue;
+            } else {
+                self.error(start, "this comment is never closed with `*/`");
+                return;
+            }
+            self.bump();
+            self.bump();
+            if depth == 0 {
+                return;
             }
         }
     }
@@ -187,7 +211,9 @@ impl Reader {
                 }
                 // The words of one run of unquoted text are one node.
                 loop {
-                    let before = (self.at, self.pos);
+                    // What the look past the space finds (an unclosed comment) is reported when
+                    // the space is skipped for good.
+                    let before = (self.at, self.pos, self.errors.len());
                     self.skip_space();
                     match self.peek() {
                         Some(c) if !matches!(c, '<' | '"' | '{') => {
@@ -198,7 +224,8 @@ impl Reader {
                             }
                         }
                         _ => {
-                            (self.at, self.pos) = before;
+                            (self.at, self.pos) = (before.0, before.1);
+                            self.errors.truncate(before.2);
                             break;
                         }
                     }
@@ -504,6 +531,29 @@ mod tests {
         };
         assert_eq!(value, "a\nb c");
         assert_eq!(errors[0].0, Position { line: 4, column: 3 });
+    }
+
+    #[test]
+    fn block_comments_are_skipped_as_rust_skips_them() {
+        let (nodes, mistakes) = parse(
+            "/* a card /* nested */ */<text /* no attributes */>\"a\" /* \"b\" */ \"c\"</text>",
+        );
+        assert!(mistakes.is_empty(), "{mistakes:?}");
+        let [Node::Element(text)] = &nodes[..] else {
+            panic!("one element")
+        };
+        assert_eq!(text.children.len(), 2);
+        assert_eq!(
+            errors("<text>\"a\"</text>\n  /* /* */"),
+            ["2:3: this comment is never closed with `*/`"]
+        );
+        assert_eq!(
+            errors("<text>abc /* x"),
+            [
+                "1:11: this comment is never closed with `*/`",
+                "1:2: `<text>` is never closed; end it with `</text>`, or write it self-closing: `<text …/>`",
+            ]
+        );
     }
 
     #[test]
