@@ -3,9 +3,10 @@
 //!
 //! A template is what goes between the braces of `cui! { … }`: the same tags, the same attributes
 //! (`name="text"`, `name=12`, `name=true`), text as string literals with Rust's escapes (`"\n"`,
-//! `\"`, `\\`, `\u{4e2d}`), and `//` and `/* … */` comments. Where the macro takes a Rust
-//! expression, a template takes a path into its data: `{name}`, `{claim.amount}`, `{items.0}`. Two
-//! tags are the template's own, in place of Rust's `if` and `for`:
+//! `\"`, `\\`, `\u{4e2d}`) or raw (`r"C:\dir"`, `r#"say "hi""#`), and `//` and `/* … */`
+//! comments. Where the macro takes a Rust expression, a template takes a path into its data:
+//! `{name}`, `{claim.amount}`, `{items.0}`. Two tags are the template's own, in place of Rust's `if`
+//! and `for`:
 //!
 //! - `<for each={approvers} as="a">…</for>` repeats its children for each item of a list, with the
 //!   item bound to `a` (`{a}`, `{a.name}`); it stands among elements in `<form>`, among options in

@@ -198,6 +198,7 @@ impl Reader {
                 Node::Element(element)
             }
             Some('"') => Node::Text(self.string(), pos),
+            Some('r') if self.at_raw_string() => Node::Text(self.raw_string(), pos),
             Some('{') => match self.path() {
                 Some(path) => Node::Bind(path, pos),
                 None => Node::Unquoted(pos),
@@ -337,6 +338,7 @@ impl Reader {
         let value_pos = self.pos;
         let value = match self.peek() {
             Some('"') => Some(RawValue::Str(self.string())),
+            Some('r') if self.at_raw_string() => Some(RawValue::Str(self.raw_string())),
             Some('{') => self.path().map(RawValue::Bind),
             Some(c) if c.is_ascii_digit() => Some(self.number()),
             Some(c) if c.is_alphabetic() => {
@@ -431,6 +433,41 @@ impl Reader {
                 Some(c) => value.push(c),
             }
         }
+    }
+
+    /// Whether the reader is at a raw string literal: `r"…"`, `r#"…"#`, ….
+    fn at_raw_string(&self) -> bool {
+        let hashes = (1..).take_while(|&i| self.peek_at(i) == Some('#')).count();
+        self.peek() == Some('r') && self.peek_at(1 + hashes) == Some('"')
+    }
+
+    /// A raw string literal, as Rust reads it: no escapes, ended by `"` and as many `#` as began it.
+    fn raw_string(&mut self) -> String {
+        let start = self.pos;
+        self.bump(); // `r`
+        let mut end = String::from("\"");
+        while self.peek() == Some('#') {
+            end.push('#');
+            self.bump();
+        }
+        self.bump(); // `"`
+        let mut value = String::new();
+        while !self.starts_with(&end) {
+            match self.bump() {
+                Some(c) => value.push(c),
+                None => {
+                    self.error(
+                        start,
+                        format!("this raw string is never closed with `{end}`"),
+                    );
+                    return value;
+                }
+            }
+        }
+        for _ in end.chars() {
+            self.bump();
+        }
+        value
     }
 
     /// After `\`: the character, `Some(None)` for a line continuation, `None` when unknown.
@@ -551,6 +588,36 @@ mod tests {
             errors("<text>abc /* x"),
             [
                 "1:11: this comment is never closed with `*/`",
+                "1:2: `<text>` is never closed; end it with `</text>`, or write it self-closing: `<text …/>`",
+            ]
+        );
+    }
+
+    #[test]
+    fn raw_strings_read_as_rust_reads_them() {
+        let (nodes, mistakes) =
+            parse(r###"<option value=r#"a"b"#>r"C:\dir" r##"say "#hi""##</option>"###);
+        assert!(mistakes.is_empty(), "{mistakes:?}");
+        let [Node::Element(option)] = &nodes[..] else {
+            panic!("one element")
+        };
+        let Some((RawValue::Str(value), _)) = &option.attrs[0].value else {
+            panic!("a string value")
+        };
+        assert_eq!(value, "a\"b");
+        let texts: Vec<&str> = option
+            .children
+            .iter()
+            .map(|child| match child {
+                Node::Text(text, _) => text.as_str(),
+                _ => panic!("text"),
+            })
+            .collect();
+        assert_eq!(texts, ["C:\\dir", "say \"#hi\""]);
+        assert_eq!(
+            errors("<text>r#\"a\"</text>"),
+            [
+                "1:7: this raw string is never closed with `\"#`",
                 "1:2: `<text>` is never closed; end it with `</text>`, or write it self-closing: `<text …/>`",
             ]
         );

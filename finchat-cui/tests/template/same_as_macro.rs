@@ -156,6 +156,11 @@ fn escapes_in_string_literals_read_as_rust_reads_them() {
         <text>"a\"b\\c\n\t\u{4e2d}\x41 \
                d"</text>
     ));
+    assert_same(both!(json!({}),
+        <form><dropdown key="path" value=r"C:\dir">
+            <option value=r"C:\dir">r#"say "hi" \n"#</option>
+        </dropdown></form>
+    ));
 }
 
 #[test]
