@@ -119,8 +119,9 @@ impl Template {
     /// # Errors
     ///
     /// [`RenderError::Data`] when `data` is not JSON, [`RenderError::Binding`] for every `{path}`
-    /// that names nothing or a value of the wrong kind, and [`RenderError::Invalid`] with the
-    /// validator's problems when the content breaks a rule of the format.
+    /// that names nothing or a value of the wrong kind (and when the `<for>`s would repeat more
+    /// than 100 000 children in all), and [`RenderError::Invalid`] with the validator's problems
+    /// when the content breaks a rule of the format.
     pub fn render(&self, data: &impl Serialize) -> Result<MessageContent, RenderError> {
         self.render_json(&serde_json::to_value(data)?)
     }

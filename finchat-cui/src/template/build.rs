@@ -30,6 +30,7 @@ pub(super) fn content(
         },
         errors: Vec::new(),
         element_positions: Vec::new(),
+        repeated: 0,
     };
     let content = render.message(message);
     match content {
@@ -42,7 +43,14 @@ struct Render<'a> {
     scope: Scope<'a>,
     errors: Mistakes,
     element_positions: Vec<Position>,
+    /// The children `<for>`s have repeated so far, counted against [`MAX_REPEATED`].
+    repeated: usize,
 }
+
+/// How many children the `<for>`s of one rendering may repeat, all together: far more than a card
+/// shows, and few enough that nested loops over long lists (`<for>` in `<for>` in …, each list
+/// multiplying the others) end soon with an error instead of running for ever.
+const MAX_REPEATED: usize = 100_000;
 
 impl<'a> Render<'a> {
     fn lookup(&mut self, bound: &Bound) -> Option<&'a Json> {
@@ -68,6 +76,20 @@ impl<'a> Render<'a> {
                 } => match self.lookup(list) {
                     Some(Json::Array(values)) => {
                         for value in values {
+                            if self.repeated > MAX_REPEATED {
+                                break;
+                            }
+                            self.repeated += body.len().max(1);
+                            if self.repeated > MAX_REPEATED {
+                                self.errors.push((
+                                    list.pos,
+                                    format!(
+                                        "`<for each={{{}}}>` repeats more than {MAX_REPEATED} children in all with this data; nested `<for>`s over long lists multiply",
+                                        list.path
+                                    ),
+                                ));
+                                break;
+                            }
                             self.scope.names.push((name, value));
                             self.expand(body, each);
                             self.scope.names.pop();

@@ -320,3 +320,31 @@ fn a_long_string_bound_to_the_wrong_attribute_is_not_repeated_in_the_error() {
     );
     assert!(text.contains("…\", expected u32"), "{text:.300}");
 }
+
+#[test]
+fn nested_loops_that_would_repeat_for_ever_end_with_an_error() {
+    // 30 loops over two items: 2^30 pieces of text, hours of rendering without a limit.
+    let source = format!(
+        "<text>{}\"x\"{}</text>",
+        "<for each={two} as=\"a\">".repeat(30),
+        "</for>".repeat(30)
+    );
+    let template = Template::parse(&source).unwrap();
+    let started = std::time::Instant::now();
+    let error = template.render(&json!({"two": [1, 2]})).unwrap_err();
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    let text = error.to_string();
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(
+        text.starts_with("template:1:")
+            && text.contains("`<for each={two}>` repeats more than 100000 children in all"),
+        "{text}"
+    );
+    // A long list alone is fine.
+    let options = Template::parse(
+        r#"<form><dropdown key="k"><for each={ids} as="i"><option value={i}>{i}</option></for></dropdown></form>"#,
+    )
+    .unwrap();
+    let ids: Vec<String> = (0..2_000).map(|i| i.to_string()).collect();
+    assert!(options.render(&json!({ "ids": ids })).is_ok());
+}
