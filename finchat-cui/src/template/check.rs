@@ -310,6 +310,21 @@ mod tests {
     }
 
     #[test]
+    fn a_value_of_no_kind_is_reported_once_with_what_the_attribute_takes() {
+        assert_eq!(
+            mistakes("<form><divider height=-1/><input key=foo/></form>"),
+            [
+                "1:23: `height` takes a whole number or `{expr}`",
+                "1:38: `key` takes a string literal or `{expr}`",
+            ]
+        );
+        assert_eq!(
+            mistakes(r#"<form><for each=x as="a"><text>"t"</text></for></form>"#),
+            ["1:17: `each` takes a path into the data: `each={items}`"]
+        );
+    }
+
+    #[test]
     fn a_number_too_big_for_its_attribute_is_a_mistake_of_the_template() {
         // `cui!` rejects these literals at compile time; a template rejected them only when
         // rendered, every time, at the tag rather than the number.

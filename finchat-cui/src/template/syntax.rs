@@ -346,14 +346,12 @@ impl Reader {
                 match word.as_str() {
                     "true" => Some(RawValue::Bool(true)),
                     "false" => Some(RawValue::Bool(false)),
-                    _ => {
-                        self.error(value_pos, bad_value(&name));
-                        None
-                    }
+                    _ => None,
                 }
             }
+            // Of no kind the grammar takes: reported with what the attribute takes, by the
+            // attribute's reader (once, not here as well).
             _ => {
-                self.error(value_pos, bad_value(&name));
                 self.skip_until(|c| c.is_whitespace() || c == '>' || c == '/');
                 None
             }
@@ -515,10 +513,6 @@ impl Reader {
     }
 }
 
-fn bad_value(name: &str) -> String {
-    format!("`{name}` takes a value written `\"…\"`, a whole number, `true`, `false` or `{{path}}`")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -543,7 +537,10 @@ mod tests {
                 "1:2: `<form>` is never closed; end it with `</form>`, or write it self-closing: `<form …/>`",
             ]
         );
-        assert_eq!(errors("<input key=/ />").len(), 2);
+        assert_eq!(
+            errors("<input key=/ />"),
+            ["1:12: attributes are written `name=\"value\"` or `name={expr}`"]
+        );
     }
 
     #[test]
