@@ -65,6 +65,11 @@ pub fn run(args: &Args) -> Result<Exit, Error> {
 /// The content the template in `path` makes with the data in `data` (or `{}`); each mistake is
 /// printed on stderr as `file:line:column: message`.
 fn rendered(path: &str, data: Option<&str>) -> Result<MessageContent, Error> {
+    if path == "-" && data == Some("-") {
+        return Err(Error::new(
+            "`--template -` and `--data -` cannot both read stdin; give one of them a FILE",
+        ));
+    }
     let name = input::name(path);
     let template = Template::parse_named(name, &input::read_text(path)?).map_err(|errors| {
         output::error_line(&errors);

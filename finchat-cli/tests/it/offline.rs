@@ -377,6 +377,19 @@ fn render_names_a_path_the_data_lacks() {
 }
 
 #[test]
+fn render_does_not_read_template_and_data_both_from_stdin() {
+    let output = finchat(
+        &["render", "--template", "-", "--data", "-"],
+        Some(r#"<text>{a}</text>"#),
+    );
+    assert_eq!(output.status.code(), Some(3));
+    assert_eq!(
+        stderr(&output),
+        "finchat: `--template -` and `--data -` cannot both read stdin; give one of them a FILE\n"
+    );
+}
+
+#[test]
 fn render_text_without_a_file_needs_a_template() {
     let output = finchat(&["render", "--text"], None);
     assert_eq!(output.status.code(), Some(3));
