@@ -301,26 +301,21 @@ fn dropdown_rules(dropdown: &Node, errors: &mut Mistakes) {
 mod tests {
     use crate::template::Template;
 
-    fn mistakes(source: &str) -> Vec<String> {
-        Template::parse(source)
-            .unwrap_err()
-            .iter()
-            .map(|e| format!("{}: {}", e.position, e.message))
-            .collect()
+    /// Every mistake of `source`, one a line.
+    fn report(source: &str) -> String {
+        Template::parse(source).unwrap_err().to_string()
     }
 
     #[test]
     fn a_value_of_no_kind_is_reported_once_with_what_the_attribute_takes() {
         assert_eq!(
-            mistakes("<form><divider height=-1/><input key=foo/></form>"),
-            [
-                "1:23: `height` takes a whole number or `{expr}`",
-                "1:38: `key` takes a string literal or `{expr}`",
-            ]
+            report("<form><divider height=-1/><input key=foo/></form>"),
+            "template:1:23: `height` takes a whole number or `{expr}`\n\
+             template:1:38: `key` takes a string literal or `{expr}`"
         );
         assert_eq!(
-            mistakes(r#"<form><for each=x as="a"><text>"t"</text></for></form>"#),
-            ["1:17: `each` takes a path into the data: `each={items}`"]
+            report(r#"<form><for each=x as="a"><text>"t"</text></for></form>"#),
+            "template:1:17: `each` takes a path into the data: `each={items}`"
         );
     }
 
@@ -329,12 +324,12 @@ mod tests {
         // `cui!` rejects these literals at compile time; a template rejected them only when
         // rendered, every time, at the tag rather than the number.
         assert_eq!(
-            mistakes("<form><divider height=4294967296/></form>"),
-            ["1:23: `height` takes a whole number up to 4294967295"]
+            report("<form><divider height=4294967296/></form>"),
+            "template:1:23: `height` takes a whole number up to 4294967295"
         );
         assert_eq!(
-            mistakes(r#"<image name="a" src="mxc://a/b" w=1 h=99999999999/>"#),
-            ["1:39: `h` takes a whole number up to 4294967295"]
+            report(r#"<image name="a" src="mxc://a/b" w=1 h=99999999999/>"#),
+            "template:1:39: `h` takes a whole number up to 4294967295"
         );
         assert!(
             Template::parse(
