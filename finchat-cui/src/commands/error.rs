@@ -63,7 +63,7 @@ pub enum CommandErrorKind {
     },
     /// An argument does not read as its type.
     #[error(
-        "{command}: {argument} expected {expected}, found {value:?} ({reason}); usage: {usage}"
+        "{command}: {argument} expected {expected}, found \"{value}\" ({reason}); usage: {usage}"
     )]
     BadArgument {
         /// The command, e.g. `/expense`.
@@ -80,7 +80,7 @@ pub enum CommandErrorKind {
         usage: String,
     },
     /// There is text after the last argument.
-    #[error("{command}: too many arguments, {extra:?} is left over; usage: {usage}")]
+    #[error("{command}: too many arguments, \"{extra}\" is left over; usage: {usage}")]
     TooManyArguments {
         /// The command, e.g. `/expense`.
         command: String,
