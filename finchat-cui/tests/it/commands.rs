@@ -171,7 +171,12 @@ fn chat_is_not_a_command_so_other_routes_can_take_it() {
     }
     assert_eq!(
         Command::parse("hi").unwrap_err().to_string(),
-        "not a command: a command starts with `/`, e.g. `/help`"
+        "not a command: a command starts with `/`, e.g. `/expense`"
+    );
+    // The example is one of the enum's commands, not a `help` it may not have.
+    assert_eq!(
+        Admin::parse("hi").unwrap_err().to_string(),
+        "not a command: a command starts with `!`, e.g. `!start_over`"
     );
 }
 
