@@ -68,7 +68,7 @@ pub trait CuiCommands: Sized {
     fn parse(body: &str) -> Result<Self, CommandError> {
         let set = Self::command_set();
         let prefix = set.prefix();
-        let not_a_command = || CommandError::new(CommandErrorKind::NotACommand { prefix });
+        let not_a_command = || CommandError::not_a_command(set);
         let addressed = text::address(body, prefix).ok_or_else(not_a_command)?;
         let Some(index) = set.find(addressed.name) else {
             if !addressed.prefixed {
@@ -99,9 +99,7 @@ pub trait CuiCommands: Sized {
     fn from_content(content: &MessageContent) -> Result<Self, CommandError> {
         match content {
             MessageContent::Text(text) | MessageContent::Alert(text) => Self::parse(&text.body),
-            _ => Err(CommandError::new(CommandErrorKind::NotACommand {
-                prefix: Self::command_set().prefix(),
-            })),
+            _ => Err(CommandError::not_a_command(Self::command_set())),
         }
     }
 

@@ -20,6 +20,10 @@ pub fn commands(commands: &Commands) -> TokenStream {
     let support = support();
     let prefix = commands.prefix();
     let rule = commands.rename_rule();
+    let example = commands
+        .commands
+        .first()
+        .map_or_else(String::new, |command| command.name(&rule));
     let specs = commands.commands.iter().map(|command| spec(command, &rule));
     let arms = commands
         .commands
@@ -46,7 +50,10 @@ pub fn commands(commands: &Commands) -> TokenStream {
                 match index {
                     #(#arms)*
                     _ => ::core::result::Result::Err(::finchat_cui::CommandError::from(
-                        ::finchat_cui::CommandErrorKind::NotACommand { prefix: #prefix },
+                        ::finchat_cui::CommandErrorKind::NotACommand {
+                            prefix: #prefix,
+                            example: #example,
+                        },
                     )),
                 }
             }

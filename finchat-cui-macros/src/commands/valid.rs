@@ -24,6 +24,17 @@ pub fn check(commands: &Commands, errors: &mut Errors) {
                 prefix
             ),
         );
+    } else if let Some(attr) = &commands.attrs.prefix
+        && prefix.starts_with(['@', '＠'])
+    {
+        errors.add(
+            attr.value.span(),
+            format!(
+                "prefix {prefix:?} starts with `@`, which marks a mention: leading @-mentions are \
+                 taken off a body before its command is read, so no command would ever be found; \
+                 use e.g. `/`"
+            ),
+        );
     }
     if let Some(attr) = &commands.attrs.rename_rule {
         let rule = attr.value.value();

@@ -1,5 +1,7 @@
 //! [`CommandError`]: why a message body did not read as a command, in words a user can be sent.
 
+use super::spec::{CommandSet, CommandSpec};
+
 /// Why a message body did not read as a command. Its text says what was expected and can be sent
 /// back to the user as it is:
 ///
@@ -34,10 +36,12 @@ pub struct CommandError {
 pub enum CommandErrorKind {
     /// The body is not addressed as a command at all (no prefix, no @-mention before a known
     /// name): plain chat, for other routes to take.
-    #[error("not a command: a command starts with `{prefix}`, e.g. `{prefix}help`")]
+    #[error("not a command: a command starts with `{prefix}`, e.g. `{prefix}{example}`")]
     NotACommand {
         /// The prefix commands start with.
         prefix: &'static str,
+        /// A command's name for the example: the first one declared.
+        example: &'static str,
     },
     /// A prefixed name that is no command.
     #[error("unknown command `{prefix}{name}`; {}", unknown_hint(prefix, suggestion.as_deref(), known))]
@@ -63,7 +67,7 @@ pub enum CommandErrorKind {
     },
     /// An argument does not read as its type.
     #[error(
-        "{command}: {argument} expected {expected}, found {value:?} ({reason}); usage: {usage}"
+        "{command}: {argument} expected {expected}, found \"{value}\" ({reason}); usage: {usage}"
     )]
     BadArgument {
         /// The command, e.g. `/expense`.
@@ -80,7 +84,7 @@ pub enum CommandErrorKind {
         usage: String,
     },
     /// There is text after the last argument.
-    #[error("{command}: too many arguments, {extra:?} is left over; usage: {usage}")]
+    #[error("{command}: too many arguments, \"{extra}\" is left over; usage: {usage}")]
     TooManyArguments {
         /// The command, e.g. `/expense`.
         command: String,
@@ -104,6 +108,14 @@ impl CommandError {
         Self {
             kind: Box::new(kind),
         }
+    }
+
+    /// [`CommandErrorKind::NotACommand`] for the commands of `set`.
+    pub(crate) fn not_a_command(set: &CommandSet) -> Self {
+        Self::new(CommandErrorKind::NotACommand {
+            prefix: set.prefix(),
+            example: set.commands().first().map_or("", CommandSpec::name),
+        })
     }
 
     /// What is wrong, with the details (the name as written, the argument, the value, …).

@@ -171,7 +171,12 @@ fn chat_is_not_a_command_so_other_routes_can_take_it() {
     }
     assert_eq!(
         Command::parse("hi").unwrap_err().to_string(),
-        "not a command: a command starts with `/`, e.g. `/help`"
+        "not a command: a command starts with `/`, e.g. `/expense`"
+    );
+    // The example is one of the enum's commands, not a `help` it may not have.
+    assert_eq!(
+        Admin::parse("hi").unwrap_err().to_string(),
+        "not a command: a command starts with `!`, e.g. `!start_over`"
     );
 }
 
@@ -247,6 +252,25 @@ fn text_after_the_last_argument_is_too_many() {
             .unwrap_err()
             .to_string(),
         "/ping: too many arguments, \"10.0.0.2\" is left over; usage: /ping [ipv4addr]"
+    );
+}
+
+/// A Chinese keyboard in full-width mode types U+3000 for a space; the error is sent to the user as
+/// it is, so it shows their text as typed, not as a Rust escape (`\u{3000}`).
+#[test]
+fn errors_quote_the_users_text_as_typed_with_full_width_spaces() {
+    assert_eq!(
+        Command::parse("/help 我\u{3000}要")
+            .unwrap_err()
+            .to_string(),
+        "/help: too many arguments, \"我\u{3000}要\" is left over; usage: /help"
+    );
+    assert_eq!(
+        Command::parse("/lookup 张三 “十\u{3000}二”")
+            .unwrap_err()
+            .to_string(),
+        "/lookup: <month> expected a non-negative integer, found \"十\u{3000}二\" \
+         (invalid digit found in string); usage: /lookup <who> <month>"
     );
 }
 
