@@ -8,6 +8,12 @@
 /// assert_eq!(finchat_cui_rules::did_you_mean("HEPL", &["help", "start"]), Some("help"));
 /// ```
 pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    // Two edits from a long word are not a typo of a short one, and the distance table grows with
+    // the word: a hostile name of a megabyte would take a long time for nothing.
+    let longest = candidates.iter().map(|c| c.chars().count()).max()?;
+    if word.chars().count() > longest + 2 {
+        return None;
+    }
     let word = word.to_lowercase();
     let limit = if word.chars().count() <= 3 { 1 } else { 2 };
     candidates
@@ -67,5 +73,17 @@ mod tests {
         assert_eq!(did_you_mean("weather", &commands), None);
         assert_eq!(distance("ab", "ba"), 1);
         assert_eq!(distance("kitten", "sitting"), 3);
+    }
+
+    #[test]
+    fn a_word_longer_than_any_candidate_by_more_than_two_is_no_typo() {
+        assert_eq!(did_you_mean("helpme", &["help"]), Some("help"));
+        assert_eq!(did_you_mean("helpmee", &["help"]), None);
+        // A hostile name: answered at once, without a table of a megabyte times the candidates.
+        assert_eq!(
+            did_you_mean(&"a".repeat(1 << 20), &["help", "expense"]),
+            None
+        );
+        assert_eq!(did_you_mean("help", &[]), None);
     }
 }

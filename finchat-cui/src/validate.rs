@@ -368,11 +368,17 @@ fn dropdown_rules(problems: &mut Problems, path: impl Fn() -> Path, dropdown: &D
     }
     let chosen = &dropdown.value;
     if !chosen.is_empty() && !dropdown.options.iter().any(|o| &o.value == chosen) {
-        let values: Vec<_> = dropdown
+        // A list bound from data can hold thousands of options: name the first few.
+        const LISTED: usize = 10;
+        let mut values: Vec<_> = dropdown
             .options
             .iter()
+            .take(LISTED)
             .map(|o| format!("{:?}", o.value))
             .collect();
+        if dropdown.options.len() > LISTED {
+            values.push(format!("… {} more", dropdown.options.len() - LISTED));
+        }
         problems.add(
             path().field("value"),
             ProblemKind::ValueNotAnOption,

@@ -427,3 +427,17 @@ fn problem_messages_say_how_to_fix_it() {
         r#"info.elements[4].value: value "hr" is not one of the options ("fin", "ops"); use "" for none"#
     );
 }
+
+#[test]
+fn a_value_not_among_thousands_of_options_names_the_first_ten_and_counts_the_rest() {
+    // A dropdown bound from data (a template's `<for>`) can hold thousands of options; the message
+    // must stay a line, not the whole list.
+    let dropdown = (0..5000).fold(Dropdown::new("city").value("nowhere"), |d, i| {
+        d.option(format!("城市{i}"), i.to_string())
+    });
+    let content = MessageContent::from(Card::form().dropdown(dropdown).submit("提交"));
+    assert_eq!(
+        content.validate().unwrap_err().to_string(),
+        r#"info.elements[0].value: value "nowhere" is not one of the options ("0", "1", "2", "3", "4", "5", "6", "7", "8", "9", … 4990 more); use "" for none"#
+    );
+}
