@@ -21,7 +21,7 @@ use axum::body::Bytes;
 use axum::extract::RawQuery;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use finchat_cui::{MessageContent, Submission};
+use finchat_cui::{Lints, MessageContent, Submission};
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -134,34 +134,7 @@ pub(crate) struct Reading {
     /// Every problem, in document order.
     pub findings: Vec<Finding>,
     /// What is legal but poor in the content ([`MessageContent::lint`]): warnings, each with a hint.
-    pub warnings: Vec<Warning>,
-}
-
-/// A lint of the content read: where, what kind, what is poor and how to make it better.
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct Warning {
-    /// The JSON path, e.g. `info.elements[0]`.
-    pub path: String,
-    /// The lint's kind (`unlabelled_input`, …).
-    pub kind: &'static str,
-    /// What is poor.
-    pub message: String,
-    /// How to make it better.
-    pub hint: String,
-}
-
-/// The warnings of `content`: its lints.
-pub(crate) fn warnings(content: &MessageContent) -> Vec<Warning> {
-    content
-        .lint()
-        .into_iter()
-        .map(|lint| Warning {
-            path: lint.path.to_string(),
-            kind: lint.kind.as_str(),
-            message: lint.message,
-            hint: lint.hint,
-        })
-        .collect()
+    pub warnings: Lints,
 }
 
 /// Text longer than [`MAX_CONTENT_BYTES`].
@@ -200,7 +173,7 @@ pub(crate) fn read(text: &str, data: &str) -> Result<Reading, TooLarge> {
                 content: None,
                 bare_card: false,
                 findings: vec![syntax_finding(text, &error)],
-                warnings: Vec::new(),
+                warnings: Lints::default(),
             });
         }
     };
@@ -214,7 +187,7 @@ pub(crate) fn read(text: &str, data: &str) -> Result<Reading, TooLarge> {
             return Ok(Reading {
                 content: None,
                 bare_card,
-                warnings: Vec::new(),
+                warnings: Lints::default(),
                 findings: vec![Finding::about_content(
                     "wrong_type",
                     format!(
@@ -242,7 +215,7 @@ pub(crate) fn read(text: &str, data: &str) -> Result<Reading, TooLarge> {
             .collect(),
     };
     Ok(Reading {
-        warnings: warnings(&content),
+        warnings: content.lint(),
         content: Some(content),
         bare_card,
         findings,

@@ -210,8 +210,8 @@ fn write_reading(
             writeln!(
                 out,
                 "<li data-kind=\"{}\"><code>{}</code> {} <span class=\"sb-hint\">{}</span></li>",
-                esc(warning.kind),
-                esc(&warning.path),
+                esc(warning.kind.as_str()),
+                esc(&warning.path.to_string()),
                 esc(&warning.message),
                 esc(&warning.hint)
             )?;

@@ -6,7 +6,9 @@
 use finchat_cui::template::{Position, RenderError, Template, TemplateErrors};
 use serde_json::Value;
 
-use super::{Finding, Reading, excerpt, warnings};
+use finchat_cui::Lints;
+
+use super::{Finding, Reading, excerpt};
 
 /// Whether `text` is a template rather than JSON.
 pub(crate) fn is_template(text: &str) -> bool {
@@ -20,7 +22,7 @@ pub(crate) fn read(text: &str, data: &str) -> Reading {
         content: None,
         bare_card: false,
         findings,
-        warnings: Vec::new(),
+        warnings: Lints::default(),
     };
     let template = match Template::parse(text) {
         Ok(template) => template,
@@ -41,7 +43,7 @@ pub(crate) fn read(text: &str, data: &str) -> Reading {
     };
     match template.render_json(&data) {
         Ok(content) => Reading {
-            warnings: warnings(&content),
+            warnings: content.lint(),
             content: Some(content),
             bare_card: false,
             findings: Vec::new(),
@@ -66,7 +68,7 @@ pub(crate) fn read(text: &str, data: &str) -> Reading {
                 })
                 .collect();
             Reading {
-                warnings: warnings(&content),
+                warnings: content.lint(),
                 content: Some(*content),
                 bare_card: false,
                 findings,
