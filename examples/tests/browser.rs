@@ -18,6 +18,7 @@ use finchat_client::cards::{CardRegistry, MemoryCardStore};
 use finchat_examples::approval::{self, Answer, ApprovalForm, Claim};
 use finchat_sandbox::SandboxConfig;
 use finchat_test::TestWorld;
+use finchat_test_support::missing::{on_path, tool_missing};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{Value, json};
 
@@ -42,25 +43,15 @@ fn free_port() -> u16 {
         .port()
 }
 
-fn find(program: &str) -> Option<PathBuf> {
-    std::env::var_os("PATH")?
-        .to_str()?
-        .split(':')
-        .map(|dir| PathBuf::from(dir).join(program))
-        .find(|path| path.is_file())
-}
-
 async fn start_driver() -> Option<Driver> {
     let (Some(driver), Some(_)) = (
-        find("chromedriver"),
-        find("chromium").or_else(|| find("chromium-browser")),
+        on_path("chromedriver"),
+        on_path("chromium").or_else(|| on_path("chromium-browser")),
     ) else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must run the browser test: install Debian's chromium and chromium-driver"
-        );
-        eprintln!(
-            "browser test not run: chromium or chromedriver is not installed (apt-get install chromium chromium-driver)"
+        tool_missing(
+            "browser test",
+            "chromium or chromedriver",
+            "apt-get install chromium chromium-driver",
         );
         return None;
     };
@@ -92,8 +83,8 @@ async fn start_driver() -> Option<Driver> {
 /// chromedriver). Every command answers a `Result`: a WebDriver error, such as "no such element",
 /// fails the test where it happens.
 async fn session(driver: &Driver, profile: &std::path::Path) -> Client {
-    let binary = find("chromium")
-        .or_else(|| find("chromium-browser"))
+    let binary = on_path("chromium")
+        .or_else(|| on_path("chromium-browser"))
         .expect("chromium was found before chromedriver started");
     let capabilities = json!({"browserName": "chrome", "goog:chromeOptions": {
         "binary": binary,

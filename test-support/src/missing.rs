@@ -4,6 +4,14 @@
 //! This file has no dependencies, so a crate that cannot depend on this one (finchat-cui's tests) can
 //! include it with `#[path]`.
 
+/// Where `program` is on `PATH`, if it is there.
+pub fn on_path(program: &str) -> Option<std::path::PathBuf> {
+    let paths = std::env::var_os("PATH")?;
+    std::env::split_paths(&paths)
+        .map(|dir| dir.join(program))
+        .find(|path| path.is_file())
+}
+
 /// Reports that `tool` is missing, so `tests` are not run; `install` says how to install it.
 ///
 /// # Panics

@@ -60,7 +60,7 @@ impl RedisServer {
     ///
     /// As [`RedisServer::start`].
     pub fn start_local() -> Option<Self> {
-        if !installed() {
+        if crate::missing::on_path("redis-server").is_none() {
             crate::missing::tool_missing(
                 "redis tests",
                 "redis-server",
@@ -276,16 +276,6 @@ fn spawn(port: u16, dir: &std::path::Path) -> Result<Child, String> {
         .stderr(Stdio::null())
         .spawn()
         .map_err(|e| format!("cannot run redis-server: {e}"))
-}
-
-/// Whether `redis-server` can be run.
-fn installed() -> bool {
-    Command::new("redis-server")
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok()
 }
 
 /// Whether a server on `port` answers PING.

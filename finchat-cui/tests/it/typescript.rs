@@ -13,7 +13,7 @@ use std::time::Instant;
 use finchat_cui::{CuiChoice, CuiForm, MessageContent, Submission, schema};
 use serde_json::{Value, json};
 
-use crate::missing::tool_missing;
+use crate::missing::{on_path, tool_missing};
 use crate::schema::{Broken, bad_opentype_textcard, broken_approval_cards};
 use crate::support::{approval_json, fixtures};
 
@@ -190,14 +190,13 @@ fn tsc() -> Option<PathBuf> {
     if let Some(path) = std::env::var_os("FINCHAT_TSC").filter(|path| !path.is_empty()) {
         return Some(path.into());
     }
-    let on_path = std::env::var_os("PATH")
-        .into_iter()
-        .flat_map(|paths| std::env::split_paths(&paths).collect::<Vec<_>>())
-        .map(|dir| dir.join("tsc"));
     let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let installed = ["node_modules", "target/typescript/node_modules"]
-        .map(|dir| workspace.join(dir).join(".bin/tsc"));
-    let found = on_path.chain(installed).find(|path| path.is_file());
+    let found = on_path("tsc").or_else(|| {
+        ["node_modules", "target/typescript/node_modules"]
+            .map(|dir| workspace.join(dir).join(".bin/tsc"))
+            .into_iter()
+            .find(|path| path.is_file())
+    });
     if found.is_none() {
         tool_missing(
             "TypeScript (tsc) tests",
