@@ -64,6 +64,7 @@ pub mod render;
 pub mod schema;
 mod submission;
 pub mod template;
+mod type_name;
 mod validate;
 mod wire;
 mod word_list;

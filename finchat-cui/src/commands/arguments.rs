@@ -152,9 +152,7 @@ impl<'a> Arguments<'a> {
 /// What a value of `T` looks like, in words: `a non-negative integer`, `a number`, or the type's
 /// name, e.g. `` `Dept` ``.
 fn expected<T>() -> String {
-    let full = std::any::type_name::<T>();
-    let base = full.split('<').next().unwrap_or(full);
-    let name = base.rsplit("::").next().unwrap_or(base);
+    let name = crate::type_name::short_type_name::<T>();
     let words = match name {
         "u8" | "u16" | "u32" | "u64" | "u128" | "usize" => "a non-negative integer",
         "i8" | "i16" | "i32" | "i64" | "i128" | "isize" => "an integer",

@@ -9,6 +9,7 @@ use schemars::JsonSchema;
 use serde_json::{Value, json};
 
 use super::declarations::Declarations;
+use crate::type_name::short_type_name;
 use crate::{CuiForm, MessageContent, Submission};
 
 /// What the declarations file says of itself, before its first declaration.
@@ -130,9 +131,9 @@ pub fn form_typescript<T: CuiForm>() -> String {
         "The values a `{name}` form submits (`info` of its submission), written by finchat-cui {} from\n\
          its JSON Schema. Generated: do not edit.",
         env!("CARGO_PKG_VERSION"),
-        name = type_name::<T>(),
+        name = short_type_name::<T>(),
     ));
-    declarations.declare(type_name::<T>(), &Value::from(T::schema()));
+    declarations.declare(short_type_name::<T>(), &Value::from(T::schema()));
     declarations.finish()
 }
 
@@ -153,7 +154,7 @@ pub fn form_typescript<T: CuiForm>() -> String {
 /// When `dir` cannot be created or the file cannot be written; the error names the path.
 pub fn export_ts<T: CuiForm>(dir: impl AsRef<Path>) -> io::Result<PathBuf> {
     let dir = dir.as_ref();
-    let path = dir.join(format!("{}.d.ts", type_name::<T>()));
+    let path = dir.join(format!("{}.d.ts", short_type_name::<T>()));
     let at = |place: &Path| {
         let place = place.display().to_string();
         move |e: io::Error| io::Error::new(e.kind(), format!("{place}: {e}"))
@@ -163,34 +164,36 @@ pub fn export_ts<T: CuiForm>(dir: impl AsRef<Path>) -> io::Result<PathBuf> {
     Ok(path)
 }
 
-/// The Rust name of `T` without its module path or generic arguments (`Expense`).
-fn type_name<T>() -> &'static str {
-    let full = std::any::type_name::<T>();
-    let path = full.split('<').next().unwrap_or(full);
-    path.rsplit("::").next().unwrap_or(path)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    struct Plain;
-    struct Wrapper<T>(T);
-
-    #[test]
-    fn a_type_is_named_without_its_path_or_generics() {
-        assert_eq!(type_name::<Plain>(), "Plain");
-        assert_eq!(type_name::<Wrapper<Plain>>(), "Wrapper");
+    /// Every `$ref` of every schema the declarations are written from, e.g. `Element`.
+    fn references(value: &Value, out: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(target)) = map.get("$ref") {
+                    out.push(target.trim_start_matches("#/$defs/").to_owned());
+                }
+                map.values().for_each(|v| references(v, out));
+            }
+            Value::Array(items) => items.iter().for_each(|v| references(v, out)),
+            _ => {}
+        }
     }
 
     #[test]
     fn every_reference_names_a_declared_type() {
         let text = typescript();
-        let schema = Value::from(super::super::content());
-        for name in schema["$defs"].as_object().unwrap().keys() {
+        let mut names = Vec::new();
+        for schema in [super::super::content(), super::super::submission()] {
+            references(&Value::from(schema), &mut names);
+        }
+        assert!(names.iter().any(|n| n == "Element"), "{names:?}");
+        for name in names {
             let declared = text.contains(&format!("export interface {name} "))
                 || text.contains(&format!("export type {name} = "));
-            assert!(declared, "{name} is not declared");
+            assert!(declared, "{name} is referred to but not declared");
         }
     }
 }
