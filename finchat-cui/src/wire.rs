@@ -14,3 +14,4 @@ mod write;
 
 pub(crate) use content::why_not_typed as why_content_is_not_typed;
 pub(crate) use element::{KNOWN_PAIRS, why_not_typed as why_element_is_not_typed};
+pub(crate) use field_error::json_type;

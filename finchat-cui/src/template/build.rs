@@ -12,6 +12,7 @@ use super::tree::{Attr, Body, Bound, Item, Node, Part, Value};
 use crate::element::{
     Divider, Dropdown, DropdownOption, Image, OpenUrl, Reply, Submit, Text, TextInput,
 };
+use crate::wire::json_type;
 use crate::{
     Card, Color, CuiContent, Element, Fcid, FileContent, HttpUrl, ImageContent, MessageContent,
     MxcUri, OpenType, Status, TextCardContent, TextContent,
@@ -100,7 +101,7 @@ impl<'a> Render<'a> {
                         format!(
                             "`{}` is {}; `<for each=…>` takes a list",
                             list.path,
-                            data::kind(other)
+                            json_type(other)
                         ),
                     )),
                     None => {}
@@ -127,7 +128,7 @@ impl<'a> Render<'a> {
                             Some(text) => out.push_str(&text),
                             None => render.errors.push((
                                 bound.pos,
-                                format!("`{}` is {}, not text", bound.path, data::kind(value)),
+                                format!("`{}` is {}, not text", bound.path, json_type(value)),
                             )),
                         }
                     }
@@ -153,7 +154,7 @@ impl<'a> Render<'a> {
                         format!(
                             "`{}` is {}; `{name}` takes text",
                             bound.path,
-                            data::kind(value)
+                            json_type(value)
                         ),
                     ));
                 }
