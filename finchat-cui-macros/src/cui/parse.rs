@@ -246,18 +246,17 @@ fn options(element: &NodeElement<rstml::Infallible>, errors: &mut Errors) -> Vec
     let mut options = Vec::new();
     for child in element.children() {
         match child {
-            Node::Element(child) if classify(&tag_name(child), Place::Dropdown).is_ok() => {
-                let mut attrs = Attrs::read(child, Tag::Option.attrs(Place::Dropdown), errors);
+            Node::Element(child) => {
+                let Some(tag) = classified(child, Place::Dropdown, errors) else {
+                    continue;
+                };
+                let mut attrs = Attrs::read(child, tag.attrs(Place::Dropdown), errors);
                 let value = attrs.required(VALUE);
                 let label = text(child, errors);
                 if attrs.finish(errors).is_some() {
                     options.push(OptionItem::Option { value, label });
                 }
             }
-            Node::Element(child) => errors.add(
-                child.name().span(),
-                message::not_an_option(&tag_name(child)),
-            ),
             Node::Block(block) => options.extend(block_expr(block).map(OptionItem::Splice)),
             Node::Text(text) => errors.add(text.value.span(), message::text_in_dropdown()),
             other => not_allowed(other, "`<dropdown>`", errors),
