@@ -418,6 +418,15 @@ mod tests {
         assert_eq!(json[0]["path"], "body");
         assert_eq!(json[0]["kind"], "default_body");
         assert!(json[0]["hint"].as_str().unwrap().contains("body="));
+        assert_eq!(
+            json,
+            serde_json::json!([{
+                "path": "body",
+                "kind": "default_body",
+                "message": "the body is the default \"[交互卡片]\", and a notification of the card shows only its body",
+                "hint": "say what the card is about, e.g. body=\"报销申请待审批\"",
+            }])
+        );
     }
 
     #[test]

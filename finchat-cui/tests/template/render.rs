@@ -215,11 +215,15 @@ fn a_template_file_names_itself_in_its_errors() {
     std::fs::create_dir_all(&dir).unwrap();
     let good = dir.join("card.cui");
     std::fs::write(&good, APPROVAL).unwrap();
-    assert!(
-        Template::from_file(&good)
+    let from_file = Template::from_file(&good).unwrap().render(&approval(false));
+    assert!(from_file.is_ok());
+    assert_eq!(
+        from_file.unwrap(),
+        Template::parse(APPROVAL)
             .unwrap()
             .render(&approval(false))
-            .is_ok()
+            .unwrap(),
+        "the file is read whole and makes the same card"
     );
     let bad = dir.join("bad.cui");
     std::fs::write(&bad, "<form>\n  <slider/>\n</form>\n").unwrap();
@@ -346,5 +350,13 @@ fn nested_loops_that_would_repeat_for_ever_end_with_an_error() {
     )
     .unwrap();
     let ids: Vec<String> = (0..2_000).map(|i| i.to_string()).collect();
-    assert!(options.render(&json!({ "ids": ids })).is_ok());
+    let rendered = options.render(&json!({ "ids": ids }));
+    assert!(rendered.is_ok());
+    let card = rendered.unwrap();
+    let Some(finchat_cui::Element::Dropdown(dropdown)) = card.card().unwrap().elements.first()
+    else {
+        panic!("a dropdown: {card:?}")
+    };
+    assert_eq!(dropdown.options.len(), 2_000, "no option is cut");
+    assert_eq!(dropdown.options[1_999].value, "1999");
 }
