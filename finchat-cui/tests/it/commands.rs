@@ -7,7 +7,7 @@ use std::net::Ipv4Addr;
 use finchat_cui::commands::ArgumentKind;
 use finchat_cui::{CommandErrorKind, CuiCommands, MessageContent, TextContent};
 
-use crate::support::snapshot;
+use crate::support::{snapshot, snapshot_text};
 
 /// What an expense bot answers to.
 #[derive(Debug, PartialEq, CuiCommands)]
@@ -301,12 +301,4 @@ fn the_help_card_is_a_valid_card_listing_each_command() {
     let content = MessageContent::from(Command::help_card());
     content.validate().unwrap();
     snapshot("commands_help_card", &content);
-}
-
-/// Snapshots plain text under `snapshots/<name>.snap` at the workspace root, as `snapshot` does JSON.
-fn snapshot_text(name: &str, text: &str) {
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path(concat!(env!("CARGO_MANIFEST_DIR"), "/../snapshots"));
-    settings.set_prepend_module_to_snapshot(false);
-    settings.bind(|| insta::assert_snapshot!(name, text));
 }

@@ -71,6 +71,14 @@ pub fn snapshot(name: &str, value: &impl Serialize) {
     settings.bind(|| insta::assert_json_snapshot!(name, value));
 }
 
+/// Asserts that `text` (generated text, not JSON) equals the snapshot `snapshots/{name}.snap`.
+pub fn snapshot_text(name: &str, text: &str) {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(concat!(env!("CARGO_MANIFEST_DIR"), "/../snapshots"));
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| insta::assert_snapshot!(name, text));
+}
+
 /// Parses content JSON and returns the problems `validate` reports, as `(path, kind)` pairs.
 pub fn problems_of(json: Value) -> Vec<(String, String)> {
     let content: MessageContent = serde_json::from_value(json).expect("content parses");

@@ -15,6 +15,7 @@ use serde_json::{Value, json};
 
 use crate::missing::{on_path, tool_missing};
 use crate::schema::{Broken, bad_opentype_textcard, broken_approval_cards};
+use crate::support::snapshot_text;
 use crate::support::{approval_json, fixtures};
 
 /// How a trip is made.
@@ -55,14 +56,6 @@ fn trip() -> Trip {
         note: None,
         urgent: true,
     }
-}
-
-/// Snapshots generated text under `snapshots/<name>.snap` at the workspace root.
-fn snapshot_text(name: &str, text: &str) {
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path(concat!(env!("CARGO_MANIFEST_DIR"), "/../snapshots"));
-    settings.set_prepend_module_to_snapshot(false);
-    settings.bind(|| insta::assert_snapshot!(name, text));
 }
 
 #[test]
