@@ -2,7 +2,7 @@
 //! as one JSON object per line; with `--lint`, also what is legal but poor, as warnings.
 
 use clap::ValueEnum;
-use finchat_cui::{Lints, MessageContent, ProblemKind};
+use finchat_cui::{MessageContent, ProblemKind};
 use serde::Serialize;
 
 use crate::exit::{self, Error, Exit};
@@ -151,16 +151,13 @@ fn problems(content: serde_json::Value, in_request: bool, lint: bool) -> Vec<Fou
             })
             .collect(),
     };
-    let lints = if lint {
-        content.lint()
-    } else {
-        Lints::default()
-    };
-    found.extend(lints.into_iter().map(|lint| Found {
-        path: within(lint.path.to_string()),
-        kind: lint.kind.as_str(),
-        message: lint.message,
-        hint: Some(lint.hint),
-    }));
+    if lint {
+        found.extend(content.lint().into_iter().map(|lint| Found {
+            path: within(lint.path.to_string()),
+            kind: lint.kind.as_str(),
+            message: lint.message,
+            hint: Some(lint.hint),
+        }));
+    }
     found
 }
