@@ -20,10 +20,6 @@ pub fn commands(commands: &Commands) -> TokenStream {
     let support = support();
     let prefix = commands.prefix();
     let rule = commands.rename_rule();
-    let example = commands
-        .commands
-        .first()
-        .map_or_else(String::new, |command| command.name(&rule));
     let specs = commands.commands.iter().map(|command| spec(command, &rule));
     let arms = commands
         .commands
@@ -49,11 +45,9 @@ pub fn commands(commands: &Commands) -> TokenStream {
             ) -> ::core::result::Result<Self, ::finchat_cui::CommandError> {
                 match index {
                     #(#arms)*
-                    _ => ::core::result::Result::Err(::finchat_cui::CommandError::from(
-                        ::finchat_cui::CommandErrorKind::NotACommand {
-                            prefix: #prefix,
-                            example: #example,
-                        },
+                    // Only a caller outside `parse` can pass an index that is no command.
+                    _ => ::core::result::Result::Err(::finchat_cui::CommandError::not_a_command(
+                        <Self as ::finchat_cui::CuiCommands>::command_set(),
                     )),
                 }
             }

@@ -110,8 +110,10 @@ impl CommandError {
         }
     }
 
-    /// [`CommandErrorKind::NotACommand`] for the commands of `set`.
-    pub(crate) fn not_a_command(set: &CommandSet) -> Self {
+    /// [`CommandErrorKind::NotACommand`] for the commands of `set`. (Called by the code
+    /// `#[derive(CuiCommands)]` writes.)
+    #[doc(hidden)]
+    pub fn not_a_command(set: &CommandSet) -> Self {
         Self::new(CommandErrorKind::NotACommand {
             prefix: set.prefix(),
             example: set.commands().first().map_or("", CommandSpec::name),
