@@ -21,7 +21,7 @@ use axum::body::Bytes;
 use axum::extract::RawQuery;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use finchat_cui::{Lints, MessageContent, Submission};
+use finchat_cui::{Lints, MessageContent, Problem, Submission};
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -119,6 +119,20 @@ impl Finding {
         }
     }
 
+    /// A problem the validator found in `content`, beside the element it names (if the card has it).
+    fn about_problem(problem: &Problem, content: &MessageContent) -> Self {
+        let elements = content.card().map_or(0, |card| card.elements.len());
+        Self {
+            path: problem.path.to_string(),
+            kind: problem.kind.as_str(),
+            message: problem.message.clone(),
+            element: problem.path.element_index().filter(|&i| i < elements),
+            line: None,
+            column: None,
+            excerpt: None,
+        }
+    }
+
     /// The text of a note beside an element: `path: message`.
     fn note(&self) -> String {
         format!("{}: {}", self.path, self.message)
@@ -198,20 +212,11 @@ pub(crate) fn read(text: &str, data: &str) -> Result<Reading, TooLarge> {
             });
         }
     };
-    let elements = content.card().map_or(0, |card| card.elements.len());
     let findings = match content.validate() {
         Ok(()) => Vec::new(),
         Err(problems) => problems
             .iter()
-            .map(|problem| Finding {
-                path: problem.path.to_string(),
-                kind: problem.kind.as_str(),
-                message: problem.message.clone(),
-                element: problem.path.element_index().filter(|&i| i < elements),
-                line: None,
-                column: None,
-                excerpt: None,
-            })
+            .map(|problem| Finding::about_problem(problem, &content))
             .collect(),
     };
     Ok(Reading {

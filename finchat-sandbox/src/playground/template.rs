@@ -55,16 +55,17 @@ pub(crate) fn read(text: &str, data: &str) -> Reading {
             positions,
             ..
         }) => {
-            let elements = content.card().map_or(0, |card| card.elements.len());
             let findings = problems
                 .iter()
                 .zip(positions)
-                .map(|(problem, at)| Finding {
-                    path: problem.path.to_string(),
-                    kind: problem.kind.as_str(),
-                    message: problem.message.clone(),
-                    element: problem.path.element_index().filter(|&i| i < elements),
-                    ..at_position(text, at)
+                .map(|(problem, at)| {
+                    let placed = at_position(text, at);
+                    Finding {
+                        line: placed.line,
+                        column: placed.column,
+                        excerpt: placed.excerpt,
+                        ..Finding::about_problem(problem, &content)
+                    }
                 })
                 .collect();
             Reading {
